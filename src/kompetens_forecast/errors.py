@@ -1,0 +1,63 @@
+"""Typed errors raised by the library.
+
+Every error carries a one-line message naming the bad value and, where possible, a `hint`
+saying how to fix it (valid choices, close matches). The CLI maps `UsageError` to exit code 2
+and every other `KFError` to exit code 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class KFError(Exception):
+    """Base class of all errors the library raises on purpose."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def one_line(self) -> str:
+        """The message and hint on one line, as the CLI prints them."""
+        return f"{self.message} {self.hint}".strip() if self.hint else self.message
+
+
+class UsageError(KFError):
+    """The caller asked for something that does not exist or is not allowed."""
+
+
+class UnknownCodeError(UsageError):
+    """A code or name was not found in a classification."""
+
+    kind = "code"
+
+    def __init__(self, value: str, suggestions: Sequence[str], valid: str) -> None:
+        self.value = value
+        self.suggestions = list(suggestions)
+        hint = (
+            f"Did you mean: {', '.join(self.suggestions)}?"
+            if self.suggestions
+            else f"Valid: {valid}."
+        )
+        super().__init__(f"Unknown {self.kind} '{value}'.", hint)
+
+
+class UnknownRegionError(UnknownCodeError):
+    kind = "region"
+
+
+class UnknownOccupationError(UnknownCodeError):
+    kind = "occupation"
+
+
+class InvalidOptionError(UsageError):
+    """An option value is outside its valid range or set."""
+
+
+class DataError(KFError):
+    """Data are missing, malformed or inconsistent."""
+
+
+class StoreError(KFError):
+    """The Parquet store could not be read or written."""

@@ -1,0 +1,65 @@
+"""The canonical long format shared by every stage, as pandera schemas.
+
+Observation frames hold one row per cell: dimension code columns (strings with leading zeros),
+`year` (int), `value` (float, NaN when missing) and `symbol` (SCB's marker for a missing or
+special value, e.g. "..", ".", "-"; null when the value is an ordinary number). A marker is
+never turned into 0.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaError, SchemaErrors
+
+from kompetens_forecast.errors import DataError
+
+SCHEMA_VERSION: Final = 1
+
+#: SCB's codes for sex (variable `Kon`).
+SEX_LABELS: Final[dict[str, dict[str, str]]] = {
+    "1": {"sv": "män", "en": "men"},
+    "2": {"sv": "kvinnor", "en": "women"},
+}
+
+#: Markers SCB uses in place of a value (PxWeb `status`, PX data symbols).
+KNOWN_SYMBOLS: Final = ("..", ".", "-", "...", "....", ".....")
+
+RIKET: Final = "00"
+
+#: Code patterns per dimension: region 00/län 2 digits or kommun 4 digits; SSYK 1–4 digits.
+CODE_PATTERNS: Final[dict[str, str]] = {
+    "region_code": r"^\d{2}(\d{2})?$",
+    "ssyk": r"^\d{1,4}$",
+    "sex": r"^[12]$",
+}
+
+
+def observation_schema(dims: tuple[str, ...]) -> pa.DataFrameSchema:
+    """Schema of a canonical observation frame with the given dimension columns."""
+    columns: dict[str, pa.Column] = {
+        dim: pa.Column(str, pa.Check.str_matches(CODE_PATTERNS[dim]) if dim in CODE_PATTERNS else None)
+        for dim in dims
+    }
+    columns["year"] = pa.Column("int64", pa.Check.in_range(1900, 2100), coerce=True)
+    columns["value"] = pa.Column("float64", nullable=True, coerce=True)
+    columns["symbol"] = pa.Column(object, pa.Check.isin(KNOWN_SYMBOLS), nullable=True)
+    return pa.DataFrameSchema(
+        columns,
+        unique=[*dims, "year"],
+        checks=pa.Check(
+            lambda frame: ~(frame["symbol"].notna() & frame["value"].notna()),
+            error="a cell with a value marker must not hold a value",
+        ),
+    )
+
+
+def validate_observations(frame: pd.DataFrame, dims: tuple[str, ...], name: str) -> pd.DataFrame:
+    """Validate and normalise dtypes; raise DataError naming the dataset and the first problem."""
+    try:
+        return observation_schema(dims).validate(frame)
+    except (SchemaError, SchemaErrors) as exc:
+        first_line = str(exc).strip().splitlines()[0]
+        raise DataError(f"Dataset '{name}' does not have the canonical layout: {first_line}") from exc
