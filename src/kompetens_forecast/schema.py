@@ -40,7 +40,9 @@ CODE_PATTERNS: Final[dict[str, str]] = {
 def observation_schema(dims: tuple[str, ...]) -> pa.DataFrameSchema:
     """Schema of a canonical observation frame with the given dimension columns."""
     columns: dict[str, pa.Column] = {
-        dim: pa.Column(str, pa.Check.str_matches(CODE_PATTERNS[dim]) if dim in CODE_PATTERNS else None)
+        dim: pa.Column(
+            str, pa.Check.str_matches(CODE_PATTERNS[dim]) if dim in CODE_PATTERNS else None
+        )
         for dim in dims
     }
     columns["year"] = pa.Column("int64", pa.Check.in_range(1900, 2100), coerce=True)
@@ -62,4 +64,6 @@ def validate_observations(frame: pd.DataFrame, dims: tuple[str, ...], name: str)
         return observation_schema(dims).validate(frame)
     except (SchemaError, SchemaErrors) as exc:
         first_line = str(exc).strip().splitlines()[0]
-        raise DataError(f"Dataset '{name}' does not have the canonical layout: {first_line}") from exc
+        raise DataError(
+            f"Dataset '{name}' does not have the canonical layout: {first_line}"
+        ) from exc

@@ -1,0 +1,1 @@
+"""Indicators and forecasts computed from canonical observation frames."""

@@ -1,0 +1,87 @@
+"""Structure indicators per region × occupation: size, share, change, location quotient.
+
+Formulas (DESIGN.md §4): share = E_co / E_c; location quotient LQ = (E_co/E_c)/(E_o/E_riket);
+change over k years on break-adjusted values (see level_shifts.py) and its compound annual
+rate; raw (unadjusted) change is kept beside it, with a flag when a registered break lies in
+the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kompetens_forecast.schema import RIKET
+
+INDICATOR_COLUMNS = (
+    "region_code",
+    "ssyk",
+    "ssyk_level",
+    "year",
+    "employed",
+    "share",
+    "lq",
+    "change_1y",
+    "change_1y_pct",
+    "change_5y",
+    "change_5y_pct",
+    "change_5y_pct_adj",
+    "cagr_5y_adj",
+    "break_in_1y",
+    "break_in_5y",
+)
+
+
+def _value_at(frame: pd.DataFrame, year: int, column: str) -> pd.Series:
+    part = frame[frame["year"] == year]
+    return part.set_index(["region_code", "ssyk"])[column]
+
+
+def structure_indicators(
+    adjusted: pd.DataFrame,
+    regions: Sequence[str],
+    break_years: Sequence[int],
+    reference: str = RIKET,
+) -> pd.DataFrame:
+    """Indicators for the latest year for each of `regions` (all rows of one SSYK level).
+
+    `adjusted` holds region_code, ssyk, year, value and value_adj, and must include the
+    `reference` region (riket) for location quotients.
+    """
+    latest = int(adjusted["year"].max())
+    now = _value_at(adjusted, latest, "value")
+    now_adj = _value_at(adjusted, latest, "value_adj")
+
+    def change(k: int, column: str) -> pd.Series:
+        past = _value_at(adjusted, latest - k, column).reindex(now.index)
+        return now_adj - past if column == "value_adj" else now - past
+
+    def pct(k: int, column: str) -> pd.Series:
+        past = _value_at(adjusted, latest - k, column).reindex(now.index)
+        base = now_adj if column == "value_adj" else now
+        return (base / past.where(past > 0) - 1.0) * 100.0
+
+    frame = pd.DataFrame({"employed": now})
+    frame["change_1y"] = change(1, "value")
+    frame["change_1y_pct"] = pct(1, "value")
+    frame["change_5y"] = change(5, "value")
+    frame["change_5y_pct"] = pct(5, "value")
+    frame["change_5y_pct_adj"] = pct(5, "value_adj")
+    past5_adj = _value_at(adjusted, latest - 5, "value_adj").reindex(now.index)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["cagr_5y_adj"] = ((now_adj / past5_adj.where(past5_adj > 0)) ** (1 / 5) - 1) * 100
+    frame = frame.reset_index()
+
+    region_total = frame.groupby("region_code")["employed"].transform("sum")
+    frame["share"] = frame["employed"] / region_total * 100.0
+    ref = frame[frame["region_code"] == reference].set_index("ssyk")["share"]
+    frame["lq"] = frame["share"] / frame["ssyk"].map(ref).where(lambda s: s > 0)
+
+    frame["year"] = latest
+    frame["ssyk_level"] = frame["ssyk"].str.len().astype("int64")
+    frame["break_in_1y"] = any(latest - 1 < b <= latest for b in break_years)
+    frame["break_in_5y"] = any(latest - 5 < b <= latest for b in break_years)
+    frame = frame[frame["region_code"].isin(list(regions))]
+    return frame.loc[:, list(INDICATOR_COLUMNS)].reset_index(drop=True)

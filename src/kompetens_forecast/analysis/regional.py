@@ -1,0 +1,192 @@
+"""Assemble the employment series a regional run needs, and compute its indicators and forecasts.
+
+Which data answer which region (the demo has real county × SSYK-4 data and synthetic
+municipality × SSYK-3 data):
+
+- riket, a county, or a group of counties: county × SSYK-4 series (riket derived from the 21
+  counties when the data do not carry it); sub-regions are the counties (riket, groups) or the
+  county's municipalities (SSYK-3);
+- a municipality or a group of municipalities: municipality × SSYK-3 series, compared with
+  riket at SSYK-3 (the county data aggregated to SSYK-3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kompetens_forecast.analysis.forecast import ForecastSettings, forecast_series
+from kompetens_forecast.analysis.indicators import structure_indicators
+from kompetens_forecast.analysis.level_shifts import (
+    adjust_for_breaks,
+    break_factors,
+    riket_wide_for,
+)
+from kompetens_forecast.analysis.panel import (
+    aggregate_regions,
+    derive_riket,
+    to_ssyk_level,
+    totals_over_sex,
+    wide,
+)
+from kompetens_forecast.classify.regions import Region, RegionRegistry
+from kompetens_forecast.schema import RIKET
+from kompetens_forecast.store.datasets import DataContext, LoadedDataset
+from kompetens_forecast.store.manifest import SeriesBreak
+
+COUNTY_DATASET = "employment_county_ssyk4"
+KOMMUN_DATASET = "employment_kommun_ssyk3"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Break-adjusted totals (region_code, ssyk, year, value, value_adj) at one SSYK level."""
+
+    data: pd.DataFrame
+    ssyk_level: int
+    datasets: tuple[LoadedDataset, ...]
+    break_years: tuple[int, ...]
+
+    @property
+    def synthetic(self) -> bool:
+        return any(d.manifest.synthetic for d in self.datasets)
+
+
+@dataclass
+class RegionAnalysis:
+    region: Region
+    panel: Panel  # includes riket, the region and its sub-regions
+    indicators: pd.DataFrame  # region and sub-regions (each at its panel's SSYK level)
+    forecast: pd.DataFrame  # the region only
+    sub_forecast: pd.DataFrame  # sub-regions (may be empty)
+    sub_panel: Panel | None
+    breaks: list[SeriesBreak] = field(default_factory=list)
+
+    @property
+    def datasets(self) -> list[LoadedDataset]:
+        found = {d.manifest.dataset: d for d in self.panel.datasets}
+        if self.sub_panel is not None:
+            found.update({d.manifest.dataset: d for d in self.sub_panel.datasets})
+        return list(found.values())
+
+    @property
+    def synthetic(self) -> bool:
+        return self.panel.synthetic or (self.sub_panel is not None and self.sub_panel.synthetic)
+
+
+def uses_kommun_data(region: Region) -> bool:
+    """Municipalities (and groups of them) are answered from municipality × SSYK-3 data."""
+    return region.level == "kommun" or (
+        region.level == "group" and all(len(m) == 4 for m in region.members)
+    )
+
+
+def _break_years(datasets: Sequence[LoadedDataset]) -> tuple[int, ...]:
+    return tuple(sorted({b.year for d in datasets for b in d.manifest.breaks}))
+
+
+def _adjusted(
+    totals: pd.DataFrame, riket: pd.DataFrame, break_years: Sequence[int]
+) -> pd.DataFrame:
+    factors = break_factors(riket_wide_for(riket), break_years)
+    return adjust_for_breaks(totals, break_years, factors)
+
+
+def county_panel(ctx: DataContext, registry: RegionRegistry, ssyk_level: int = 4) -> Panel:
+    """All counties and riket (SSYK-`ssyk_level`), break-adjusted."""
+    loaded = ctx.load(COUNTY_DATASET)
+    totals = totals_over_sex(loaded.frame)
+    totals = derive_riket(totals, [r.code for r in registry.counties()])
+    totals = to_ssyk_level(totals, ssyk_level)
+    years = _break_years([loaded])
+    return Panel(_adjusted(totals, totals, years), ssyk_level, (loaded,), years)
+
+
+def kommun_panel(ctx: DataContext, registry: RegionRegistry) -> Panel:
+    """All municipalities at SSYK-3 plus riket at SSYK-3 (from the county data)."""
+    counties = county_panel(ctx, registry, ssyk_level=3)
+    loaded = ctx.load(KOMMUN_DATASET)
+    totals = totals_over_sex(loaded.frame)
+    riket = counties.data[counties.data["region_code"] == RIKET].drop(columns="value_adj")
+    both = pd.concat([totals, riket], ignore_index=True)
+    years = tuple(sorted({*counties.break_years, *_break_years([loaded])}))
+    datasets = (loaded, *counties.datasets)
+    return Panel(_adjusted(both, riket, years), 3, datasets, years)
+
+
+def _with_group(panel: Panel, region: Region) -> Panel:
+    if region.level != "group":
+        return panel
+    group = aggregate_regions(panel.data.drop(columns="value_adj"), region.code, region.members)
+    riket = panel.data[panel.data["region_code"] == RIKET].drop(columns="value_adj")
+    adjusted = _adjusted(group, riket, panel.break_years)
+    data = pd.concat([panel.data, adjusted], ignore_index=True)
+    return Panel(data, panel.ssyk_level, panel.datasets, panel.break_years)
+
+
+def _forecast(
+    panel: Panel, regions: Sequence[str], horizon: int, settings: ForecastSettings | None
+) -> pd.DataFrame:
+    part = panel.data[panel.data["region_code"].isin(list(regions))]
+    if part.empty:
+        return pd.DataFrame()
+    series = wide(part.drop(columns="value").rename(columns={"value_adj": "value"}))
+    return forecast_series(series, horizon, settings)
+
+
+def analyse_region(
+    ctx: DataContext,
+    registry: RegionRegistry,
+    region: Region,
+    horizon: int,
+    settings: ForecastSettings | None = None,
+) -> RegionAnalysis:
+    """Indicators for the region and its sub-regions, forecasts for both."""
+    if uses_kommun_data(region):
+        panel = _with_group(kommun_panel(ctx, registry), region)
+        sub_panel, sub_regions = None, []
+    else:
+        panel = _with_group(county_panel(ctx, registry), region)
+        if region.level == "lan" and ctx.has(KOMMUN_DATASET):
+            sub_panel = kommun_panel(ctx, registry)
+            sub_regions = [m.code for m in registry.municipalities(region.code)]
+        elif region.level == "riket":
+            sub_panel, sub_regions = panel, [c.code for c in registry.counties()]
+        elif region.level == "group":
+            sub_panel, sub_regions = panel, list(region.members)
+        else:
+            sub_panel, sub_regions = None, []
+
+    indicators = [structure_indicators(panel.data, [region.code], panel.break_years)]
+    sub_forecast = pd.DataFrame()
+    if sub_panel is not None and sub_regions:
+        indicators.append(structure_indicators(sub_panel.data, sub_regions, sub_panel.break_years))
+        sub_forecast = _forecast(sub_panel, sub_regions, horizon, settings)
+    breaks = {(b.year, b.kind): b for d in panel.datasets for b in d.manifest.breaks}
+    return RegionAnalysis(
+        region=region,
+        panel=panel,
+        indicators=pd.concat(indicators, ignore_index=True),
+        forecast=_forecast(panel, [region.code], horizon, settings),
+        sub_forecast=sub_forecast,
+        sub_panel=sub_panel if sub_regions else None,
+        breaks=[breaks[k] for k in sorted(breaks)],
+    )
+
+
+def forecast_counties(
+    ctx: DataContext,
+    registry: RegionRegistry,
+    region_codes: Sequence[str],
+    horizon: int,
+    settings: ForecastSettings | None = None,
+) -> tuple[pd.DataFrame, Panel]:
+    """Forecasts at SSYK-4 for riket and/or counties (and county groups) in `region_codes`."""
+    panel = county_panel(ctx, registry)
+    for code in region_codes:
+        region = registry.get(code)
+        if region.level == "group":
+            panel = _with_group(panel, region)
+    return _forecast(panel, region_codes, horizon, settings), panel

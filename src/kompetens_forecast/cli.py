@@ -1,0 +1,257 @@
+"""The `forecast` command line: translates arguments to library calls and errors to exit codes.
+
+Exit codes: 0 success; 1 a data or store problem (KFError); 2 a usage error (unknown region,
+bad option value), reported as one line on stderr; 130 interrupted.
+Data and paths go to stdout; progress and messages to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import typer
+from rich.console import Console
+
+from kompetens_forecast import __version__
+from kompetens_forecast.classify.regions import default_registry
+from kompetens_forecast.classify.ssyk import default_occupations
+from kompetens_forecast.errors import KFError, UsageError
+from kompetens_forecast.pipeline import check_language, run_forecast, run_region
+from kompetens_forecast.store.datasets import DATA_DIR_ENV, DataContext
+
+app = typer.Typer(
+    name="forecast",
+    help="Regional competence-need forecasts from SCB and Arbetsförmedlingen statistics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data_app = typer.Typer(
+    help="Inspect the data directory and the embedded demo data.", no_args_is_help=True
+)
+app.add_typer(data_app, name="data")
+
+
+@dataclass
+class Settings:
+    data_dir: Path | None
+    quiet: bool
+    lang: str
+
+    def context(self) -> DataContext:
+        return DataContext(self.data_dir)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+err_console = Console(stderr=True)
+
+
+@contextmanager
+def _progress(settings: Settings, first: str) -> Iterator[Callable[[str], None]]:
+    """A spinner with the current step on stderr; nothing with --quiet."""
+    if settings.quiet:
+        yield lambda _message: None
+        return
+    with err_console.status(first) as status:
+        yield lambda message: status.update(message)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kompetens-forecast {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data_dir: Path | None = typer.Option(
+        None,
+        "--data-dir",
+        envvar=DATA_DIR_ENV,
+        help=f"Data directory (default: platform data dir; env {DATA_DIR_ENV}).",
+        file_okay=False,
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output on stderr."),
+    lang: str = typer.Option(
+        "sv", "--lang", help="Language of labels, charts and tables: sv or en."
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Regional competence-need forecasts from SCB and Arbetsförmedlingen statistics."""
+    ctx.obj = Settings(data_dir=data_dir, quiet=quiet, lang=check_language(lang))
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    region: str = typer.Option(
+        ...,
+        "--region",
+        "-r",
+        help="Region: 00 (riket), län (20, Dalarna), kommun (2080, Falun) or group id (SE31).",
+    ),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+    horizon: int | None = typer.Option(
+        None, "--horizon", help="Forecast horizon in years (default 5)."
+    ),
+) -> None:
+    """Indicators, forecasts, tables and charts for one region."""
+    settings = _settings(ctx)
+    with _progress(settings, "Starting") as progress:
+        result = run_region(
+            region,
+            out,
+            ctx=settings.context(),
+            horizon=horizon,
+            lang=settings.lang,
+            progress=progress,
+        )
+    sv = settings.lang == "sv"
+    marker = ""
+    if result.region_synthetic:
+        marker = "  [SYNTETISKA DATA]" if sv else "  [SYNTHETIC DATA]"
+    elif result.synthetic:
+        marker = "  [kommundata: SYNTETISKA]" if sv else "  [municipal data: SYNTHETIC]"
+    found = result.region
+    typer.echo(f"# {found.code} {found.label(settings.lang)} ({found.level}){marker}")
+    for path in result.files:
+        typer.echo(str(path))
+    for note in result.notes:
+        err_console.print(f"[bold yellow]Note:[/] {note}", highlight=False)
+
+
+@app.command("forecast")
+def forecast_command(
+    ctx: typer.Context,
+    region: str = typer.Option(
+        ..., "--region", "-r", help="Region code or name, or 'all' (riket and every county)."
+    ),
+    horizon: int | None = typer.Option(
+        None, "--horizon", help="Forecast horizon in years (default 5)."
+    ),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+) -> None:
+    """Employment forecasts per occupation: writes OUT/forecast.parquet."""
+    settings = _settings(ctx)
+    with _progress(settings, "Forecasting"):
+        path, frame = run_forecast(
+            region, out, ctx=settings.context(), horizon=horizon, lang=settings.lang
+        )
+    typer.echo(str(path))
+    if bool(frame["synthetic"].any()):
+        err_console.print(
+            "[bold yellow]Note:[/] the forecast uses SYNTHETIC municipal demo data.",
+            highlight=False,
+        )
+
+
+@app.command()
+def regions(
+    ctx: typer.Context,
+    search: str = typer.Option(
+        "", "--search", "-s", help="Filter by code or name (accents and case ignored)."
+    ),
+) -> None:
+    """List regions: code, name, level, county (tab-separated)."""
+    settings = _settings(ctx)
+    registry = default_registry()
+    found = registry.search(search) if search else registry.all()
+    for region in found:
+        typer.echo(
+            f"{region.code}\t{region.label(settings.lang)}\t{region.level}\t{region.lan_code or ''}"
+        )
+    if not found:
+        raise UsageError(
+            f"No region matches '{search}'.", "Try `forecast regions` for the full list."
+        )
+
+
+@app.command()
+def occupations(
+    ctx: typer.Context,
+    search: str = typer.Option(
+        "", "--search", "-s", help="Filter by code or name (accents and case ignored)."
+    ),
+    level: int | None = typer.Option(None, "--level", help="SSYK level 1–4."),
+) -> None:
+    """List SSYK 2012 occupations: code, level, label (tab-separated)."""
+    settings = _settings(ctx)
+    registry = default_occupations()
+    if level is not None and level not in (1, 2, 3, 4):
+        raise UsageError(f"Invalid SSYK level {level}.", "Choose 1, 2, 3 or 4.")
+    found = (
+        registry.search(search, level=level)
+        if search
+        else [o for n in ((level,) if level else (1, 2, 3, 4)) for o in registry.level(n)]
+    )
+    for occupation in found:
+        typer.echo(f"{occupation.code}\t{occupation.level}\t{occupation.label(settings.lang)}")
+    if not found:
+        raise UsageError(
+            f"No occupation matches '{search}'.", "Try `forecast occupations --level 4`."
+        )
+
+
+@data_app.command("status")
+def data_status(ctx: typer.Context) -> None:
+    """Datasets available to runs: fetched data (store) before the embedded demo (demo)."""
+    settings = _settings(ctx)
+    context = settings.context()
+    typer.echo(f"# data directory: {context.data_dir}")
+    typer.echo("dataset\torigin\tin_use\tsource\tvintage\trows\tretrieved_at\tsynthetic\ttables")
+    for origin, manifest, in_use in context.status():
+        cells = [
+            manifest.dataset,
+            origin,
+            "yes" if in_use else "no",
+            manifest.source,
+            manifest.vintage,
+            str(manifest.rows),
+            manifest.retrieved_at,
+            "SYNTHETIC" if manifest.synthetic else "no",
+            ", ".join(manifest.table_ids),
+        ]
+        typer.echo("\t".join(cells))
+
+
+def _fail(message: str, code: int) -> None:
+    err_console.print(f"Error: {message}", highlight=False, markup=False, soft_wrap=True)
+    raise SystemExit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point; maps library errors to one-line messages and exit codes."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=argv, prog_name="forecast", standalone_mode=False)
+    except UsageError as exc:
+        _fail(exc.one_line(), 2)
+    except KFError as exc:
+        _fail(exc.one_line(), 1)
+    except click.exceptions.NoArgsIsHelpError:
+        raise SystemExit(2) from None  # typer has printed the help
+    except click.UsageError as exc:
+        command_name = exc.ctx.command_path if exc.ctx else "forecast"
+        _fail(f"{exc.format_message()} See `{command_name} --help`.", 2)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        _fail("Interrupted.", 130)
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

@@ -1,0 +1,353 @@
+"""`forecast run` and `forecast forecast` as library functions.
+
+A run resolves and validates everything (region, horizon, language) before it writes a byte,
+computes in memory, writes into a staging directory and publishes it (outputs.staged_directory).
+Progress is reported through an optional callback; the library never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kompetens_forecast import __version__
+from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings
+from kompetens_forecast.analysis.regional import (
+    RegionAnalysis,
+    analyse_region,
+    forecast_counties,
+    uses_kommun_data,
+)
+from kompetens_forecast.classify.regions import Region, RegionRegistry, default_registry
+from kompetens_forecast.classify.ssyk import OccupationRegistry, default_occupations
+from kompetens_forecast.errors import InvalidOptionError, KFError
+from kompetens_forecast.outputs import staged_directory, write_json, write_parquet
+from kompetens_forecast.report import charts
+from kompetens_forecast.report.text import t
+from kompetens_forecast.report.workbook import Sheet, write_workbook
+from kompetens_forecast.schema import RIKET
+from kompetens_forecast.store.datasets import DataContext, LoadedDataset
+
+LANGUAGES = ("sv", "en")
+Progress = Callable[[str], None]
+
+
+def check_language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise InvalidOptionError(
+            f"Invalid language '{lang}'.", f"Choose one of: {', '.join(LANGUAGES)}."
+        )
+    return lang
+
+
+@dataclass
+class RunResult:
+    region: Region
+    out_dir: Path
+    files: list[Path]
+    synthetic: bool  # any output shows synthetic numbers
+    region_synthetic: bool  # the region's own figures are synthetic (not only sub-regions)
+    synthetic_datasets: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def dataset_provenance(datasets: Sequence[LoadedDataset]) -> list[dict[str, Any]]:
+    return [
+        {
+            "dataset": d.manifest.dataset,
+            "source": d.manifest.source,
+            "title": d.manifest.title,
+            "table_ids": d.manifest.table_ids,
+            "vintage": d.manifest.vintage,
+            "retrieved_at": d.manifest.retrieved_at,
+            "source_updated": d.manifest.source_updated,
+            "origin": d.origin,
+            "synthetic": d.manifest.synthetic,
+            "checksum": d.manifest.checksum,
+            "licence": d.manifest.licence,
+        }
+        for d in datasets
+    ]
+
+
+def caption(datasets: Sequence[LoadedDataset], lang: str, synthetic: bool) -> str:
+    lines = [d.manifest.citation(lang) for d in datasets if not d.manifest.synthetic]
+    if synthetic:
+        lines.append(t("synthetic_source", lang))
+    lines.append(t("processing", lang, version=__version__))
+    return "; ".join(lines)
+
+
+def _label_columns(
+    frame: pd.DataFrame,
+    regions: RegionRegistry,
+    occupations: OccupationRegistry,
+    lang: str,
+    *,
+    beside_codes: bool = True,
+) -> pd.DataFrame:
+    """Add region_name and ssyk_label, beside their codes or (for contract files) at the end."""
+    out = frame.copy()
+    names = out["region_code"].map(
+        {c: regions.get(c).label(lang) for c in out["region_code"].unique()}
+    )
+    labels = out["ssyk"].map({c: occupations.get(c).label(lang) for c in out["ssyk"].unique()})
+    if beside_codes:
+        out.insert(1, "region_name", names)
+        out.insert(list(out.columns).index("ssyk") + 1, "ssyk_label", labels)
+    else:
+        out["region_name"], out["ssyk_label"] = names, labels
+    return out
+
+
+def _region_levels(frame: pd.DataFrame, regions: RegionRegistry) -> pd.Series:
+    levels = {code: regions.get(code).level for code in frame["region_code"].unique()}
+    return frame["region_code"].map(levels)
+
+
+def _sheets(
+    analysis: RegionAnalysis,
+    ind: pd.DataFrame,
+    fc: pd.DataFrame,
+    sub_fc: pd.DataFrame,
+    lang: str,
+    cap: str,
+) -> list[Sheet]:
+    sv = lang == "sv"
+    own = ind[ind["region_code"] == analysis.region.code].sort_values("employed", ascending=False)
+    subs = ind[ind["region_code"] != analysis.region.code]
+    number = {
+        "employed": "# ##0",
+        "share": "0.00",
+        "lq": "0.00",
+        "change_1y": "# ##0",
+        "change_5y": "# ##0",
+        "change_1y_pct": "0.0",
+        "change_5y_pct": "0.0",
+        "change_5y_pct_adj": "0.0",
+        "cagr_5y_adj": "0.00",
+        "yhat": "# ##0",
+        "yhat_lo": "# ##0",
+        "yhat_hi": "# ##0",
+    }
+    sheets = [
+        Sheet("Sysselsättning" if sv else "Employment", own, number, cap),
+        Sheet("Prognos" if sv else "Forecast", fc, number, cap),
+    ]
+    if not subs.empty:
+        sub_note = cap + (
+            ""
+            if not analysis.sub_panel or not analysis.sub_panel.synthetic
+            else " – " + t("synthetic_banner", lang)
+        )
+        sheets.append(Sheet("Delregioner" if sv else "Sub-regions", subs, number, sub_note))
+    if not sub_fc.empty:
+        sheets.append(
+            Sheet("Prognos delregioner" if sv else "Sub-region forecast", sub_fc, number, cap)
+        )
+    breaks = pd.DataFrame(
+        [
+            {"year": b.year, "kind": b.kind, "description": b.description, "effect": b.effect}
+            for b in analysis.breaks
+        ]
+    )
+    sources = pd.DataFrame(dataset_provenance(analysis.datasets)).drop(columns=["checksum"])
+    sources["table_ids"] = sources["table_ids"].map(", ".join)
+    sheets.append(Sheet("Källor" if sv else "Sources", sources, {}, cap))
+    if not breaks.empty:
+        sheets.append(Sheet("Seriebrott" if sv else "Series breaks", breaks, {}, cap))
+    return sheets
+
+
+def run_region(
+    query: str,
+    out_dir: Path,
+    *,
+    ctx: DataContext | None = None,
+    horizon: int | None = None,
+    lang: str = "sv",
+    settings: ForecastSettings | None = None,
+    progress: Progress = _noop,
+) -> RunResult:
+    """Indicators, forecast, tables and charts for one region, written to `out_dir`."""
+    regions, occupations = default_registry(), default_occupations()
+    region = regions.get(query)
+    check_language(lang)
+    settings = settings or default_settings()
+    horizon = settings.check_horizon(horizon if horizon is not None else settings.default_horizon)
+    ctx = ctx or DataContext()
+
+    progress(f"Analysing {region.label(lang)}")
+    analysis = analyse_region(ctx, regions, region, horizon, settings)
+    synthetic_sets = sorted({d.manifest.dataset for d in analysis.datasets if d.manifest.synthetic})
+    provenance = {
+        "tool": "kompetens-forecast",
+        "tool_version": __version__,
+        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "region": {"code": region.code, "name": region.name, "level": region.level},
+        "datasets": dataset_provenance(analysis.datasets),
+        "synthetic": bool(synthetic_sets),
+        "synthetic_datasets": synthetic_sets,
+    }
+
+    ind = _label_columns(analysis.indicators, regions, occupations, lang)
+    ind.insert(2, "level", _region_levels(ind, regions))
+    sub_synthetic = analysis.sub_panel is not None and analysis.sub_panel.synthetic
+    ind["synthetic"] = analysis.panel.synthetic
+    if sub_synthetic:
+        ind.loc[ind["region_code"] != region.code, "synthetic"] = True
+    fc = _label_columns(analysis.forecast, regions, occupations, lang, beside_codes=False)
+    fc["ssyk_level"] = fc["ssyk"].str.len().astype("int64")
+    fc["level"] = region.level
+    fc["synthetic"] = analysis.panel.synthetic
+    sub_fc = pd.DataFrame()
+    if not analysis.sub_forecast.empty:
+        sub_fc = _label_columns(
+            analysis.sub_forecast, regions, occupations, lang, beside_codes=False
+        )
+        sub_fc["ssyk_level"] = sub_fc["ssyk"].str.len().astype("int64")
+        sub_fc["level"] = _region_levels(sub_fc, regions)
+        sub_fc["synthetic"] = sub_synthetic
+
+    cap = caption(
+        analysis.datasets if analysis.synthetic else analysis.panel.datasets,
+        lang,
+        analysis.panel.synthetic,
+    )
+    chart_ctx = charts.ChartContext(region.label(lang), lang, cap, analysis.panel.synthetic)
+    own = ind[ind["region_code"] == region.code]
+    history = analysis.panel.data[analysis.panel.data["region_code"] == region.code]
+    labels = dict(zip(own["ssyk"], own["ssyk_label"], strict=True))
+
+    files: list[Path] = []
+    with staged_directory(out_dir) as staging:
+        progress("Writing tables")
+        parameters = {
+            "horizon": horizon,
+            "interval": settings.interval,
+            "phi": settings.phi,
+            "window": settings.window,
+            "min_points": settings.min_points,
+            "lang": lang,
+        }
+        write_parquet(fc, staging / "forecast.parquet", {**provenance, "parameters": parameters})
+        write_parquet(ind, staging / "indicators.parquet", provenance)
+        names = ["forecast.parquet", "indicators.parquet"]
+        if not sub_fc.empty:
+            write_parquet(
+                sub_fc,
+                staging / "forecast_subregions.parquet",
+                {**provenance, "parameters": parameters},
+            )
+            names.append("forecast_subregions.parquet")
+        write_workbook(staging / "tables.xlsx", _sheets(analysis, ind, fc, sub_fc, lang, cap))
+        names.append("tables.xlsx")
+
+        progress("Drawing charts")
+        chart_dir = staging / "charts"
+        chart_files = [
+            *charts.largest_occupations(own, chart_ctx, chart_dir),
+            *charts.change(own, chart_ctx, chart_dir),
+            *charts.forecast_fans(history, analysis.forecast, labels, chart_ctx, chart_dir),
+        ]
+        if region.code != RIKET:
+            chart_files += charts.location_quotients(own, chart_ctx, chart_dir)
+        subs = ind[ind["region_code"] != region.code]
+        if not subs.empty:
+            sub_names = {
+                code: regions.get(code).label(lang) for code in subs["region_code"].unique()
+            }
+            sub_cap = caption(analysis.datasets, lang, sub_synthetic)
+            sub_ctx = charts.ChartContext(region.label(lang), lang, sub_cap, sub_synthetic)
+            chart_files += charts.subregions(
+                subs, sub_names, sub_ctx, chart_dir, sub_synthetic, kommuner=region.level == "lan"
+            )
+        names += [f"charts/{p.name}" for p in chart_files]
+
+        provenance["outputs"] = names
+        provenance["parameters"] = parameters
+        provenance["series_breaks"] = [
+            {"year": b.year, "kind": b.kind, "description": b.description, "effect": b.effect}
+            for b in analysis.breaks
+        ]
+        write_json(staging / "manifest.json", provenance)
+        names.append("manifest.json")
+    files = [out_dir / name for name in names]
+    notes = []
+    if synthetic_sets:
+        notes.append(
+            f"Synthetic data used: {', '.join(synthetic_sets)} (municipal figures are generated "
+            "from real county data by a seeded allocation, not official statistics)."
+        )
+    return RunResult(
+        region,
+        out_dir,
+        files,
+        bool(synthetic_sets),
+        analysis.panel.synthetic,
+        synthetic_sets,
+        notes,
+    )
+
+
+def run_forecast(
+    query: str,
+    out_dir: Path,
+    *,
+    ctx: DataContext | None = None,
+    horizon: int | None = None,
+    settings: ForecastSettings | None = None,
+    lang: str = "sv",
+) -> tuple[Path, pd.DataFrame]:
+    """`forecast forecast`: forecasts for one region or `all` (riket and every county)."""
+    regions, occupations = default_registry(), default_occupations()
+    check_language(lang)
+    settings = settings or default_settings()
+    horizon = settings.check_horizon(horizon if horizon is not None else settings.default_horizon)
+    ctx = ctx or DataContext()
+    if query.strip().lower() == "all":
+        codes = [RIKET, *(c.code for c in regions.counties())]
+        region: Region | None = None
+    else:
+        region = regions.get(query)
+        codes = [region.code]
+    panel_sets: Sequence[LoadedDataset]
+    if region is not None and uses_kommun_data(region):
+        analysis = analyse_region(ctx, regions, region, horizon, settings)
+        fc, panel_sets = analysis.forecast, analysis.panel.datasets
+    else:
+        fc, panel = forecast_counties(ctx, regions, codes, horizon, settings)
+        panel_sets = panel.datasets
+    if fc.empty:
+        raise KFError(f"No series to forecast for '{query}'.")
+    fc = _label_columns(fc, regions, occupations, lang, beside_codes=False)
+    fc["ssyk_level"] = fc["ssyk"].str.len().astype("int64")
+    fc["level"] = _region_levels(fc, regions)
+    fc["synthetic"] = any(d.manifest.synthetic for d in panel_sets)
+    provenance = {
+        "tool": "kompetens-forecast",
+        "tool_version": __version__,
+        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "regions": codes,
+        "datasets": dataset_provenance(panel_sets),
+        "synthetic": bool(fc["synthetic"].any()),
+        "parameters": {
+            "horizon": horizon,
+            "interval": settings.interval,
+            "phi": settings.phi,
+            "window": settings.window,
+            "min_points": settings.min_points,
+        },
+    }
+    with staged_directory(out_dir) as staging:
+        write_parquet(fc, staging / "forecast.parquet", provenance)
+    return out_dir / "forecast.parquet", fc

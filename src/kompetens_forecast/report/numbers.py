@@ -1,0 +1,35 @@
+"""Swedish (or English) number formatting without the OS locale, via Babel."""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal, format_percent
+
+LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+
+
+def fmt_int(value: float, lang: str = "sv") -> str:
+    """12345 → '12 345' (sv, non-breaking space) or '12,345' (en); NaN → '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return format_decimal(round(value), locale=LOCALES[lang])
+
+
+def fmt_pct(percent: float, lang: str = "sv", digits: int = 1) -> str:
+    """3.4 (percent) → '3,4 %' (sv) or '3.4%' (en); NaN → '–'."""
+    if percent is None or (isinstance(percent, float) and math.isnan(percent)):
+        return "–"
+    pattern = "#,##0." + "0" * digits + " %" if digits else "#,##0 %"
+    text = format_percent(percent / 100.0, format=pattern, locale=LOCALES[lang])
+    return (
+        str(text).replace("\xa0%", " %")
+        if lang == "sv"
+        else str(text).replace(" %", "%").replace("\xa0%", "%")
+    )
+
+
+def fmt_decimal(value: float, lang: str = "sv", digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return format_decimal(value, format="#,##0." + "0" * digits, locale=LOCALES[lang])
