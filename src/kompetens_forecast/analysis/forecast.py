@@ -30,7 +30,7 @@ FORECAST_COLUMNS = ("region_code", "ssyk", "year", "yhat", "yhat_lo", "yhat_hi",
 
 @dataclass(frozen=True)
 class ForecastSettings:
-    phi: float = 0.8
+    phi: float = 0.4
     window: int = 5
     min_points: int = 6
     interval: float = 0.8

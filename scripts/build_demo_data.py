@@ -1,0 +1,452 @@
+"""Build the embedded demo dataset (`data/store`) from the project's reference data.
+
+    /work/venv/bin/python scripts/build_demo_data.py [--shared ../shared] [--out data/store]
+
+Writes three datasets with `kompetens_forecast.store.Store`:
+
+- `employment_county_ssyk4` (scb): real SCB employees by county × SSYK-4 × sex, 2014–2023;
+- `yrkesbarometer` (af): Arbetsförmedlingen's Yrkesbarometer, rounds 2025-2 (sample) and
+  2026-1 (national subset), raw ordinal labels, multi-code rows exploded to SSYK-4;
+- `employment_kommun_ssyk3` (synthetic): SYNTHETIC kommun × SSYK-3 × sex counts allocated from
+  the real county counts by `kompetens_forecast.synthetic.allocate_to_municipalities`.
+
+Deterministic: fixed retrieval stamps and seed, sorted rows; re-running with the same library
+versions gives byte-identical Parquet files (tests/test_demo_data.py checks the checksums).
+See data/README.md for provenance, licences, the allocation rule and the series breaks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow
+
+from kompetens_forecast.breaks import load_breaks
+from kompetens_forecast.classify.regions import default_registry
+from kompetens_forecast.classify.ssyk import default_occupations
+from kompetens_forecast.schema import validate_observations
+from kompetens_forecast.store.manifest import Manifest, SeriesBreak
+from kompetens_forecast.store.store import Store
+from kompetens_forecast.synthetic import (
+    AllocationParams,
+    aggregate_ssyk,
+    allocate_to_municipalities,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: When this demo dataset was assembled from the reference copies (the upstream pulls are not
+#: dated); fixed so that rebuilding gives the same manifests and vintages.
+ASSEMBLED_AT = "2026-11-28T00:00:00Z"
+SEED = 20231
+ALLOCATION_PARAMS = AllocationParams(base_sigma=1.0, occupation_sigma=0.5, drift_sigma=0.02)
+
+EMPLOYMENT = "employment_county_ssyk4"
+BAROMETER = "yrkesbarometer"
+KOMMUN = "employment_kommun_ssyk3"
+DIMS = ("region_code", "ssyk", "sex")
+SEX_CODES = {"men": "1", "women": "2"}
+
+SCB_FILE = "data/scb/scb_yreg60_county_ssyk4_sex_2014_2023.parquet"
+YB_DIR = "fixtures/af/yrkesbarometer"
+YB_FULL = ("yrkesbarometer_2025-2_sample.json", "yrkesbarometer_2025-2_multi_ssyk_rows.json")
+YB_SUBSET = "yrkesbarometer_2026-1_national_subset_ssyk4.csv"
+YB_SUBSET_ROUND = "2026-1"
+REGION_CODES_FILE = "data/codes/scb_regions_riket_lan_kommun.csv"
+
+UPSTREAM = {
+    "repository": "joseph-data/AI_Econ_daioe_years_regions",
+    "commit": "7c13a658",
+    "path": "data/scb_yr_regions.parquet",
+    "mirror_of": "ai-econ-lab/AI_Econ_daioe_years_regions",
+    "licence": "CC BY 4.0 (published datasets of ai-econ-lab/AI_Econ_daioe_years_regions)",
+    "retrieval": "SCB API v1, lang=en",
+}
+SCB_LICENCE = (
+    "SCB data: CC0 (open data; cite 'Källa: SCB'). Compilation: joseph-data/"
+    "AI_Econ_daioe_years_regions @ 7c13a658, a mirror of ai-econ-lab/AI_Econ_daioe_years_regions, "
+    "whose published datasets are CC BY 4.0: credit that project when redistributing."
+)
+SCB_PROVENANCE = (
+    "SCB yrkesregistret med yrkesstatistik (AM0208M), tables YREG60 (2014–2018), YREG60N "
+    "(RAMS, 2019–2021) and YREG60BAS (BAS, 2020–2023), stitched by year with the newest table "
+    "winning in the 2020–2021 overlap. Pulled from the SCB API v1 (lang=en) and published in "
+    "joseph-data/AI_Econ_daioe_years_regions @ 7c13a658 : data/scb_yr_regions.parquet (mirror "
+    "of ai-econ-lab/AI_Econ_daioe_years_regions); copied unchanged to the project's reference "
+    f"data as {SCB_FILE}. Recoded by scripts/build_demo_data.py: sex men/women → SCB codes 1/2, "
+    "year to integer, value to float; Swedish county and SSYK labels added from data/codes. "
+    "Original retrieval date not recorded upstream; retrieved_at is when this demo was assembled."
+)
+YB_PROVENANCE = (
+    "Arbetsförmedlingen, Yrkesbarometer (https://data.arbetsformedlingen.se/prognoser/"
+    "yrkesbarometer.json). Round 2025-2: 66 rows (occupations SSYK 4119, 3511, 2222 × riket + "
+    "21 län) and 2 verbatim rows of 'Jurister' (6 SSYK codes; riket and Stockholms län) as "
+    "copied in SusannaR11/AI_agent_jobsearch_project @ 36185ce3 (prose fields, regenerated "
+    "there from AF's templates, are not kept). Round 2026-1: national level only, 96 of the 205 "
+    "barometer occupations in a reduced field set, from smaaningom/malmo @ 0945f6c4 "
+    "assets/jobs-data.js (a filtered copy of AF's file), mapped to SSYK-4 in the reference data "
+    f"({YB_DIR}/{YB_SUBSET}). Multi-code rows are exploded to one row per SSYK-4 code."
+)
+KOMMUN_PROVENANCE = (
+    "SYNTHETIC. Allocated from the real county counts of employment_county_ssyk4 (SCB, see "
+    "that dataset) by kompetens_forecast.synthetic.allocate_to_municipalities with the seed "
+    "and parameters in `extra`; kommun → län from data/codes/scb_regions_riket_lan_kommun.csv "
+    "(SCB, TAB6471 metadata). Only the county × SSYK-3 × sex × year sums are real."
+)
+ALLOCATION_RULE = (
+    "The real county × SSYK-4 × sex × year counts are summed to SSYK-3 (the parent level of "
+    "the same hierarchy; levels are never mixed). Each kommun k gets the weight "
+    "w(k,o,t) = b(k) · p(k,o) · exp(d(k,o) · (t − 2014)) for SSYK-3 group o and year t, with a "
+    "seeded base weight b(k) ~ LogNormal(0, base_sigma) (a few kommuner dominate their county), "
+    "a seeded kommun × SSYK-3 perturbation p(k,o) ~ LogNormal(0, occupation_sigma) and a small "
+    "seeded per-year drift d(k,o) ~ Normal(0, drift_sigma); both sexes share the weights. Each "
+    "county × SSYK-3 × sex × year count is split over the county's kommuner in proportion to "
+    "w and integerised by the largest-remainder method (floors, then one more person each to "
+    "the kommuner with the largest fractional remainders, ties to the lower kommun code), so "
+    "kommun values sum exactly to the real county value in every cell; Gotland (09) has one "
+    "kommun (0980), which gets the whole county value. Random numbers come from "
+    "numpy.random.default_rng(seed), drawn for kommuner and SSYK-3 codes in sorted order."
+)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _built_with() -> dict[str, str]:
+    return {"pandas": pd.__version__, "pyarrow": pyarrow.__version__, "numpy": np.__version__}
+
+
+def _swedish_percent(change: float) -> str:
+    """0.0895 → '+8,9 %' (Swedish decimal comma, space before %, true minus sign)."""
+    sign = "+" if change >= 0 else "−"
+    return f"{sign}{abs(change) * 100:.1f} %".replace(".", ",")
+
+
+def _thousands(value: float) -> str:
+    return f"{value:,.0f}".replace(",", " ")
+
+
+# -- employment_county_ssyk4 ----------------------------------------------------------------------
+def build_employment(shared: Path, *, validate: bool = True) -> pd.DataFrame:
+    raw = pd.read_parquet(shared / SCB_FILE)
+    unknown_sex = set(raw["sex"]) - set(SEX_CODES)
+    if unknown_sex:
+        raise SystemExit(f"Unexpected sex values in {SCB_FILE}: {sorted(unknown_sex)}")
+    regions, occupations = default_registry(), default_occupations()
+    frame = pd.DataFrame(
+        {
+            "region_code": raw["county_code"].astype(str),
+            "ssyk": raw["code_4"].astype(str),
+            "sex": raw["sex"].map(SEX_CODES).astype(object),
+            "year": raw["year"].astype("int64"),
+            "value": raw["value"].astype("float64"),
+            "symbol": pd.Series([None] * len(raw), dtype=object),
+        }
+    )
+    frame = frame.sort_values([*DIMS, "year"], ignore_index=True)
+    region_labels = {code: regions.get(code).name for code in frame["region_code"].unique()}
+    ssyk_labels = {code: occupations.get(code).label_sv for code in frame["ssyk"].unique()}
+    frame["region_label"] = frame["region_code"].map(region_labels)
+    frame["ssyk_label"] = frame["ssyk"].map(ssyk_labels)
+    return validate_observations(frame, DIMS, EMPLOYMENT) if validate else frame
+
+
+def _english_fallbacks(codes: pd.Series) -> list[str]:
+    """SSYK codes whose `ssyk_label` is English because no Swedish label exists."""
+    occupations = default_occupations()
+    return sorted(c for c in codes.unique() if occupations.get(c).label_sv_is_fallback)
+
+
+def national_change(frame: pd.DataFrame, before: int, after: int) -> tuple[float, float, float]:
+    totals = frame.groupby("year")["value"].sum()
+    return float(totals[before]), float(totals[after]), float(totals[after] / totals[before] - 1)
+
+
+def employment_breaks(frame: pd.DataFrame) -> tuple[list[SeriesBreak], dict[str, Any]]:
+    """The registered breaks, checked against the data.
+
+    The national change from the year before each break is computed here; the register's
+    `effect` text must state it (e.g. '+8,9 %'), so the register cannot drift from the data.
+    """
+    breaks = load_breaks(EMPLOYMENT)
+    checked: list[SeriesBreak] = []
+    figures: dict[str, Any] = {}
+    for brk in breaks:
+        before, after, change = national_change(frame, brk.year - 1, brk.year)
+        figures[str(brk.year)] = {
+            "national_total_before": before,
+            "national_total_after": after,
+            "change": round(change, 6),
+        }
+        expected = _swedish_percent(change)
+        if expected not in brk.effect:
+            raise SystemExit(
+                f"configs/series_breaks.toml: the {brk.year} break's effect should state "
+                f"{expected} (riket {_thousands(before)} → {_thousands(after)}); it says "
+                f"{brk.effect!r}. Update the register."
+            )
+        checked.append(brk)
+    return checked, figures
+
+
+# -- yrkesbarometer -------------------------------------------------------------------------------
+YB_COLUMNS = [
+    "omgang",
+    "region_code",
+    "ssyk",
+    "yb_yrke",
+    "yb_concept_id",
+    "yrkesomrade",
+    "rekryteringssituation",
+    "jobbmojligheter",
+    "prognos",
+    "paradox",
+    "antal_ssyk",
+    "del_av_ssyk",
+    "delvis_helt",
+    "hogsta_bedomningsniva",
+    "county_level",
+    "format",
+]
+_SSYK4 = re.compile(r"^\d{4}$")
+
+
+def _split_ssyk(value: str, antal: int, where: str) -> list[str]:
+    codes = [code.strip() for code in value.split(",")]
+    if not all(_SSYK4.match(code) for code in codes) or len(codes) != antal:
+        raise SystemExit(f"{where}: ssyk {value!r} does not hold {antal} SSYK-4 codes.")
+    return codes
+
+
+def build_yrkesbarometer(shared: Path) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    for name in YB_FULL:
+        records = json.loads((shared / YB_DIR / name).read_text(encoding="utf-8"))
+        for record in records:
+            region = str(record["lan"])
+            level = record["hogsta_bedomningsniva"]
+            for code in _split_ssyk(record["ssyk"], int(record["antal_ssyk"]), name):
+                rows.append(
+                    {
+                        "omgang": record["omgang"],
+                        "region_code": region,
+                        "ssyk": code,
+                        "yb_yrke": record["yb_yrke"],
+                        "yb_concept_id": record["yb_concept_id"],
+                        "yrkesomrade": record["yrkesomrade"],
+                        "rekryteringssituation": record["rekryteringssituation"],
+                        "jobbmojligheter": record["jobbmojligheter"],
+                        "prognos": record["prognos"],
+                        "paradox": bool(record["paradox"]),
+                        "antal_ssyk": int(record["antal_ssyk"]),
+                        "del_av_ssyk": int(record["del_av_ssyk"]),
+                        "delvis_helt": record["delvis_helt"],
+                        "hogsta_bedomningsniva": level,
+                        # Genuinely county-level only when assessed for the län itself.
+                        "county_level": region != "00" and level == "län",
+                        "format": "full",
+                    }
+                )
+    subset = pd.read_csv(shared / YB_DIR / YB_SUBSET, dtype=str, keep_default_na=False)
+    for record in subset.to_dict("records"):
+        rows.append(
+            {
+                "omgang": YB_SUBSET_ROUND,
+                "region_code": "00",
+                "ssyk": record["ssyk4"],
+                "yb_yrke": record["yb_name"],
+                "yb_concept_id": None,
+                "yrkesomrade": record["area"],
+                "rekryteringssituation": record["situation"],
+                "jobbmojligheter": record["chances"],
+                "prognos": record["trend"],
+                # No paradox list in this format; AF's label 'paradox' is the same flag.
+                "paradox": record["situation"] == "paradox",
+                "antal_ssyk": int(record["n_ssyk_in_row"]),
+                "del_av_ssyk": None,
+                "delvis_helt": None,
+                "hogsta_bedomningsniva": None,
+                "county_level": False,
+                "format": "national_subset",
+            }
+        )
+    frame = pd.DataFrame(rows, columns=YB_COLUMNS)
+    frame["del_av_ssyk"] = frame["del_av_ssyk"].astype("Int64")
+    frame["antal_ssyk"] = frame["antal_ssyk"].astype("int64")
+    for column in ("paradox", "county_level"):
+        frame[column] = frame[column].astype(bool)
+    frame = frame.sort_values(["omgang", "region_code", "ssyk", "yb_yrke"], ignore_index=True)
+    occupation = frame["yb_concept_id"].fillna(frame["yb_yrke"])
+    key = [frame["omgang"], frame["region_code"], frame["ssyk"]]
+    if pd.concat([*key, occupation], axis=1).duplicated().any():
+        raise SystemExit("yrkesbarometer: duplicate (omgang, region_code, ssyk, occupation) rows.")
+    if frame.duplicated(["omgang", "region_code", "ssyk", "yb_yrke"]).any():
+        raise SystemExit("yrkesbarometer: duplicate (omgang, region_code, ssyk, yb_yrke) rows.")
+    inconsistent = frame["paradox"] != (frame["rekryteringssituation"] == "paradox")
+    if inconsistent.any():
+        raise SystemExit("yrkesbarometer: paradox list and label 'paradox' disagree.")
+    return frame
+
+
+# -- employment_kommun_ssyk3 (synthetic) --------------------------------------------------------
+def build_kommun(county: pd.DataFrame, *, validate: bool = True) -> pd.DataFrame:
+    regions, occupations = default_registry(), default_occupations()
+    kommun_to_lan = {r.code: str(r.lan_code) for r in regions.municipalities()}
+    cells = aggregate_ssyk(county.loc[:, [*DIMS, "year", "value", "symbol"]], 3)
+    frame = allocate_to_municipalities(cells, kommun_to_lan, seed=SEED, params=ALLOCATION_PARAMS)
+    region_labels = {code: regions.get(code).name for code in frame["region_code"].unique()}
+    ssyk_labels = {code: occupations.get(code).label_sv for code in frame["ssyk"].unique()}
+    frame.insert(6, "region_label", frame["region_code"].map(region_labels))
+    frame.insert(7, "ssyk_label", frame["ssyk"].map(ssyk_labels))
+    return validate_observations(frame, DIMS, KOMMUN) if validate else frame
+
+
+# -- writing ------------------------------------------------------------------------------------
+def build(shared: Path, out: Path, *, validate: bool = True) -> list[Manifest]:
+    """Build the three datasets into the store at `out` (replacing earlier builds of them).
+
+    `validate=False` skips the pandera validation of the observation frames (it only checks and
+    does not change them; the rebuild test skips it to stay fast). The script always validates.
+    """
+    for directory in (
+        out / "source=scb" / f"dataset={EMPLOYMENT}",
+        out / "source=af" / f"dataset={BAROMETER}",
+        out / "source=synthetic" / f"dataset={KOMMUN}",
+    ):
+        shutil.rmtree(directory, ignore_errors=True)
+    store = Store(out)
+    built_with = _built_with()
+
+    employment = build_employment(shared, validate=validate)
+    breaks, break_figures = employment_breaks(employment)
+    years = sorted(int(y) for y in employment["year"].unique())
+    manifests = [
+        store.write(
+            employment,
+            dataset=EMPLOYMENT,
+            source="scb",
+            title=(
+                "Anställda 16–64 (16–69 från 2023) efter arbetsställets län, yrke (SSYK 2012) "
+                "och kön"
+            ),
+            table_ids=["AM0208M/YREG60", "AM0208M/YREG60N", "AM0208M/YREG60BAS"],
+            dims=list(DIMS),
+            retrieved_at=ASSEMBLED_AT,
+            provenance=SCB_PROVENANCE,
+            licence=SCB_LICENCE,
+            breaks=breaks,
+            extra={
+                "upstream": UPSTREAM,
+                "years": [years[0], years[-1]],
+                "riket": "derived as the sum of the 21 counties",
+                "region": "workplace county (arbetsställets län)",
+                "sex_codes": {"1": "men", "2": "women"},
+                "ssyk_label_english_fallback": _english_fallbacks(employment["ssyk"]),
+                "break_figures": break_figures,
+                "input_sha256": _sha256(shared / SCB_FILE),
+                "built_with": built_with,
+            },
+        )
+    ]
+
+    barometer = build_yrkesbarometer(shared)
+    manifests.append(
+        store.write(
+            barometer,
+            dataset=BAROMETER,
+            source="af",
+            title=(
+                "Arbetsförmedlingens Yrkesbarometer: rekryteringssituation, jobbmöjligheter och "
+                "prognos på fem år per yrke och län (urval; omgång 2025-2 och 2026-1)"
+            ),
+            table_ids=["yrkesbarometer.json"],
+            dims=["omgang", "region_code", "ssyk", "yb_yrke"],
+            retrieved_at=ASSEMBLED_AT,
+            provenance=YB_PROVENANCE,
+            licence="CC0 (Arbetsförmedlingen open data)",
+            extra={
+                "rounds": sorted(barometer["omgang"].unique().tolist()),
+                "labels_raw": True,
+                "county_level_rule": (
+                    "county_level is True only for a län row (region_code != '00') whose "
+                    "hogsta_bedomningsniva is 'län'; rows assessed at 'nuts2', 'nuts1' or "
+                    "'nationellt' level copy a wider region's assessment to the län, and "
+                    "riket rows are national. In the full format this coincides with "
+                    "delvis_helt == 'helt' on län rows."
+                ),
+                "paradox_rule": (
+                    "full format: the row's paradox list is non-empty; national subset: "
+                    "rekryteringssituation == 'paradox' (the two agree in the full format)"
+                ),
+                "files": [f"{YB_DIR}/{name}" for name in (*YB_FULL, YB_SUBSET)],
+                "input_sha256": {
+                    name: _sha256(shared / YB_DIR / name) for name in (*YB_FULL, YB_SUBSET)
+                },
+                "built_with": built_with,
+            },
+        )
+    )
+
+    kommun = build_kommun(employment, validate=validate)
+    manifests.append(
+        store.write(
+            kommun,
+            dataset=KOMMUN,
+            source="synthetic",
+            title=(
+                "SYNTETISKA DATA (synthetic): anställda efter kommun, yrke (SSYK 2012, 3 siffror) "
+                "och kön, fördelade slumpmässigt från verkliga länssiffror"
+            ),
+            table_ids=["AM0208M/YREG60", "AM0208M/YREG60N", "AM0208M/YREG60BAS"],
+            dims=list(DIMS),
+            retrieved_at=ASSEMBLED_AT,
+            synthetic=True,
+            provenance=KOMMUN_PROVENANCE,
+            licence=(
+                "Synthetic numbers derived from SCB data (CC0) as compiled by joseph-data/"
+                "AI_Econ_daioe_years_regions @ 7c13a658 (mirror of ai-econ-lab/"
+                "AI_Econ_daioe_years_regions, CC BY 4.0)."
+            ),
+            breaks=breaks,
+            extra={
+                "synthetic": True,
+                "allocated_from": EMPLOYMENT,
+                "seed": SEED,
+                "allocation_rule": ALLOCATION_RULE,
+                "allocation_params": ALLOCATION_PARAMS.as_dict(),
+                "ssyk_label_english_fallback": _english_fallbacks(kommun["ssyk"]),
+                "function": "kompetens_forecast.synthetic.allocate_to_municipalities",
+                "kommun_to_lan": REGION_CODES_FILE,
+                "years": [years[0], years[-1]],
+                "built_with": built_with,
+            },
+        )
+    )
+    return manifests
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--out", type=Path, default=REPO / "data" / "store")
+    args = parser.parse_args(argv)
+    for manifest in build(args.shared, args.out):
+        path = args.out / f"source={manifest.source}" / f"dataset={manifest.dataset}"
+        size = (path / f"vintage={manifest.vintage}" / "part-0.parquet").stat().st_size
+        print(f"{manifest.dataset}: {manifest.rows} rows, {size / 1e6:.2f} MB, {manifest.checksum}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
