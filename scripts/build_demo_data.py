@@ -1,6 +1,6 @@
 """Build the embedded demo dataset (`data/store`) from the project's reference data.
 
-    /work/venv/bin/python scripts/build_demo_data.py [--shared ../shared] [--out data/store]
+    /work/venv/bin/python scripts/build_demo_data.py [--shared data/raw] [--out data/store]
 
 Writes three datasets with `kompetens_forecast.store.Store`:
 
@@ -438,7 +438,12 @@ def build(shared: Path, out: Path, *, validate: bool = True) -> list[Manifest]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=REPO / "data" / "raw",
+        help="inputs laid out as in the reference data shared/ (default: the copy in data/raw)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "data" / "store")
     args = parser.parse_args(argv)
     for manifest in build(args.shared, args.out):

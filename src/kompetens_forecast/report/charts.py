@@ -123,7 +123,9 @@ def largest_occupations(
 def change(
     ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 8, min_employed: float = 100
 ) -> list[Path]:
-    data = ind[(ind["employed"] >= min_employed) & ind["change_5y_pct_adj"].notna()]
+    start = ind["employed"] / (1 + ind["change_5y_pct_adj"] / 100)
+    # both ends large enough: small groups produce the biggest percentages and the least meaning
+    data = ind[(ind["employed"] >= min_employed) & (start >= min_employed)]
     rising = data.nlargest(top, "change_5y_pct_adj")
     falling = data.nsmallest(top, "change_5y_pct_adj").iloc[::-1]
     both = pd.concat([rising, falling])
