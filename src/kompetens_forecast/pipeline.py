@@ -56,6 +56,13 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
 
 
+def in_sentence(region: Region, lang: str) -> str:
+    """The region's name as it reads inside a sentence ('i riket', 'in Sweden')."""
+    if region.code == RIKET:
+        return "riket" if lang == "sv" else "Sweden"
+    return region.label(lang)
+
+
 def _noop(_: str) -> None:
     return None
 
@@ -223,7 +230,8 @@ def run_region(
         lang,
         analysis.panel.synthetic,
     )
-    chart_ctx = charts.ChartContext(region.label(lang), lang, cap, analysis.panel.synthetic)
+    in_text = in_sentence(region, lang)
+    chart_ctx = charts.ChartContext(in_text, lang, cap, analysis.panel.synthetic)
     own = ind[ind["region_code"] == region.code]
     history = analysis.panel.data[analysis.panel.data["region_code"] == region.code]
     labels = dict(zip(own["ssyk"], own["ssyk_label"], strict=True))
@@ -267,7 +275,7 @@ def run_region(
                 code: regions.get(code).label(lang) for code in subs["region_code"].unique()
             }
             sub_cap = caption(analysis.datasets, lang, sub_synthetic)
-            sub_ctx = charts.ChartContext(region.label(lang), lang, sub_cap, sub_synthetic)
+            sub_ctx = charts.ChartContext(in_text, lang, sub_cap, sub_synthetic)
             chart_files += charts.subregions(
                 subs, sub_names, sub_ctx, chart_dir, sub_synthetic, kommuner=region.level == "lan"
             )

@@ -27,6 +27,7 @@ INDICATOR_COLUMNS = (
     "change_1y_pct",
     "change_5y",
     "change_5y_pct",
+    "change_5y_adj",
     "change_5y_pct_adj",
     "cagr_5y_adj",
     "break_in_1y",
@@ -68,6 +69,7 @@ def structure_indicators(
     frame["change_1y_pct"] = pct(1, "value")
     frame["change_5y"] = change(5, "value")
     frame["change_5y_pct"] = pct(5, "value")
+    frame["change_5y_adj"] = change(5, "value_adj")
     frame["change_5y_pct_adj"] = pct(5, "value_adj")
     past5_adj = _value_at(adjusted, latest - 5, "value_adj").reindex(now.index)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int
 from kompetens_forecast.report.text import t
@@ -123,32 +123,32 @@ def largest_occupations(
 def change(
     ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 8, min_employed: float = 100
 ) -> list[Path]:
-    start = ind["employed"] / (1 + ind["change_5y_pct_adj"] / 100)
-    # both ends large enough: small groups produce the biggest percentages and the least meaning
-    data = ind[(ind["employed"] >= min_employed) & (start >= min_employed)]
-    rising = data.nlargest(top, "change_5y_pct_adj")
-    falling = data.nsmallest(top, "change_5y_pct_adj").iloc[::-1]
+    """Largest increases and decreases in number of employees over five years (break-adjusted).
+
+    Ranked by persons, not per cent: small groups give the largest percentages and the least
+    meaning. The per cent change is printed beside each bar.
+    """
+    data = ind[(ind["employed"] >= min_employed) & ind["change_5y_adj"].notna()]
+    rising = data[data["change_5y_adj"] > 0].nlargest(top, "change_5y_adj")
+    falling = data[data["change_5y_adj"] < 0].nsmallest(top, "change_5y_adj").iloc[::-1]
     both = pd.concat([rising, falling])
     end = int(ind["year"].iloc[0])
     with plt.style.context(STYLE):
-        fig, ax = plt.subplots(figsize=(8, 0.32 * len(both) + 1.2))
-        colours = ["#009E73" if v >= 0 else "#D55E00" for v in both["change_5y_pct_adj"]]
+        fig, ax = plt.subplots(figsize=(8, 0.32 * max(len(both), 1) + 1.2))
+        values = list(both["change_5y_adj"])
+        colours = ["#009E73" if v >= 0 else "#D55E00" for v in values]
         positions = list(range(len(both)))
-        ax.barh(positions, list(both["change_5y_pct_adj"]), color=colours)
+        ax.barh(positions, values, color=colours)
         ax.set_yticks(positions, [shorten(s) for s in both["ssyk_label"]])
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
         ax.axvline(0, color="#333333", linewidth=0.8)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt_int(x, ctx.lang)))
-        for y, value in zip(positions, both["change_5y_pct_adj"], strict=True):
-            ax.text(
-                value,
-                y,
-                " " + fmt_decimal(value, ctx.lang, 0) + " % ",
-                va="center",
-                ha="left" if value >= 0 else "right",
-                fontsize=8,
-            )
+        ax.margins(x=0.22)
+        ax.xaxis.set_major_formatter(_thousands(ctx.lang))
+        for y, value, pct in zip(positions, values, both["change_5y_pct_adj"], strict=True):
+            label = f" {fmt_int(value, ctx.lang)} ({fmt_decimal(pct, ctx.lang, 0)} %) "
+            ha = "left" if value >= 0 else "right"
+            ax.text(value, y, label, va="center", ha=ha, fontsize=8)
         ax.set_xlabel(t("change_axis", ctx.lang, start=end - 5, end=end))
         ax.set_title(t("change_title", ctx.lang, region=ctx.region_name, start=end - 5, end=end))
         _finish(fig, ctx)
@@ -233,6 +233,8 @@ def forecast_fans(
             )
             ax.set_title(shorten(f"{code} {labels.get(code, '')}", 34), fontsize=9, loc="left")
             ax.yaxis.set_major_formatter(_thousands(ctx.lang))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(int(x))))
             ax.grid(axis="y", visible=True)
             ax.set_ylim(bottom=0)
         for ax in axes.ravel()[len(biggest) :]:

@@ -12,11 +12,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     "employed": {"sv": "Antal anställda", "en": "Employees"},
     "change_title": {
         "sv": "Yrken som ökat och minskat mest i {region} {start}–{end}",
-        "en": "Fastest growing and shrinking occupations in {region}, {start}–{end}",
+        "en": "Occupations that grew and shrank the most in {region}, {start}–{end}",
     },
     "change_axis": {
-        "sv": "Förändring {start}–{end}, procent (justerad för seriebrott)",
-        "en": "Change {start}–{end}, per cent (adjusted for series breaks)",
+        "sv": "Förändring {start}–{end}, antal anställda (justerat för seriebrott)",
+        "en": "Change {start}–{end}, employees (adjusted for series breaks)",
     },
     "lq_title": {
         "sv": "Yrken som är överrepresenterade i {region} jämfört med riket {year}",
