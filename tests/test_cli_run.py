@@ -102,12 +102,14 @@ def test_manifest_and_parquet_carry_provenance(county_run: tuple[Path, str, str]
 
 
 def test_workbook_holds_numbers_and_sources(county_run: tuple[Path, str, str]) -> None:
-    book = load_workbook(county_run[0] / "tables.xlsx", read_only=True)
+    book = load_workbook(county_run[0] / "tables.xlsx")
     assert {"Sysselsättning", "Prognos", "Källor"} <= set(book.sheetnames)
     rows = list(book["Sysselsättning"].iter_rows(min_row=1, max_row=3, values_only=True))
     header = list(rows[0])
     employed = rows[1][header.index("employed")]
     assert isinstance(employed, float | int) and employed > 1000
+    cell = book["Sysselsättning"].cell(row=2, column=header.index("employed") + 1)
+    assert cell.number_format == "#,##0"  # Excel shows "4 866" in a Swedish locale
 
 
 def test_municipal_run_is_labelled_synthetic(

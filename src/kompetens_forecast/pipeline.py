@@ -133,18 +133,18 @@ def _sheets(
     own = ind[ind["region_code"] == analysis.region.code].sort_values("employed", ascending=False)
     subs = ind[ind["region_code"] != analysis.region.code]
     number = {
-        "employed": "# ##0",
+        "employed": "#,##0",
         "share": "0.00",
         "lq": "0.00",
-        "change_1y": "# ##0",
-        "change_5y": "# ##0",
+        "change_1y": "#,##0",
+        "change_5y": "#,##0",
         "change_1y_pct": "0.0",
         "change_5y_pct": "0.0",
         "change_5y_pct_adj": "0.0",
         "cagr_5y_adj": "0.00",
-        "yhat": "# ##0",
-        "yhat_lo": "# ##0",
-        "yhat_hi": "# ##0",
+        "yhat": "#,##0",
+        "yhat_lo": "#,##0",
+        "yhat_hi": "#,##0",
     }
     sheets = [
         Sheet("Sysselsättning" if sv else "Employment", own, number, cap),

@@ -16,7 +16,7 @@ from kompetens_forecast.store.atomic import write_atomic
 class Sheet:
     name: str  # ≤ 31 characters (Excel's limit)
     frame: pd.DataFrame
-    formats: dict[str, str]  # column → Excel number format, e.g. "# ##0" or "0.0"
+    formats: dict[str, str]  # column → Excel number format ("#,##0": Excel shows "12 345" in sv)
     note: str  # source / caption line written under the table
 
 
