@@ -130,7 +130,7 @@ def run(
     for path in result.files:
         typer.echo(str(path))
     for note in result.notes:
-        err_console.print(f"[bold yellow]Note:[/] {note}", highlight=False)
+        err_console.print(f"[bold yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
 
 
 @app.command("forecast")
