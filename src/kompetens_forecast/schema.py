@@ -25,7 +25,7 @@ SEX_LABELS: Final[dict[str, dict[str, str]]] = {
 }
 
 #: Markers SCB uses in place of a value (PxWeb `status`, PX data symbols).
-KNOWN_SYMBOLS: Final = ("..", ".", "-", "...", "....", ".....")
+KNOWN_SYMBOLS: Final = ("..", ".", "-", "...", "....", ".....", "......")
 
 RIKET: Final = "00"
 
