@@ -16,12 +16,23 @@ from pathlib import Path
 import click
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from kompetens_forecast import __version__
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.errors import KFError, UsageError
+from kompetens_forecast.exports import export_dataset
+from kompetens_forecast.fetch import fetch_dataset, scb_client
 from kompetens_forecast.pipeline import check_language, run_forecast, run_region
+from kompetens_forecast.sources.catalog import Catalog
 from kompetens_forecast.store.datasets import DATA_DIR_ENV, DataContext
 
 app = typer.Typer(
@@ -205,6 +216,84 @@ def occupations(
         )
 
 
+@app.command()
+def fetch(
+    ctx: typer.Context,
+    dataset: list[str] = typer.Option([], "--dataset", "-d", help="Catalog dataset (repeatable)."),
+    all_datasets: bool = typer.Option(False, "--all", help="Every dataset in the catalog."),
+    offline: bool = typer.Option(False, "--offline", help="Use cached responses only."),
+    refresh: bool = typer.Option(
+        False, "--refresh", help="Ignore the cache; fetch even if unchanged."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan: calls, cells, time."),
+) -> None:
+    """Fetch catalog datasets from SCB into the data directory (env KF_SCB_BASE_URL)."""
+    settings = _settings(ctx)
+    catalog = Catalog.load()
+    if all_datasets == bool(dataset):
+        raise UsageError(
+            "Give --dataset NAME (repeatable) or --all, not both or neither.",
+            f"Datasets: {', '.join(catalog.names())}.",
+        )
+    specs = [catalog.get(name) for name in (catalog.names() if all_datasets else dataset)]
+    context = settings.context()
+    client = scb_client(context.data_dir, offline=offline, refresh=refresh)
+    typer.echo("dataset\tstatus\ttables\tcalls\tcells\tseconds_at_rate\tvintage")
+    failures = 0
+    for spec in specs:
+        try:
+            with _fetch_progress(settings) as progress:
+                result = fetch_dataset(
+                    context, client, spec, refresh=refresh, dry_run=dry_run, progress=progress
+                )
+        except KFError as exc:
+            if len(specs) == 1:
+                raise
+            failures += 1
+            err_console.print(
+                f"Error: {spec.name}: {exc.one_line()}", highlight=False, markup=False
+            )
+            continue
+        plan = result.plan
+        tables = ",".join(t.table_id for t in plan.tables)
+        vintage = result.manifest.vintage if result.manifest else ""
+        typer.echo(
+            f"{spec.name}\t{result.status}\t{tables}\t{plan.calls}\t{plan.cells}\t"
+            f"{plan.seconds_at_rate:.0f}\t{vintage}"
+        )
+    if failures:
+        raise KFError(f"{failures} of {len(specs)} datasets failed; the others were fetched.")
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: str = typer.Argument(..., help="Words to look for in SCB's table titles."),
+    offline: bool = typer.Option(False, "--offline", help="Use cached responses only."),
+) -> None:
+    """Search SCB's tables (PxWebApi 2 /tables?query=): id, period, updated, title."""
+    settings = _settings(ctx)
+    client = scb_client(settings.context().data_dir, offline=offline, refresh=False)
+    client.lang = settings.lang
+    for info in client.search(text):
+        period = f"{info.first_period or ''}–{info.last_period or ''}"
+        typer.echo(f"{info.id}\t{period}\t{info.updated or ''}\t{info.label}")
+
+
+@data_app.command("export")
+def data_export(
+    ctx: typer.Context,
+    dataset: str = typer.Option(
+        ..., "--dataset", "-d", help="Dataset name (see `forecast data status`)."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="FILE.parquet or FILE.csv", dir_okay=False),
+) -> None:
+    """Write the dataset in use (fetched, else demo) in the canonical layout."""
+    settings = _settings(ctx)
+    path = export_dataset(settings.context(), dataset, out)
+    typer.echo(str(path))
+
+
 @data_app.command("status")
 def data_status(ctx: typer.Context) -> None:
     """Datasets available to runs: fetched data (store) before the embedded demo (demo)."""
@@ -225,6 +314,29 @@ def data_status(ctx: typer.Context) -> None:
             ", ".join(manifest.table_ids),
         ]
         typer.echo("\t".join(cells))
+
+
+@contextmanager
+def _fetch_progress(settings: Settings) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar per table on stderr (cells received of cells asked for)."""
+    if settings.quiet:
+        yield lambda _what, _done, _total: None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        yield update
 
 
 def _fail(message: str, code: int) -> None:

@@ -61,3 +61,27 @@ class DataError(KFError):
 
 class StoreError(KFError):
     """The Parquet store could not be read or written."""
+
+
+class SourceError(KFError):
+    """A data source (SCB, Arbetsförmedlingen) answered with an error or could not be reached."""
+
+    def __init__(self, message: str, hint: str | None = None, *, status: int | None = None) -> None:
+        super().__init__(message, hint)
+        self.status = status
+
+
+class TooManyCellsError(SourceError):
+    """The server refused a query as too large (PxWebApi: 400/403 "Too many cells selected")."""
+
+
+class NotFoundError(SourceError):
+    """The server does not have the table, codelist or page asked for."""
+
+
+class OfflineError(SourceError):
+    """Offline mode was asked for and the response is not in the cache."""
+
+
+class FetchLockedError(StoreError):
+    """Another process is fetching into the same data directory."""

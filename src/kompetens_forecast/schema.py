@@ -33,7 +33,7 @@ RIKET: Final = "00"
 CODE_PATTERNS: Final[dict[str, str]] = {
     "region_code": r"^\d{2}(\d{2})?$",
     "ssyk": r"^\d{1,4}$",
-    "sex": r"^[12]$",
+    "sex": r"^(1|2|1\+2)$",  # SCB Kon: 1 män, 2 kvinnor, 1+2 totalt
 }
 
 

@@ -1,0 +1,342 @@
+"""`forecast fetch`: catalog dataset → SCB tables → one canonical dataset in the store.
+
+For each dataset of the catalog (configs/catalog.toml):
+1. resolve its segments to tables (a known id, or a search that may find several tables of one
+   family, e.g. YREG60 → YREG60N → YREG60BAS);
+2. read each table's metadata afresh and compare its `updated` stamp with the stored
+   manifest: nothing changed → no data calls at all (incremental refresh);
+3. plan every query under the server's cell cap and fetch it at the server's rate (HTTP cache:
+   an interrupted fetch resumes from the chunks already received);
+4. stitch the tables by period, newest table wins where they overlap, convert to the canonical
+   layout (string codes, int years, markers kept), validate, and write a new vintage that
+   becomes current only when complete.
+
+Only one process fetches into a data directory at a time (a lock file), because SCB's limits
+are per IP and a half-written store is worse than a wait.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from kompetens_forecast.breaks import load_breaks
+from kompetens_forecast.errors import DataError, FetchLockedError, UsageError
+from kompetens_forecast.schema import validate_observations
+from kompetens_forecast.sources.catalog import DatasetSpec, Segment
+from kompetens_forecast.sources.http import HttpClient, HttpSettings
+from kompetens_forecast.sources.jsonstat import CONTENTS_CODE, TableMetadata
+from kompetens_forecast.sources.scb_v2 import PxWebClient, QueryPlan
+from kompetens_forecast.sources.tidy import label_column
+from kompetens_forecast.store.datasets import DataContext
+from kompetens_forecast.store.manifest import Manifest
+from kompetens_forecast.store.store import utc_now
+
+LOCK_FILE = ".fetch.lock"
+TIME_VARIABLE = "Tid"
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+_YEAR = re.compile(r"^\d{4}$")
+_PERIOD_YEAR = re.compile(r"^(\d{4})")
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    table_id: str
+    metadata: TableMetadata
+    query: QueryPlan
+    years: tuple[int, int] | None
+
+    @property
+    def updated(self) -> str | None:
+        return self.metadata.updated
+
+
+@dataclass
+class FetchPlan:
+    spec: DatasetSpec
+    tables: list[TablePlan]
+    unchanged: bool
+    previous: Manifest | None
+
+    @property
+    def calls(self) -> int:
+        return 0 if self.unchanged else sum(t.query.calls for t in self.tables)
+
+    @property
+    def cells(self) -> int:
+        return 0 if self.unchanged else sum(t.query.cells for t in self.tables)
+
+    @property
+    def seconds_at_rate(self) -> float:
+        if self.unchanged or not self.tables:
+            return 0.0
+        first = self.tables[0].query
+        calls = self.calls
+        return max(0, -(-calls // first.max_calls) - 1) * first.time_window
+
+
+@dataclass
+class FetchResult:
+    dataset: str
+    status: str  # "written", "unchanged" or "planned"
+    plan: FetchPlan
+    manifest: Manifest | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _noop(_what: str, _done: int, _total: int) -> None:
+    return None
+
+
+# -- resolving segments to tables ----------------------------------------------------------
+def _fits(metadata: TableMetadata, segment: Segment) -> bool:
+    codes = {d.code for d in metadata.dimensions}
+    if not set(segment.require) <= codes:
+        return False
+    # a table with extra mandatory variables answers another question (e.g. YREG57 has age)
+    extra = codes - set(segment.require) - {CONTENTS_CODE}
+    return all(metadata.dimension(code).elimination for code in extra) if segment.require else True
+
+
+def _tables_for(client: PxWebClient, segment: Segment) -> list[str]:
+    if segment.table:
+        return [segment.table]
+    found: dict[str, str | None] = {}
+    for query in segment.search:
+        for info in client.search(query):
+            found.setdefault(info.id, info.last_period)
+        if found:
+            break
+    return list(found)
+
+
+def _plan_table(
+    client: PxWebClient, table_id: str, segment: Segment, *, strict: bool
+) -> TablePlan | None:
+    metadata = client.metadata(table_id)
+    if not _fits(metadata, segment):
+        if strict:
+            raise DataError(
+                f"Table {table_id} lacks the variables {list(segment.require)}.",
+                f"It has {list(metadata.dimension_codes)}; fix the catalog entry.",
+            )
+        return None
+    request = {name: list(sel.codes) for name, sel in segment.selection.items()}
+    codelists = {name: sel.codelist for name, sel in segment.selection.items() if sel.codelist}
+    try:
+        query = client.plan(table_id, request, codelists=codelists)
+    except UsageError:
+        if strict:
+            raise
+        return None  # a searched candidate whose codes do not fit (e.g. SSYK-3 only)
+    return TablePlan(table_id, metadata, query, segment.years)
+
+
+def plan_fetch(
+    client: PxWebClient, spec: DatasetSpec, previous: Manifest | None, *, refresh: bool = False
+) -> FetchPlan:
+    """Resolve tables and plan every query; `unchanged` when no table was updated upstream."""
+    tables: list[TablePlan] = []
+    for segment in spec.segments:
+        if segment.api != "v2":
+            raise UsageError(
+                f"Dataset '{spec.name}': v1 segments are fetched with the v1 adapter only.",
+                "Use a v2 table id in the catalog.",
+            )
+        candidates = _tables_for(client, segment)
+        plans = [_plan_table(client, t, segment, strict=bool(segment.table)) for t in candidates]
+        fitting = [p for p in plans if p is not None]
+        if not fitting:
+            raise DataError(
+                f"Dataset '{spec.name}': no table found for segment {segment.describe()}.",
+                "Check with `forecast search TEXT` and record the table id in the catalog.",
+            )
+        # a family found by search is stitched oldest → newest by last period, then update
+        fitting.sort(key=lambda p: (_last_period(p.metadata), p.updated or ""))
+        tables += fitting
+    stamps = [(t.table_id, t.updated) for t in tables]
+    unchanged = (
+        not refresh
+        and previous is not None
+        and previous.extra.get("segments_updated") == [list(s) for s in stamps]
+    )
+    return FetchPlan(spec, tables, unchanged, previous)
+
+
+def _last_period(metadata: TableMetadata) -> str:
+    time = metadata.time_dimension or next(
+        (d for d in metadata.dimensions if d.code == TIME_VARIABLE), None
+    )
+    return time.values[-1] if time and time.values else ""
+
+
+# -- canonical layout --------------------------------------------------------------------------
+def canonical(frame: pd.DataFrame, spec: DatasetSpec, contents_single: bool) -> pd.DataFrame:
+    """Tidy SCB frame → canonical columns: renamed codes (+ labels), year/period, value, symbol."""
+    out = pd.DataFrame(index=frame.index)
+    dims: list[str] = []
+    for column in frame.columns:
+        if column.endswith("_label") or column in ("value", "symbol"):
+            continue
+        if column == TIME_VARIABLE:
+            continue
+        if column == CONTENTS_CODE and contents_single:
+            continue
+        name = spec.rename.get(column, "contents" if column == CONTENTS_CODE else column.lower())
+        out[name] = frame[column].astype(str)
+        out[f"{name}_label"] = frame[label_column(column)]
+        dims.append(name)
+    periods = frame[TIME_VARIABLE].astype(str)
+    if periods.str.fullmatch(_YEAR).all():
+        out["year"] = periods.astype("int64")
+    else:
+        out["period"] = periods
+        out["year"] = periods.str.extract(_PERIOD_YEAR)[0].astype("int64")
+        dims.append("period")
+    out["value"] = frame["value"].astype("float64")
+    out["symbol"] = frame["symbol"].astype(object).where(frame["symbol"].notna(), None)  # type: ignore[call-overload]
+    # a marker stands for a missing value: a cell never carries both
+    out.loc[out["symbol"].notna(), "value"] = np.nan
+    out.attrs["dims"] = dims
+    return out
+
+
+def stitch(frames: Sequence[tuple[TablePlan, pd.DataFrame]]) -> pd.DataFrame:
+    """Newest table wins per period; a segment's `years` limit which periods it gives."""
+    parts = []
+    for rank, (table, frame) in enumerate(frames):
+        part = frame
+        if table.years is not None:
+            part = part[part["year"].between(*table.years)]
+        parts.append(part.assign(_rank=rank, _table=table.table_id))
+    joined = pd.concat(parts, ignore_index=True)
+    period = "period" if "period" in joined.columns else "year"
+    newest = joined.groupby(period)["_rank"].transform("max")
+    return joined[joined["_rank"] == newest].drop(columns="_rank").reset_index(drop=True)
+
+
+# -- running a fetch -----------------------------------------------------------------------
+def fetch_dataset(
+    ctx: DataContext,
+    client: PxWebClient,
+    spec: DatasetSpec,
+    *,
+    refresh: bool = False,
+    dry_run: bool = False,
+    progress: Progress = _noop,
+) -> FetchResult:
+    """Plan and (unless `dry_run`) fetch one dataset into the data directory's store."""
+    with _fetch_lock(ctx.data_dir):
+        previous = ctx.user_store.manifest(spec.name)
+        progress(f"{spec.name}: metadata", 0, 1)
+        plan = plan_fetch(client, spec, previous, refresh=refresh)
+        if dry_run:
+            return FetchResult(spec.name, "planned", plan)
+        if plan.unchanged:
+            return FetchResult(spec.name, "unchanged", plan, previous)
+        retrieved_at = utc_now()
+        frames = []
+        single_content = all(
+            len(t.query.selection[CONTENTS_CODE].codes) == 1
+            for t in plan.tables
+            if CONTENTS_CODE in t.query.selection
+        )
+        for table in plan.tables:
+            label = f"{spec.name}: {table.table_id}"
+
+            def report(done: int, total: int, label: str = label) -> None:
+                progress(label, done, total)
+
+            tidy = client.data(table.query, cache_tag=table.updated or "", progress=report)
+            frames.append((table, canonical(tidy, spec, single_content)))
+        data = stitch(frames)
+        manifest = _write(ctx, spec, plan, data, frames, retrieved_at, client.base_url)
+        return FetchResult(spec.name, "written", plan, manifest)
+
+
+class _fetch_lock:  # noqa: N801 - used as a context manager, reads as a statement
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.lock = FileLock(str(data_dir / LOCK_FILE))
+
+    def __enter__(self) -> None:
+        try:
+            self.lock.acquire(timeout=0)
+        except Timeout as exc:
+            raise FetchLockedError(
+                f"Another fetch is running in {self.lock.lock_file}.",
+                "Wait for it to finish; SCB's limits are per IP, so fetches run one at a time.",
+            ) from exc
+
+    def __exit__(self, *_: object) -> None:
+        self.lock.release()
+
+
+def _write(
+    ctx: DataContext,
+    spec: DatasetSpec,
+    plan: FetchPlan,
+    data: pd.DataFrame,
+    frames: Sequence[tuple[TablePlan, pd.DataFrame]],
+    retrieved_at: str,
+    base_url: str,
+) -> Manifest:
+    tables_used = data["_table"].unique().tolist()
+    dims = tuple(frames[0][1].attrs["dims"])
+    validated = validate_observations(data.drop(columns="_table"), dims, spec.name)
+    validated = validated.sort_values([*dims, "year"]).reset_index(drop=True)
+    segments: list[dict[str, Any]] = []
+    for table, frame in frames:
+        period = "period" if "period" in frame.columns else "year"
+        used = data.loc[data["_table"] == table.table_id, period]
+        segments.append(
+            {
+                "table": table.table_id,
+                "label": table.metadata.label,
+                "updated": table.updated,
+                "cells_fetched": len(frame),
+                "periods_used": sorted({str(p) for p in used}),
+                "calls": table.query.calls,
+            }
+        )
+    updated = [t.updated for t in plan.tables if t.updated]
+    return ctx.user_store.write(
+        validated,
+        dataset=spec.name,
+        source=spec.source,
+        title=spec.title,
+        table_ids=[t for t in (p.table_id for p in plan.tables) if t in tables_used],
+        dims=dims,
+        retrieved_at=retrieved_at,
+        source_updated=max(updated) if updated else None,
+        query={
+            "base_url": base_url,
+            "tables": [
+                {"table": t.table_id, "selection": t.query.selection.to_query()}
+                for t in plan.tables
+            ],
+        },
+        provenance=f"Fetched from {base_url} by kompetens-forecast; catalog entry {spec.origin}.",
+        licence="SCB open data, CC0 (cite 'Källa: SCB')." if spec.source == "scb" else "",
+        breaks=load_breaks(spec.name),
+        extra={
+            "segments": segments,
+            "segments_updated": [[t.table_id, t.updated] for t in plan.tables],
+            "verified": spec.verified,
+            "markers": int(validated["symbol"].notna().sum()),
+        },
+    )
+
+
+def scb_client(data_dir: Path, *, offline: bool, refresh: bool) -> PxWebClient:
+    """A PxWebApi 2 client for `KF_SCB_BASE_URL` with its HTTP cache in the data directory."""
+    settings = HttpSettings(cache_dir=data_dir / "cache", offline=offline, refresh=refresh)
+    return PxWebClient(http=HttpClient(settings))
