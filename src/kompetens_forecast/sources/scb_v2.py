@@ -141,7 +141,7 @@ class PxWebClient:
                 self._url(*parts), {"lang": self.lang, **(params or {})}, refresh=refresh
             )
         except HttpStatusError as exc:
-            raise _translate(exc, "/".join(parts)) from exc
+            raise translate_status_error(exc, "/".join(parts)) from exc
 
     # -- API -------------------------------------------------------------------------------
     def config(self) -> ApiConfig:
@@ -209,24 +209,9 @@ class PxWebClient:
         codelists: Mapping[str, str] | None = None,
         complete: bool = True,
     ) -> QueryPlan:
-        """Expand `request` against the metadata and split it under the server's cell cap.
-
-        With `complete`, variables missing from `request` are selected in full (explicitly),
-        so the result never depends on the server's default selection.
-        """
-        config = self.config()
+        """Expand `request` against the metadata and split it under the server's cell cap."""
         metadata = self._metadata_with_codelists(table_id, codelists or {})
-        wanted: dict[str, Sequence[str]] = dict(request)
-        if complete:
-            named = {metadata.dimension(name).code for name in wanted}
-            wanted.update({d.code: ["*"] for d in metadata.dimensions if d.code not in named})
-        selection = resolve(metadata, wanted, codelists)
-        time = metadata.time_dimension
-        prefer = [d.code for d in metadata.dimensions if time is None or d.code != time.code]
-        chunks = split(selection, config.max_cells, prefer=prefer)
-        return QueryPlan(
-            table_id, selection, chunks, config.max_cells, config.max_calls, config.time_window
-        )
+        return plan_query(self.config(), metadata, request, codelists or {}, complete=complete)
 
     def data(
         self,
@@ -236,27 +221,9 @@ class PxWebClient:
         progress: Progress | None = None,
     ) -> pd.DataFrame:
         """Every cell of the plan, each exactly once, as a tidy frame in the table's order."""
-        pending = list(plan.chunks)
-        frames: list[pd.DataFrame] = []
-        done = 0
-        while pending:
-            chunk = pending.pop(0)
-            try:
-                frame = self._post_data(plan.table_id, chunk, cache_tag)
-            except TooManyCellsError:
-                if chunk.cells <= 1:
-                    raise
-                pending[:0] = halve(chunk)  # the server's cap is lower than it said
-                continue
-            if len(frame) != chunk.cells:
-                raise SourceError(
-                    f"Table {plan.table_id}: asked for {chunk.cells} cells, got {len(frame)}."
-                )
-            frames.append(frame)
-            done += chunk.cells
-            if progress is not None:
-                progress(done, plan.cells)
-        return _in_table_order(pd.concat(frames, ignore_index=True), plan.selection)
+        return fetch_plan(
+            plan, lambda chunk: self._post_data(plan.table_id, chunk, cache_tag), progress
+        )
 
     # -- internals -------------------------------------------------------------------------
     def _metadata_with_codelists(
@@ -299,11 +266,66 @@ class PxWebClient:
                 url, {"selection": chunk.to_query()}, params, cache_tag=cache_tag
             )
         except HttpStatusError as exc:
-            raise _translate(exc, f"tables/{table_id}/data") from exc
+            raise translate_status_error(exc, f"tables/{table_id}/data") from exc
         return decode_jsonstat2(doc)
 
 
-def _translate(exc: HttpStatusError, what: str) -> SourceError:
+def plan_query(
+    config: ApiConfig,
+    metadata: TableMetadata,
+    request: Mapping[str, Sequence[str]],
+    codelists: Mapping[str, str],
+    *,
+    complete: bool = True,
+) -> QueryPlan:
+    """Expand a request against metadata and split it under the cell cap.
+
+    With `complete`, variables missing from `request` are selected in full (explicitly), so
+    the result never depends on the server's default selection.
+    """
+    wanted: dict[str, Sequence[str]] = dict(request)
+    if complete:
+        named = {metadata.dimension(name).code for name in wanted}
+        wanted.update({d.code: ["*"] for d in metadata.dimensions if d.code not in named})
+    selection = resolve(metadata, wanted, codelists)
+    time = metadata.time_dimension
+    prefer = [d.code for d in metadata.dimensions if time is None or d.code != time.code]
+    chunks = split(selection, config.max_cells, prefer=prefer)
+    return QueryPlan(
+        metadata.table_id, selection, chunks, config.max_cells, config.max_calls, config.time_window
+    )
+
+
+def fetch_plan(
+    plan: QueryPlan,
+    post: Callable[[Selection], pd.DataFrame],
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Ask for every chunk; halve a chunk the server refuses as too large; check and order."""
+    pending = list(plan.chunks)
+    frames: list[pd.DataFrame] = []
+    done = 0
+    while pending:
+        chunk = pending.pop(0)
+        try:
+            frame = post(chunk)
+        except TooManyCellsError:
+            if chunk.cells <= 1:
+                raise
+            pending[:0] = halve(chunk)  # the server's cap is lower than it said
+            continue
+        if len(frame) != chunk.cells:
+            raise SourceError(
+                f"Table {plan.table_id}: asked for {chunk.cells} cells, got {len(frame)}."
+            )
+        frames.append(frame)
+        done += chunk.cells
+        if progress is not None:
+            progress(done, plan.cells)
+    return _in_table_order(pd.concat(frames, ignore_index=True), plan.selection)
+
+
+def translate_status_error(exc: HttpStatusError, what: str) -> SourceError:
     """Map the server's Problem JSON to our typed errors."""
     title = exc.title
     if exc.status in (400, 403) and "too many" in (title or exc.body).lower():
