@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_helpers import invoke
 
+from cli_helpers import invoke
 from kompetens_forecast.errors import SourceError
-from kompetens_forecast.fetch import fetch_dataset
+from kompetens_forecast.fetch import Clients, fetch_dataset
 from kompetens_forecast.sources.catalog import Catalog
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
+from kompetens_forecast.sources.scb_v1 import ScbV1Client
 from kompetens_forecast.sources.scb_v2 import PxWebClient
 from kompetens_forecast.store import DataContext
 from kompetens_forecast.testing.pxweb_server import PxWebServer, ServerConfig
@@ -39,13 +40,13 @@ def server(yreg_table) -> Iterator[PxWebServer]:  # type: ignore[no-untyped-def]
         yield running
 
 
-def fast_client(server: PxWebServer, data_dir: Path, **settings: object) -> PxWebClient:
-    http = HttpClient(
-        HttpSettings(
-            cache_dir=data_dir / "cache", backoff_initial=0.01, backoff_max=0.05, **settings
-        )  # type: ignore[arg-type]
+def fast_client(server: PxWebServer, data_dir: Path, attempts: int = 6) -> Clients:
+    """Clients of the local server with quick retries (no test waits long)."""
+    settings = HttpSettings(
+        cache_dir=data_dir / "cache", backoff_initial=0.01, backoff_max=0.05, attempts=attempts
     )
-    return PxWebClient(server.base_url, http)
+    v1 = ScbV1Client("http://127.0.0.1:9/unused", HttpClient(settings))
+    return Clients(v2=PxWebClient(server.base_url, HttpClient(settings)), v1=v1)
 
 
 def data_posts(server: PxWebServer) -> list:  # type: ignore[type-arg]
@@ -174,7 +175,7 @@ def test_updated_table_is_fetched_again_past_the_cache(
 
 def test_429_is_honoured_and_5xx_retried(server: PxWebServer, tmp_path: Path) -> None:
     client = fast_client(server, tmp_path)
-    client.config()
+    client.v2.config()
     server.fail_next(429, headers={"Retry-After": "0"})
     server.fail_next(503)
     server.drop_next(1)
@@ -190,7 +191,7 @@ def test_server_cap_lower_than_announced_is_met_by_halving(
     server: PxWebServer, tmp_path: Path
 ) -> None:
     client = fast_client(server, tmp_path)
-    client.config()  # the client believes 50,000 cells are allowed
+    client.v2.config()  # the client believes 50,000 cells are allowed
     server.config = replace(server.config, max_cells=20_000)
     result = fetch_dataset(
         DataContext(tmp_path), client, Catalog.load().get("employment_county_ssyk4")
@@ -209,11 +210,12 @@ def test_interrupted_fetch_keeps_previous_data_and_a_rerun_completes(
     spec = Catalog.load().get("employment_county_ssyk4")
     before = ctx.load("employment_county_ssyk4")
     assert before.origin == "demo"
-    client = fast_client(server, tmp_path, attempts=2)
+    clients = fast_client(server, tmp_path, attempts=2)
+    client = clients.v2
     client.config()
     client.metadata("TAB9999")
     # the first two data chunks arrive, then the server goes away
-    original = client._post_data  # noqa: SLF001 - counting calls
+    original = client._post_data
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -222,9 +224,9 @@ def test_interrupted_fetch_keeps_previous_data_and_a_rerun_completes(
             server.fail_next(500, n=10)
         return original(*args, **kwargs)
 
-    client._post_data = flaky  # type: ignore[method-assign]  # noqa: SLF001
+    client._post_data = flaky  # type: ignore[method-assign]
     with pytest.raises(SourceError):
-        fetch_dataset(ctx, client, spec)
+        fetch_dataset(ctx, clients, spec)
     assert ctx.load("employment_county_ssyk4").origin == "demo"  # previous good data in use
     assert not list((tmp_path / "store").rglob("*.parquet"))
 
@@ -293,3 +295,16 @@ def test_unknown_dataset_is_a_usage_error(
 ) -> None:
     result = invoke(capsys, "--data-dir", str(tmp_path), "fetch", "--dataset", "employment_county")
     assert result.code == 2 and "employment_county_ssyk4" in result.err
+
+
+def test_table_missed_by_search_is_found_in_the_full_list(yreg_table, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    oddly_named = replace(yreg_table, id="TAB0001", label="Sysselsatta efter region")
+    with PxWebServer(tables=[oddly_named]) as running:
+        result = fetch_dataset(
+            DataContext(tmp_path),
+            fast_client(running, tmp_path),
+            Catalog.load().get("employment_county_ssyk4"),
+        )
+        queries = [r.query.get("query") for r in running.requests if r.path.endswith("/tables")]
+    assert result.status == "written" and [t.table_id for t in result.plan.tables] == ["TAB0001"]
+    assert queries[-1] == ""  # searches found nothing, the full list did

@@ -45,7 +45,7 @@ def test_the_next_call_waits_until_the_oldest_leaves_the_window() -> None:
 
 
 def test_pause_after_429_blocks_all_calls() -> None:
-    rate, clock = limiter(30, 10.0)
+    rate, _clock = limiter(30, 10.0)
     rate.acquire()
     rate.pause(5.0)
     waited = rate.acquire()

@@ -30,7 +30,7 @@ from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.errors import KFError, UsageError
 from kompetens_forecast.exports import export_dataset
-from kompetens_forecast.fetch import fetch_dataset, scb_client
+from kompetens_forecast.fetch import fetch_dataset, scb_clients
 from kompetens_forecast.pipeline import check_language, run_forecast, run_region
 from kompetens_forecast.sources.catalog import Catalog
 from kompetens_forecast.store.datasets import DATA_DIR_ENV, DataContext
@@ -237,14 +237,14 @@ def fetch(
         )
     specs = [catalog.get(name) for name in (catalog.names() if all_datasets else dataset)]
     context = settings.context()
-    client = scb_client(context.data_dir, offline=offline, refresh=refresh)
+    clients = scb_clients(context.data_dir, offline=offline, refresh=refresh)
     typer.echo("dataset\tstatus\ttables\tcalls\tcells\tseconds_at_rate\tvintage")
     failures = 0
     for spec in specs:
         try:
             with _fetch_progress(settings) as progress:
                 result = fetch_dataset(
-                    context, client, spec, refresh=refresh, dry_run=dry_run, progress=progress
+                    context, clients, spec, refresh=refresh, dry_run=dry_run, progress=progress
                 )
         except KFError as exc:
             if len(specs) == 1:
@@ -273,9 +273,10 @@ def search(
 ) -> None:
     """Search SCB's tables (PxWebApi 2 /tables?query=): id, period, updated, title."""
     settings = _settings(ctx)
-    client = scb_client(settings.context().data_dir, offline=offline, refresh=False)
-    client.lang = settings.lang
-    for info in client.search(text):
+    clients = scb_clients(
+        settings.context().data_dir, offline=offline, refresh=False, lang=settings.lang
+    )
+    for info in clients.v2.search(text):
         period = f"{info.first_period or ''}–{info.last_period or ''}"
         typer.echo(f"{info.id}\t{period}\t{info.updated or ''}\t{info.label}")
 

@@ -18,10 +18,10 @@ are per IP and a half-written store is worse than a wait.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from kompetens_forecast.schema import validate_observations
 from kompetens_forecast.sources.catalog import DatasetSpec, Segment
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.sources.jsonstat import CONTENTS_CODE, TableMetadata
+from kompetens_forecast.sources.scb_v1 import ScbV1Client
 from kompetens_forecast.sources.scb_v2 import PxWebClient, QueryPlan
 from kompetens_forecast.sources.tidy import label_column
 from kompetens_forecast.store.datasets import DataContext
@@ -47,12 +48,49 @@ _YEAR = re.compile(r"^\d{4}$")
 _PERIOD_YEAR = re.compile(r"^(\d{4})")
 
 
+class TableClient(Protocol):
+    """What the fetch needs of a server: PxWebClient (v2) and ScbV1Client (v1) both fit."""
+
+    base_url: str
+
+    def metadata(self, table_id: str, *, refresh: bool = True) -> TableMetadata: ...
+
+    def plan(
+        self,
+        table_id: str,
+        request: Mapping[str, Sequence[str]],
+        *,
+        codelists: Mapping[str, str] | None = None,
+        complete: bool = True,
+    ) -> QueryPlan: ...
+
+    def data(
+        self,
+        plan: QueryPlan,
+        *,
+        cache_tag: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> pd.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class Clients:
+    """One client per API version; v1 only for the tables that exist only there."""
+
+    v2: PxWebClient
+    v1: ScbV1Client
+
+    def for_segment(self, segment: Segment) -> TableClient:
+        return self.v1 if segment.api == "v1" else self.v2
+
+
 @dataclass(frozen=True)
 class TablePlan:
     table_id: str
     metadata: TableMetadata
     query: QueryPlan
     years: tuple[int, int] | None
+    client: TableClient
 
     @property
     def updated(self) -> str | None:
@@ -106,20 +144,37 @@ def _fits(metadata: TableMetadata, segment: Segment) -> bool:
     return all(metadata.dimension(code).elimination for code in extra) if segment.require else True
 
 
-def _tables_for(client: PxWebClient, segment: Segment) -> list[str]:
+#: Above this many tables in the full list, only those whose title or variable names share a
+#: word with the segment's searches are checked (each check is a metadata call).
+FULL_LIST_CHECK_ALL = 100
+
+
+def _tables_for(clients: Clients, segment: Segment, *, everything: bool = False) -> list[str]:
+    """Candidate tables of a segment: its id, or what its searches (or the full list) find."""
+    if segment.api == "v1" and segment.v1_path:
+        return [segment.v1_path]
     if segment.table:
         return [segment.table]
-    found: dict[str, str | None] = {}
+    if everything:
+        listing = clients.v2.search("")
+        if len(listing) <= FULL_LIST_CHECK_ALL:
+            return [info.id for info in listing]
+        words = {w.lower() for q in segment.search for w in q.split() if len(w) >= 4}
+        return [
+            info.id
+            for info in listing
+            if any(w in " ".join([info.label, *info.variable_names]).lower() for w in words)
+        ]
+    found: dict[str, None] = {}
     for query in segment.search:
-        for info in client.search(query):
-            found.setdefault(info.id, info.last_period)
+        found.update(dict.fromkeys(info.id for info in clients.v2.search(query)))
         if found:
             break
     return list(found)
 
 
 def _plan_table(
-    client: PxWebClient, table_id: str, segment: Segment, *, strict: bool
+    client: TableClient, table_id: str, segment: Segment, *, strict: bool
 ) -> TablePlan | None:
     metadata = client.metadata(table_id)
     if not _fits(metadata, segment):
@@ -137,23 +192,31 @@ def _plan_table(
         if strict:
             raise
         return None  # a searched candidate whose codes do not fit (e.g. SSYK-3 only)
-    return TablePlan(table_id, metadata, query, segment.years)
+    return TablePlan(table_id, metadata, query, segment.years, client)
+
+
+def _fitting(
+    client: TableClient, candidates: Sequence[str], segment: Segment, strict: bool
+) -> list[TablePlan]:
+    plans = [_plan_table(client, table, segment, strict=strict) for table in candidates]
+    return [plan for plan in plans if plan is not None]
 
 
 def plan_fetch(
-    client: PxWebClient, spec: DatasetSpec, previous: Manifest | None, *, refresh: bool = False
+    clients: Clients, spec: DatasetSpec, previous: Manifest | None, *, refresh: bool = False
 ) -> FetchPlan:
     """Resolve tables and plan every query; `unchanged` when no table was updated upstream."""
     tables: list[TablePlan] = []
     for segment in spec.segments:
-        if segment.api != "v2":
-            raise UsageError(
-                f"Dataset '{spec.name}': v1 segments are fetched with the v1 adapter only.",
-                "Use a v2 table id in the catalog.",
-            )
-        candidates = _tables_for(client, segment)
-        plans = [_plan_table(client, t, segment, strict=bool(segment.table)) for t in candidates]
-        fitting = [p for p in plans if p is not None]
+        client = clients.for_segment(segment)
+        strict = bool(segment.table or segment.api == "v1")
+        candidates = _tables_for(clients, segment)
+        fitting = _fitting(client, candidates, segment, strict)
+        if not fitting and not strict:  # SCB's search can miss: look through every table
+            everything = [
+                t for t in _tables_for(clients, segment, everything=True) if t not in candidates
+            ]
+            fitting = _fitting(client, everything, segment, strict)
         if not fitting:
             raise DataError(
                 f"Dataset '{spec.name}': no table found for segment {segment.describe()}.",
@@ -226,7 +289,7 @@ def stitch(frames: Sequence[tuple[TablePlan, pd.DataFrame]]) -> pd.DataFrame:
 # -- running a fetch -----------------------------------------------------------------------
 def fetch_dataset(
     ctx: DataContext,
-    client: PxWebClient,
+    clients: Clients,
     spec: DatasetSpec,
     *,
     refresh: bool = False,
@@ -237,7 +300,7 @@ def fetch_dataset(
     with _fetch_lock(ctx.data_dir):
         previous = ctx.user_store.manifest(spec.name)
         progress(f"{spec.name}: metadata", 0, 1)
-        plan = plan_fetch(client, spec, previous, refresh=refresh)
+        plan = plan_fetch(clients, spec, previous, refresh=refresh)
         if dry_run:
             return FetchResult(spec.name, "planned", plan)
         if plan.unchanged:
@@ -255,10 +318,10 @@ def fetch_dataset(
             def report(done: int, total: int, label: str = label) -> None:
                 progress(label, done, total)
 
-            tidy = client.data(table.query, cache_tag=table.updated or "", progress=report)
+            tidy = table.client.data(table.query, cache_tag=table.updated or "", progress=report)
             frames.append((table, canonical(tidy, spec, single_content)))
         data = stitch(frames)
-        manifest = _write(ctx, spec, plan, data, frames, retrieved_at, client.base_url)
+        manifest = _write(ctx, spec, plan, data, frames, retrieved_at)
         return FetchResult(spec.name, "written", plan, manifest)
 
 
@@ -287,8 +350,8 @@ def _write(
     data: pd.DataFrame,
     frames: Sequence[tuple[TablePlan, pd.DataFrame]],
     retrieved_at: str,
-    base_url: str,
 ) -> Manifest:
+    base_url = ", ".join(sorted({t.client.base_url for t in plan.tables}))
     tables_used = data["_table"].unique().tolist()
     dims = tuple(frames[0][1].attrs["dims"])
     validated = validate_observations(data.drop(columns="_table"), dims, spec.name)
@@ -336,7 +399,11 @@ def _write(
     )
 
 
-def scb_client(data_dir: Path, *, offline: bool, refresh: bool) -> PxWebClient:
-    """A PxWebApi 2 client for `KF_SCB_BASE_URL` with its HTTP cache in the data directory."""
+def scb_clients(data_dir: Path, *, offline: bool, refresh: bool, lang: str = "sv") -> Clients:
+    """Clients for `KF_SCB_BASE_URL` (v2) and `KF_SCB_V1_BASE_URL` (v1), sharing one HTTP cache
+    in the data directory; each sizes its own rate limiter from its server's config."""
     settings = HttpSettings(cache_dir=data_dir / "cache", offline=offline, refresh=refresh)
-    return PxWebClient(http=HttpClient(settings))
+    return Clients(
+        v2=PxWebClient(http=HttpClient(settings), lang=lang),
+        v1=ScbV1Client(http=HttpClient(settings), lang=lang),
+    )
