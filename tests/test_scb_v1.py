@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 from urllib.parse import unquote
 
 import pandas as pd
@@ -32,7 +33,7 @@ def load(name: str) -> object:
 
 
 class Replay(BaseHTTPRequestHandler):
-    posts: list[dict] = []  # type: ignore[type-arg]
+    posts: ClassVar[list[dict[str, Any]]] = []
     max_values = 150_000
 
     def log_message(self, *_: object) -> None:
