@@ -17,6 +17,7 @@ import pandas as pd
 
 from kompetens_forecast import __version__
 from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings
+from kompetens_forecast.analysis.matching import MatchingGrade, matching_grade
 from kompetens_forecast.analysis.regional import (
     RegionAnalysis,
     analyse_region,
@@ -175,6 +176,15 @@ def _sheets(
     return sheets
 
 
+def _matching_sheet(matching: MatchingGrade, lang: str) -> Sheet:
+    """SCB's published matchningsgrad, unchanged (one decimal), with the source under it."""
+    note = caption([matching.dataset], lang, matching.dataset.manifest.synthetic)
+    formats = {"region": "0.0", "riket": "0.0"}
+    return Sheet(
+        "Matchningsgrad" if lang == "sv" else "Matching grade", matching.table, formats, note
+    )
+
+
 def run_region(
     query: str,
     out_dir: Path,
@@ -195,13 +205,15 @@ def run_region(
 
     progress(f"Analysing {region.label(lang)}")
     analysis = analyse_region(ctx, regions, region, horizon, settings)
-    synthetic_sets = sorted({d.manifest.dataset for d in analysis.datasets if d.manifest.synthetic})
+    matching = matching_grade(ctx, region, lang)
+    used = [*analysis.datasets, *([matching.dataset] if matching else [])]
+    synthetic_sets = sorted({d.manifest.dataset for d in used if d.manifest.synthetic})
     provenance = {
         "tool": "kompetens-forecast",
         "tool_version": __version__,
         "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "region": {"code": region.code, "name": region.name, "level": region.level},
-        "datasets": dataset_provenance(analysis.datasets),
+        "datasets": dataset_provenance(used),
         "synthetic": bool(synthetic_sets),
         "synthetic_datasets": synthetic_sets,
     }
@@ -257,7 +269,10 @@ def run_region(
                 {**provenance, "parameters": parameters},
             )
             names.append("forecast_subregions.parquet")
-        write_workbook(staging / "tables.xlsx", _sheets(analysis, ind, fc, sub_fc, lang, cap))
+        sheets = _sheets(analysis, ind, fc, sub_fc, lang, cap)
+        if matching is not None:
+            sheets.insert(2, _matching_sheet(matching, lang))
+        write_workbook(staging / "tables.xlsx", sheets)
         names.append("tables.xlsx")
 
         progress("Drawing charts")
@@ -279,6 +294,12 @@ def run_region(
             chart_files += charts.subregions(
                 subs, sub_names, sub_ctx, chart_dir, sub_synthetic, kommuner=region.level == "lan"
             )
+        if matching is not None:
+            source = caption([matching.dataset], lang, matching.dataset.manifest.synthetic)
+            matching_ctx = charts.ChartContext(
+                in_text, lang, source, matching.dataset.manifest.synthetic
+            )
+            chart_files += charts.matching_grade(matching.table, matching_ctx, chart_dir)
         names += [f"charts/{p.name}" for p in chart_files]
 
         provenance["outputs"] = names

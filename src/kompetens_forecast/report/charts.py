@@ -286,3 +286,41 @@ def subregions(
         ax.set_title(t(key, ctx.lang, region=ctx.region_name, year=year))
         _finish(fig, ctx, synthetic=synthetic)
         return save(fig, out, "05_delregioner")
+
+
+def matching_grade(table: pd.DataFrame, ctx: ChartContext, out: Path) -> list[Path]:
+    """Matchningsgrad by sex over time: the region (solid) against riket (dashed)."""
+    colours = {"1+2": "#000000", "2": "#D55E00", "1": "#0072B2"}
+    with plt.style.context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 5))
+        for sex, part in table.groupby("sex", sort=False):
+            colour = colours.get(str(sex), "#009E73")
+            label = str(part["sex_label"].iloc[0])
+            ax.plot(
+                part["year"],
+                part["region"],
+                color=colour,
+                linewidth=1.8,
+                marker="o",
+                label=f"{ctx.region_name}, {label}",
+            )
+            if part["riket"].notna().any():
+                riket = t("riket", ctx.lang)
+                ax.plot(
+                    part["year"],
+                    part["riket"],
+                    color=colour,
+                    linewidth=1.0,
+                    linestyle="--",
+                    label=f"{riket}, {label}",
+                )
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(int(x))))
+        ax.yaxis.set_major_formatter(
+            FuncFormatter(lambda y, _pos: fmt_decimal(y, ctx.lang, 0) + " %")
+        )
+        ax.grid(axis="y", visible=True)
+        ax.legend(loc="lower left", fontsize=8, ncol=2)
+        ax.set_title(t("matching_title", ctx.lang, region=ctx.region_name))
+        _finish(fig, ctx)
+        return save(fig, out, "06_matchningsgrad")

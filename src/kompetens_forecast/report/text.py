@@ -45,6 +45,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "sv": "Anställda per delregion i {region} {year}",
         "en": "Employees by sub-region in {region}, {year}",
     },
+    "matching_title": {
+        "sv": "Matchningsgrad i {region}: andel förvärvsarbetande med matchande utbildning",
+        "en": "Matching grade in {region}: share of employed whose education matches their job",
+    },
+    "riket": {"sv": "Riket", "en": "Sweden"},
     "synthetic_banner": {
         "sv": "SYNTETISKA DEMODATA – inte officiell statistik",
         "en": "SYNTHETIC DEMO DATA – not official statistics",
