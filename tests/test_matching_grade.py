@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import invoke
 from openpyxl import load_workbook
 
+from cli_helpers import invoke
 from kompetens_forecast.testing.pxweb_server import PxWebServer
 from kompetens_forecast.testing.tables import Table, Variable
 
