@@ -316,11 +316,12 @@ def matching_grade(table: pd.DataFrame, ctx: ChartContext, out: Path) -> list[Pa
                 )
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(int(x))))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(
             FuncFormatter(lambda y, _pos: fmt_decimal(y, ctx.lang, 0) + " %")
         )
         ax.grid(axis="y", visible=True)
-        ax.legend(loc="lower left", fontsize=8, ncol=2)
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
         ax.set_title(t("matching_title", ctx.lang, region=ctx.region_name))
         _finish(fig, ctx)
         return save(fig, out, "06_matchningsgrad")
