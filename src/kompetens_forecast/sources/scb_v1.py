@@ -102,6 +102,7 @@ class ScbV1Client:
             self.http.limiter = SlidingWindowLimiter(
                 self._config.max_calls, self._config.time_window
             )
+            self.http.limiter.acquire()  # the ?config call itself counts against the limit
         return self._config
 
     def levels(self, path: str = "") -> list[dict[str, Any]]:
