@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -22,18 +21,9 @@ from kompetens_forecast.sources.jsonstat import (
     parse_metadata_v2,
 )
 from kompetens_forecast.sources.tidy import tidy_columns
+from recordings import recording
 
 TESTS = Path(__file__).resolve().parent
-SHARED = TESTS.parents[1] / "shared" / "fixtures" / "scb"
-
-
-def recording(version: str, name: str) -> dict[str, Any]:
-    """A recorded response: the copy under tests/fixtures if present, else shared/fixtures."""
-    for base in (TESTS / "fixtures" / "scb", SHARED):
-        path = base / version / name
-        if path.exists():
-            return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-    pytest.skip(f"recording {version}/{name} not available")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -23,23 +22,14 @@ from kompetens_forecast.sources.selection import (
     resolve,
     split,
 )
+from recordings import recording
 
 TESTS = Path(__file__).resolve().parent
-SHARED = TESTS.parents[1] / "shared" / "fixtures" / "scb"
 
 DALARNA_KOMMUNER = [
     "2021", "2023", "2026", "2029", "2031", "2034", "2039", "2061",
     "2062", "2080", "2081", "2082", "2083", "2084", "2085",
 ]  # fmt: skip
-
-
-def recording(version: str, name: str) -> dict[str, Any]:
-    """A recorded response: the copy under tests/fixtures if present, else shared/fixtures."""
-    for base in (TESTS / "fixtures" / "scb", SHARED):
-        path = base / version / name
-        if path.exists():
-            return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-    pytest.skip(f"recording {version}/{name} not available")
 
 
 @pytest.fixture(scope="module")
