@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import itertools
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,8 +21,6 @@ from kompetens_forecast.sources.jsonstat import (
 )
 from kompetens_forecast.sources.tidy import tidy_columns
 from recordings import recording
-
-TESTS = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,8 +22,6 @@ from kompetens_forecast.sources.selection import (
     split,
 )
 from recordings import recording
-
-TESTS = Path(__file__).resolve().parent
 
 DALARNA_KOMMUNER = [
     "2021", "2023", "2026", "2029", "2031", "2034", "2039", "2061",
