@@ -235,7 +235,7 @@ def test_interrupted_fetch_keeps_previous_data_and_a_rerun_completes(
     result = fetch_dataset(ctx, fast_client(server, tmp_path), spec)
     assert result.status == "written"
     assert (
-        len(data_posts(server)) == result.plan.calls - 2
+        len(data_posts(server)) == result.calls - 2
     )  # the two received chunks came from the cache
     assert ctx.load("employment_county_ssyk4").origin == "store"
 
@@ -306,5 +306,38 @@ def test_table_missed_by_search_is_found_in_the_full_list(yreg_table, tmp_path: 
             Catalog.load().get("employment_county_ssyk4"),
         )
         queries = [r.query.get("query") for r in running.requests if r.path.endswith("/tables")]
-    assert result.status == "written" and [t.table_id for t in result.plan.tables] == ["TAB0001"]
+    assert result.status == "written" and result.tables == ["TAB0001"]
     assert queries[-1] == ""  # searches found nothing, the full list did
+
+
+def test_a_second_fetch_into_the_same_data_dir_is_refused(
+    server: PxWebServer, tmp_path: Path
+) -> None:
+    from filelock import FileLock
+
+    from kompetens_forecast.errors import FetchLockedError
+    from kompetens_forecast.fetch import LOCK_FILE
+
+    with (
+        FileLock(str(tmp_path / LOCK_FILE)),
+        pytest.raises(FetchLockedError, match="Another fetch"),
+    ):
+        fetch_dataset(
+            DataContext(tmp_path),
+            fast_client(server, tmp_path),
+            Catalog.load().get("employment_county_ssyk4"),
+        )
+    assert server.requests == []
+
+
+def test_search_command_lists_tables(
+    server: PxWebServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KF_SCB_BASE_URL", server.base_url)
+    result = invoke(capsys, "--data-dir", str(tmp_path), "search", "yrke")
+    assert result.code == 0, result.err
+    table_id, period, updated, label = result.out.splitlines()[0].split("\t")
+    assert (table_id, period) == ("TAB9999", "2014–2023") and updated and "yrke" in label.lower()

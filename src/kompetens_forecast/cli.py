@@ -254,12 +254,10 @@ def fetch(
                 f"Error: {spec.name}: {exc.one_line()}", highlight=False, markup=False
             )
             continue
-        plan = result.plan
-        tables = ",".join(t.table_id for t in plan.tables)
         vintage = result.manifest.vintage if result.manifest else ""
         typer.echo(
-            f"{spec.name}\t{result.status}\t{tables}\t{plan.calls}\t{plan.cells}\t"
-            f"{plan.seconds_at_rate:.0f}\t{vintage}"
+            f"{spec.name}\t{result.status}\t{','.join(result.tables)}\t{result.calls}\t"
+            f"{result.cells}\t{result.seconds_at_rate:.0f}\t{vintage}"
         )
     if failures:
         raise KFError(f"{failures} of {len(specs)} datasets failed; the others were fetched.")

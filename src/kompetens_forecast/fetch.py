@@ -123,11 +123,30 @@ class FetchPlan:
 
 @dataclass
 class FetchResult:
+    """What a fetch did, for any source: SCB (with its plan) or Arbetsförmedlingen."""
+
     dataset: str
     status: str  # "written", "unchanged" or "planned"
-    plan: FetchPlan
+    tables: list[str]  # table ids, files or endpoints the data came from
+    calls: int  # data calls made (or planned, for a dry run)
+    cells: int  # cells / rows fetched (or planned)
+    seconds_at_rate: float = 0.0
     manifest: Manifest | None = None
+    plan: FetchPlan | None = None  # SCB only
     notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_plan(cls, status: str, plan: FetchPlan, manifest: Manifest | None) -> FetchResult:
+        return cls(
+            plan.spec.name,
+            status,
+            [t.table_id for t in plan.tables],
+            plan.calls,
+            plan.cells,
+            plan.seconds_at_rate,
+            manifest,
+            plan,
+        )
 
 
 def _noop(_what: str, _done: int, _total: int) -> None:
@@ -297,14 +316,14 @@ def fetch_dataset(
     progress: Progress = _noop,
 ) -> FetchResult:
     """Plan and (unless `dry_run`) fetch one dataset into the data directory's store."""
-    with _fetch_lock(ctx.data_dir):
+    with fetch_lock(ctx.data_dir):
         previous = ctx.user_store.manifest(spec.name)
         progress(f"{spec.name}: metadata", 0, 1)
         plan = plan_fetch(clients, spec, previous, refresh=refresh)
         if dry_run:
-            return FetchResult(spec.name, "planned", plan)
+            return FetchResult.from_plan("planned", plan, None)
         if plan.unchanged:
-            return FetchResult(spec.name, "unchanged", plan, previous)
+            return FetchResult.from_plan("unchanged", plan, previous)
         retrieved_at = utc_now()
         frames = []
         single_content = all(
@@ -322,10 +341,10 @@ def fetch_dataset(
             frames.append((table, canonical(tidy, spec, single_content)))
         data = stitch(frames)
         manifest = _write(ctx, spec, plan, data, frames, retrieved_at)
-        return FetchResult(spec.name, "written", plan, manifest)
+        return FetchResult.from_plan("written", plan, manifest)
 
 
-class _fetch_lock:  # noqa: N801 - used as a context manager, reads as a statement
+class fetch_lock:  # noqa: N801 - a context manager that reads as a statement
     def __init__(self, data_dir: Path) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.lock = FileLock(str(data_dir / LOCK_FILE))
