@@ -31,12 +31,15 @@ YEARS = [str(y) for y in range(2019, 2024)]
 
 def synthetic_tab6366() -> tuple[Table, pd.DataFrame]:
     rng = np.random.default_rng(6366)
+    ages = ["20-64", "20-39", "40-64"]  # an eliminable extra variable, total "20-64"
     cells = pd.DataFrame(
-        list(itertools.product(REGIONS, SEXES, YEARS)), columns=["Region", "Kon", "Tid"]
+        list(itertools.product(REGIONS, ages, SEXES, YEARS)),
+        columns=["Region", "Alder", "Kon", "Tid"],
     )
     cells["value"] = np.round(rng.uniform(45.0, 65.0, len(cells)), 1)  # synthetic, one decimal
     variables = [
         Variable("Region", "region", REGIONS, role="geo"),
+        Variable("Alder", "ålder", ages, elimination=True, elimination_value_code="20-64"),
         Variable("Kon", "kön", SEXES, ["män", "kvinnor", "totalt"]),
         Variable(
             "ContentsCode",
@@ -54,7 +57,7 @@ def synthetic_tab6366() -> tuple[Table, pd.DataFrame]:
         variables=variables,
         decimals=1,
     )
-    return table, cells
+    return table, cells[cells["Alder"] == "20-64"]  # what an eliminated query returns
 
 
 def test_matching_grade_is_fetched_exported_and_reported_to_one_decimal(
@@ -92,6 +95,7 @@ def test_matching_grade_is_fetched_exported_and_reported_to_one_decimal(
     )
     exported = pd.read_parquet(out)
     assert set(exported.columns) >= {"region_code", "sex", "year", "value", "symbol"}
+    assert "alder" not in exported.columns  # eliminated: the server gave the 20-64 total
     merged = exported.merge(
         served.assign(year=served["Tid"].astype(int)),
         left_on=["region_code", "sex", "year"],

@@ -68,3 +68,11 @@ def test_groups_sum_members_of_one_level_only() -> None:
     assert group["value"].item() == 7 and group["region_code"].item() == "SE31"
     with pytest.raises(DataError, match="mixes levels"):
         aggregate_regions(totals.drop(columns="sex"), "X", ["20", "2080"])
+
+
+def test_unknown_occupation_and_published_sex_totals_are_not_summed() -> None:
+    totals = totals_over_sex(
+        obs([("01", "2341", "1", 2023, 10), ("01", "2341", "2", 2023, 5),
+             ("01", "2341", "1+2", 2023, 15), ("01", "0002", "1", 2023, 99)])
+    )  # fmt: skip
+    assert totals.set_index("ssyk")["value"].to_dict() == {"2341": 15}

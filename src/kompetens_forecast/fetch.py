@@ -28,10 +28,10 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from kompetens_forecast.breaks import load_breaks
-from kompetens_forecast.errors import DataError, FetchLockedError, UsageError
+from kompetens_forecast.errors import DataError, FetchLockedError, NotFoundError, UsageError
 from kompetens_forecast.schema import validate_observations
 from kompetens_forecast.sources.catalog import DatasetSpec, Segment
-from kompetens_forecast.sources.http import HttpClient, HttpSettings
+from kompetens_forecast.sources.http import HttpClient, HttpSettings, HttpStatusError
 from kompetens_forecast.sources.jsonstat import CONTENTS_CODE, TableMetadata
 from kompetens_forecast.sources.scb_v1 import ScbV1Client
 from kompetens_forecast.sources.scb_v2 import PxWebClient, QueryPlan
@@ -186,7 +186,10 @@ def _tables_for(clients: Clients, segment: Segment, *, everything: bool = False)
         ]
     found: dict[str, None] = {}
     for query in segment.search:
-        found.update(dict.fromkeys(info.id for info in clients.v2.search(query)))
+        try:
+            found.update(dict.fromkeys(info.id for info in clients.v2.search(query)))
+        except (NotFoundError, HttpStatusError):  # a server without search: try the list
+            continue
         if found:
             break
     return list(found)
@@ -206,7 +209,7 @@ def _plan_table(
     request = {name: list(sel.codes) for name, sel in segment.selection.items()}
     codelists = {name: sel.codelist for name, sel in segment.selection.items() if sel.codelist}
     try:
-        query = client.plan(table_id, request, codelists=codelists)
+        query = client.plan(table_id, request, codelists=codelists, complete=not segment.eliminate)
     except UsageError:
         if strict:
             raise

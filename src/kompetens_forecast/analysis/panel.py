@@ -16,6 +16,7 @@ from kompetens_forecast.errors import DataError
 from kompetens_forecast.schema import RIKET
 
 SERIES_KEYS = ("region_code", "ssyk")
+UNKNOWN_SSYK = ("0002", "000", "00")  # "yrke okänt" at SSYK-4 and its truncations
 
 
 def _sum_strict(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
@@ -28,8 +29,15 @@ def _sum_strict(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
 
 
 def totals_over_sex(frame: pd.DataFrame) -> pd.DataFrame:
-    """region_code × ssyk × year totals over sex (columns region_code, ssyk, year, value)."""
-    return _sum_strict(frame, [*SERIES_KEYS, "year"])
+    """region_code × ssyk × year totals over sex (columns region_code, ssyk, year, value).
+
+    SSYK 0002 ("yrke okänt") is not an occupation and is left out; rows for the total over
+    sex ("1+2"), if a source carries them, are not added to their parts.
+    """
+    known = frame[~frame["ssyk"].isin(UNKNOWN_SSYK)]
+    if "sex" in known.columns:
+        known = known[known["sex"] != "1+2"]
+    return _sum_strict(known, [*SERIES_KEYS, "year"])
 
 
 def derive_riket(totals: pd.DataFrame, county_codes: Sequence[str]) -> pd.DataFrame:

@@ -37,6 +37,9 @@ class Segment:
     v1_path: str | None = None
     years: tuple[int, int] | None = None
     selection: dict[str, VariableSelection] = field(default_factory=dict)
+    #: Leave unlisted variables that may be eliminated out of the query (the server then gives
+    #: their total); by default every unlisted variable is selected in full.
+    eliminate: bool = False
 
     def describe(self) -> str:
         return self.table or self.v1_path or f"search {list(self.search)}"
@@ -94,6 +97,7 @@ def _segment(raw: Any, where: str) -> Segment:
         v1_path=raw.get("v1_path"),
         years=(int(years[0]), int(years[1])) if years else None,
         selection=_selection(raw.get("selection", {}), where),
+        eliminate=bool(raw.get("eliminate", False)),
     )
 
 

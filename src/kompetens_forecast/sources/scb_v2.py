@@ -282,12 +282,15 @@ def plan_query(
     """Expand a request against metadata and split it under the cell cap.
 
     With `complete`, variables missing from `request` are selected in full (explicitly), so
-    the result never depends on the server's default selection.
+    the result never depends on the server's default selection. Without it, missing
+    variables that may be eliminated are left out (the server sums them or uses their
+    elimination value, e.g. a total) and missing mandatory ones are selected in full.
     """
     wanted: dict[str, Sequence[str]] = dict(request)
-    if complete:
-        named = {metadata.dimension(name).code for name in wanted}
-        wanted.update({d.code: ["*"] for d in metadata.dimensions if d.code not in named})
+    named = {metadata.dimension(name).code for name in wanted}
+    for dim in metadata.dimensions:
+        if dim.code not in named and (complete or not dim.elimination):
+            wanted[dim.code] = ["*"]
     selection = resolve(metadata, wanted, codelists)
     time = metadata.time_dimension
     prefer = [d.code for d in metadata.dimensions if time is None or d.code != time.code]
