@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -35,6 +34,12 @@ from kompetens_forecast.breaks import load_breaks
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.schema import validate_observations
+from kompetens_forecast.sources.af_yrkesbarometer import (
+    YB_COLUMNS,
+    merge_rounds,
+    parse_full,
+    parse_national_subset,
+)
 from kompetens_forecast.store.manifest import Manifest, SeriesBreak
 from kompetens_forecast.store.store import Store
 from kompetens_forecast.synthetic import (
@@ -201,98 +206,61 @@ def employment_breaks(frame: pd.DataFrame) -> tuple[list[SeriesBreak], dict[str,
 
 
 # -- yrkesbarometer -------------------------------------------------------------------------------
-YB_COLUMNS = [
-    "omgang",
-    "region_code",
-    "ssyk",
-    "yb_yrke",
-    "yb_concept_id",
-    "yrkesomrade",
-    "rekryteringssituation",
-    "jobbmojligheter",
-    "prognos",
-    "paradox",
-    "antal_ssyk",
-    "del_av_ssyk",
-    "delvis_helt",
-    "hogsta_bedomningsniva",
-    "county_level",
-    "format",
-]
-_SSYK4 = re.compile(r"^\d{4}$")
-
-
-def _split_ssyk(value: str, antal: int, where: str) -> list[str]:
-    codes = [code.strip() for code in value.split(",")]
-    if not all(_SSYK4.match(code) for code in codes) or len(codes) != antal:
-        raise SystemExit(f"{where}: ssyk {value!r} does not hold {antal} SSYK-4 codes.")
-    return codes
+def _subset_from_mapping(
+    mapping: pd.DataFrame,
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """The reference CSV (one row per barometer occupation × SSYK-4) → records in the reduced
+    national format plus each occupation's SSYK-4 codes, for `parse_national_subset(codes=)`."""
+    fields = ["area", "situation", "chances", "trend", "n_ssyk_in_row"]
+    per_name = mapping.groupby("yb_name", sort=False)
+    if (per_name[fields].nunique() > 1).any().any():
+        raise SystemExit(f"{YB_SUBSET}: an occupation has two different assessments.")
+    codes = {str(name): rows["ssyk4"].astype(str).tolist() for name, rows in per_name}
+    records = [
+        {
+            "name": str(name),
+            "area": rows["area"].iloc[0],
+            "situation": rows["situation"].iloc[0],
+            "chances": rows["chances"].iloc[0],
+            "trend": rows["trend"].iloc[0],
+        }
+        for name, rows in per_name
+    ]
+    wrong = sorted(
+        str(name)
+        for name, rows in per_name
+        if int(rows["n_ssyk_in_row"].iloc[0]) != len(codes[str(name)])
+    )
+    if wrong:
+        raise SystemExit(f"{YB_SUBSET}: n_ssyk_in_row disagrees with the rows for {wrong}.")
+    return records, codes
 
 
 def build_yrkesbarometer(shared: Path) -> pd.DataFrame:
-    rows: list[dict[str, Any]] = []
+    """Both rounds through the library parsers (`kompetens_forecast.sources.af_yrkesbarometer`).
+
+    2026-1 keeps the reference CSV's name → SSYK-4 mapping (data/raw has no copy of the JSON);
+    tests/test_af_yrkesbarometer.py checks that the library's name matcher gives the same rows
+    from the recorded JSON.
+    """
+    records: list[dict[str, Any]] = []
     for name in YB_FULL:
-        records = json.loads((shared / YB_DIR / name).read_text(encoding="utf-8"))
-        for record in records:
-            region = str(record["lan"])
-            level = record["hogsta_bedomningsniva"]
-            for code in _split_ssyk(record["ssyk"], int(record["antal_ssyk"]), name):
-                rows.append(
-                    {
-                        "omgang": record["omgang"],
-                        "region_code": region,
-                        "ssyk": code,
-                        "yb_yrke": record["yb_yrke"],
-                        "yb_concept_id": record["yb_concept_id"],
-                        "yrkesomrade": record["yrkesomrade"],
-                        "rekryteringssituation": record["rekryteringssituation"],
-                        "jobbmojligheter": record["jobbmojligheter"],
-                        "prognos": record["prognos"],
-                        "paradox": bool(record["paradox"]),
-                        "antal_ssyk": int(record["antal_ssyk"]),
-                        "del_av_ssyk": int(record["del_av_ssyk"]),
-                        "delvis_helt": record["delvis_helt"],
-                        "hogsta_bedomningsniva": level,
-                        # Genuinely county-level only when assessed for the län itself.
-                        "county_level": region != "00" and level == "län",
-                        "format": "full",
-                    }
-                )
-    subset = pd.read_csv(shared / YB_DIR / YB_SUBSET, dtype=str, keep_default_na=False)
-    for record in subset.to_dict("records"):
-        rows.append(
-            {
-                "omgang": YB_SUBSET_ROUND,
-                "region_code": "00",
-                "ssyk": record["ssyk4"],
-                "yb_yrke": record["yb_name"],
-                "yb_concept_id": None,
-                "yrkesomrade": record["area"],
-                "rekryteringssituation": record["situation"],
-                "jobbmojligheter": record["chances"],
-                "prognos": record["trend"],
-                # No paradox list in this format; AF's label 'paradox' is the same flag.
-                "paradox": record["situation"] == "paradox",
-                "antal_ssyk": int(record["n_ssyk_in_row"]),
-                "del_av_ssyk": None,
-                "delvis_helt": None,
-                "hogsta_bedomningsniva": None,
-                "county_level": False,
-                "format": "national_subset",
-            }
-        )
-    frame = pd.DataFrame(rows, columns=YB_COLUMNS)
-    frame["del_av_ssyk"] = frame["del_av_ssyk"].astype("Int64")
-    frame["antal_ssyk"] = frame["antal_ssyk"].astype("int64")
-    for column in ("paradox", "county_level"):
-        frame[column] = frame[column].astype(bool)
-    frame = frame.sort_values(["omgang", "region_code", "ssyk", "yb_yrke"], ignore_index=True)
+        records += json.loads((shared / YB_DIR / name).read_text(encoding="utf-8"))
+    full = parse_full(records)
+    mapping = pd.read_csv(shared / YB_DIR / YB_SUBSET, dtype=str, keep_default_na=False)
+    subset_records, codes = _subset_from_mapping(mapping)
+    subset, unmatched = parse_national_subset(
+        subset_records, omgang=YB_SUBSET_ROUND, labels={}, codes=codes
+    )
+    if unmatched:
+        raise SystemExit(f"{YB_SUBSET}: no SSYK-4 codes for {unmatched}.")
+    frame = merge_rounds(full, subset)
+    if list(frame.columns) != YB_COLUMNS:
+        raise SystemExit(f"yrkesbarometer: columns {list(frame.columns)} != {YB_COLUMNS}.")
     occupation = frame["yb_concept_id"].fillna(frame["yb_yrke"])
     key = [frame["omgang"], frame["region_code"], frame["ssyk"]]
     if pd.concat([*key, occupation], axis=1).duplicated().any():
         raise SystemExit("yrkesbarometer: duplicate (omgang, region_code, ssyk, occupation) rows.")
-    if frame.duplicated(["omgang", "region_code", "ssyk", "yb_yrke"]).any():
-        raise SystemExit("yrkesbarometer: duplicate (omgang, region_code, ssyk, yb_yrke) rows.")
     inconsistent = frame["paradox"] != (frame["rekryteringssituation"] == "paradox")
     if inconsistent.any():
         raise SystemExit("yrkesbarometer: paradox list and label 'paradox' disagree.")

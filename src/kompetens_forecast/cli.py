@@ -30,9 +30,9 @@ from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.errors import KFError, UsageError
 from kompetens_forecast.exports import export_dataset
-from kompetens_forecast.fetch import fetch_dataset, scb_clients
+from kompetens_forecast.fetch import scb_clients
+from kompetens_forecast.fetchers import Fetcher
 from kompetens_forecast.pipeline import check_language, run_forecast, run_region
-from kompetens_forecast.sources.catalog import Catalog
 from kompetens_forecast.store.datasets import DATA_DIR_ENV, DataContext
 
 app = typer.Typer(
@@ -219,48 +219,43 @@ def occupations(
 @app.command()
 def fetch(
     ctx: typer.Context,
-    dataset: list[str] = typer.Option([], "--dataset", "-d", help="Catalog dataset (repeatable)."),
-    all_datasets: bool = typer.Option(False, "--all", help="Every dataset in the catalog."),
+    dataset: list[str] = typer.Option([], "--dataset", "-d", help="Dataset name (repeatable)."),
+    all_datasets: bool = typer.Option(False, "--all", help="Every dataset (SCB catalog and AF)."),
     offline: bool = typer.Option(False, "--offline", help="Use cached responses only."),
     refresh: bool = typer.Option(
         False, "--refresh", help="Ignore the cache; fetch even if unchanged."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan: calls, cells, time."),
 ) -> None:
-    """Fetch catalog datasets from SCB into the data directory (env KF_SCB_BASE_URL)."""
+    """Fetch datasets into the data directory: SCB catalog datasets (env KF_SCB_BASE_URL) and
+    Arbetsförmedlingen's (yrkesbarometer, taxonomy, job ads; env KF_AF_DATA_BASE_URL, …)."""
     settings = _settings(ctx)
-    catalog = Catalog.load()
+    fetcher = Fetcher(settings.context(), offline=offline, refresh=refresh)
     if all_datasets == bool(dataset):
         raise UsageError(
             "Give --dataset NAME (repeatable) or --all, not both or neither.",
-            f"Datasets: {', '.join(catalog.names())}.",
+            f"Datasets: {', '.join(fetcher.names())}.",
         )
-    specs = [catalog.get(name) for name in (catalog.names() if all_datasets else dataset)]
-    context = settings.context()
-    clients = scb_clients(context.data_dir, offline=offline, refresh=refresh)
+    names = fetcher.names() if all_datasets else [fetcher.check(name) for name in dataset]
     typer.echo("dataset\tstatus\ttables\tcalls\tcells\tseconds_at_rate\tvintage")
     failures = 0
-    for spec in specs:
+    for name in names:
         try:
             with _fetch_progress(settings) as progress:
-                result = fetch_dataset(
-                    context, clients, spec, refresh=refresh, dry_run=dry_run, progress=progress
-                )
+                result = fetcher.fetch(name, dry_run=dry_run, progress=progress)
         except KFError as exc:
-            if len(specs) == 1:
+            if len(names) == 1:
                 raise
             failures += 1
-            err_console.print(
-                f"Error: {spec.name}: {exc.one_line()}", highlight=False, markup=False
-            )
+            err_console.print(f"Error: {name}: {exc.one_line()}", highlight=False, markup=False)
             continue
         vintage = result.manifest.vintage if result.manifest else ""
         typer.echo(
-            f"{spec.name}\t{result.status}\t{','.join(result.tables)}\t{result.calls}\t"
+            f"{name}\t{result.status}\t{','.join(result.tables)}\t{result.calls}\t"
             f"{result.cells}\t{result.seconds_at_rate:.0f}\t{vintage}"
         )
     if failures:
-        raise KFError(f"{failures} of {len(specs)} datasets failed; the others were fetched.")
+        raise KFError(f"{failures} of {len(names)} datasets failed; the others were fetched.")
 
 
 @app.command()

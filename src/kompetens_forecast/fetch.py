@@ -149,7 +149,7 @@ class FetchResult:
         )
 
 
-def _noop(_what: str, _done: int, _total: int) -> None:
+def no_progress(_what: str, _done: int, _total: int) -> None:
     return None
 
 
@@ -316,7 +316,7 @@ def fetch_dataset(
     *,
     refresh: bool = False,
     dry_run: bool = False,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> FetchResult:
     """Plan and (unless `dry_run`) fetch one dataset into the data directory's store."""
     with fetch_lock(ctx.data_dir):

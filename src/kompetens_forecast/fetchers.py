@@ -1,0 +1,73 @@
+"""Which fetcher serves which dataset name: SCB catalog datasets and Arbetsförmedlingen's.
+
+`forecast fetch --dataset NAME` looks the name up here. SCB datasets come from the catalog
+(configs/catalog.toml, plus the user's); Arbetsförmedlingen's are fixed fetchers with their own
+base URLs (env KF_AF_DATA_BASE_URL, KF_TAXONOMY_BASE_URL, KF_JOBSEARCH_BASE_URL, …).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kompetens_forecast.classify.text import closest
+from kompetens_forecast.errors import UsageError
+from kompetens_forecast.fetch import FetchResult, Progress, fetch_dataset, no_progress, scb_clients
+from kompetens_forecast.sources.af_taxonomy import fetch_taxonomy
+from kompetens_forecast.sources.af_yrkesbarometer import fetch_yrkesbarometer
+from kompetens_forecast.sources.catalog import Catalog
+from kompetens_forecast.sources.http import HttpClient, HttpSettings
+from kompetens_forecast.store.datasets import DataContext
+
+AfFetcher = Callable[[DataContext, HttpClient, bool], FetchResult]
+
+#: Arbetsförmedlingen datasets: name → fetcher(ctx, http, dry_run).
+AF_FETCHERS: dict[str, AfFetcher] = {
+    "yrkesbarometer": lambda ctx, http, dry: fetch_yrkesbarometer(ctx, http, dry_run=dry),
+    "taxonomy": lambda ctx, http, dry: fetch_taxonomy(ctx, http, dry_run=dry),
+}
+
+
+@dataclass
+class Fetcher:
+    """Fetches datasets by name into one data directory, sharing HTTP clients and cache."""
+
+    ctx: DataContext
+    offline: bool = False
+    refresh: bool = False
+
+    def __post_init__(self) -> None:
+        self.catalog = Catalog.load()
+        self.clients = scb_clients(self.ctx.data_dir, offline=self.offline, refresh=self.refresh)
+        settings = HttpSettings(
+            cache_dir=self.ctx.data_dir / "cache", offline=self.offline, refresh=self.refresh
+        )
+        self.af_http = HttpClient(settings)
+
+    def names(self) -> list[str]:
+        return sorted({*self.catalog.names(), *AF_FETCHERS})
+
+    def check(self, name: str) -> str:
+        if name in AF_FETCHERS or name in self.catalog.datasets:
+            return name
+        suggestions = closest(name, {n: n for n in self.names()})
+        hint = f"Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        raise UsageError(
+            f"Unknown dataset '{name}'.", f"{hint} Datasets: {', '.join(self.names())}.".strip()
+        )
+
+    def fetch(
+        self, name: str, *, dry_run: bool = False, progress: Progress | None = None
+    ) -> FetchResult:
+        self.check(name)
+        if name in AF_FETCHERS:
+            return AF_FETCHERS[name](self.ctx, self.af_http, dry_run)
+        spec = self.catalog.get(name)
+        return fetch_dataset(
+            self.ctx,
+            self.clients,
+            spec,
+            refresh=self.refresh,
+            dry_run=dry_run,
+            progress=progress or no_progress,
+        )

@@ -1,0 +1,272 @@
+"""A small local stand-in for Arbetsförmedlingen's open-data host and JobTech's taxonomy API.
+
+Standard library only (`ThreadingHTTPServer`), bound to 127.0.0.1 on an ephemeral port:
+
+    with AfServer.from_recordings(Path("tests/fixtures/af")) as server:
+        server.base_url                      # "http://127.0.0.1:PORT"
+        server.set_file("/prognoser/yrkesbarometer.json", rows)   # change what a path serves
+        server.fail_next(500)                # the next request gets HTTP 500
+        server.requests                      # the request log
+
+Serves `GET` of fixed files (any path given to `set_file`: e.g. `/prognoser/yrkesbarometer.json`,
+`/v1/taxonomy/main/versions`) and `GET /v1/taxonomy/graphql?query=…`, answered from
+`set_graphql(selector, body)` where the selector is taken from the query's first
+`concepts(...)` arguments: `id:<concept id>` when it has an `id:` argument, else
+`type:<concept type>`. An unknown selector gets HTTP 400 with a GraphQL `errors` body (an
+assumption: no recording of the live API's error answer exists). Unknown paths get 404.
+
+Not used by the product at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+__all__ = ["GRAPHQL_PATH", "YRKESBAROMETER_PATH", "AfRequest", "AfServer"]
+
+YRKESBAROMETER_PATH = "/prognoser/yrkesbarometer.json"
+VERSIONS_PATH = "/v1/taxonomy/main/versions"
+GRAPHQL_PATH = "/v1/taxonomy/graphql"
+_CONCEPTS_ARGS = re.compile(r"concepts\s*\(([^)]*)\)")
+_ARG = re.compile(r'(\w+)\s*:\s*"([^"]*)"')
+
+#: What `from_recordings` serves, relative to the recordings directory (tests/fixtures/af;
+#: provenance in its README.md). The Yrkesbarometer file is the concatenation of the two
+#: recorded 2025-2 files (real rows; the concatenation is ours).
+RECORDED_FILES: dict[str, tuple[str, ...]] = {
+    YRKESBAROMETER_PATH: (
+        "yrkesbarometer/yrkesbarometer_2025-2_sample.json",
+        "yrkesbarometer/yrkesbarometer_2025-2_multi_ssyk_rows.json",
+    ),
+    VERSIONS_PATH: ("taxonomy/versions.derived.json",),
+}
+RECORDED_GRAPHQL: dict[str, str] = {
+    "type:ssyk-level-1": "taxonomy/ssyk-level-1-groups.json",
+    "type:ssyk-level-2": "taxonomy/ssyk-level-2-groups.derived.json",
+    "type:ssyk-level-3": "taxonomy/ssyk-level-3-groups.derived.json",
+    "type:ssyk-level-4": "taxonomy/ssyk-level-4-groups.json",
+    "id:i46j_HmG_v64": "taxonomy/sweden-regions-municipalities.derived.json",
+    "type:occupation-name": "taxonomy/occupation-names.derived.json",
+}
+
+
+@dataclass(frozen=True)
+class AfRequest:
+    """One request as the server saw it: percent-decoded path, query parameters, answer."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    status: int
+    time: float
+    fault: bool = False
+
+
+def _encode(content: bytes | str | Any) -> bytes:
+    if isinstance(content, bytes):
+        return content
+    if isinstance(content, str):
+        return content.encode("utf-8")
+    return json.dumps(content, ensure_ascii=False).encode("utf-8")
+
+
+def graphql_selector(query: str) -> str | None:
+    """`id:<id>` or `type:<type>` from the first `concepts(...)` of a GraphQL query."""
+    match = _CONCEPTS_ARGS.search(query)
+    if match is None:
+        return None
+    args = dict(_ARG.findall(match.group(1)))
+    if "id" in args:
+        return f"id:{args['id']}"
+    if "type" in args:
+        return f"type:{args['type']}"
+    return None
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    app: AfServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return None  # quiet: the request log is `AfServer.requests`
+
+    def do_GET(self) -> None:
+        self._answer("GET")
+
+    def do_HEAD(self) -> None:
+        self._answer("HEAD")
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self._answer("POST")
+
+    def _answer(self, method: str) -> None:
+        app = self.server.app
+        split = urlsplit(self.path)
+        path = unquote(split.path)
+        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        fault = app._take_fault()
+        if fault is not None:
+            status, body = fault
+            self._send(status, body, "application/json" if body else "text/plain")
+            app._log(AfRequest(method, path, query, status, time.monotonic(), fault=True))
+            return
+        status, body, content_type = app._route(method, path, query)
+        self._send(status, body if method != "HEAD" else b"", content_type, len(body))
+        app._log(AfRequest(method, path, query, status, time.monotonic()))
+
+    def _send(self, status: int, body: bytes, content_type: str, length: int | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+
+class AfServer:
+    """The local AF / JobTech server; a context manager that starts and stops it."""
+
+    def __init__(
+        self,
+        files: dict[str, bytes | str | Any] | None = None,
+        graphql: dict[str, bytes | str | Any] | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self._lock = threading.Lock()
+        self._files = {path: _encode(body) for path, body in (files or {}).items()}
+        self._graphql = {key: _encode(body) for key, body in (graphql or {}).items()}
+        self._faults: deque[tuple[int, bytes]] = deque()
+        self._log_entries: list[AfRequest] = []
+        self._host = host
+        self._port = port
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def from_recordings(cls, directory: Path, **kwargs: Any) -> AfServer:
+        """Serve the recordings laid out as in tests/fixtures/af (see `RECORDED_FILES`)."""
+        files: dict[str, bytes | str | Any] = {}
+        for path, names in RECORDED_FILES.items():
+            parts = [json.loads((directory / n).read_text(encoding="utf-8")) for n in names]
+            files[path] = parts[0] if len(parts) == 1 else [row for part in parts for row in part]
+        graphql: dict[str, bytes | str | Any] = {
+            key: (directory / name).read_bytes() for key, name in RECORDED_GRAPHQL.items()
+        }
+        return cls(files, graphql, **kwargs)
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> AfServer:
+        if self._httpd is not None:
+            return self
+        httpd = _HTTPServer((self._host, self._port), _Handler)
+        httpd.app = self
+        self._httpd = httpd
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+            name=f"af-server-{httpd.server_address[1]}",
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        httpd.shutdown()
+        httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> AfServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("the server is not running")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """Root URL: use it as `KF_AF_DATA_BASE_URL` and as `KF_TAXONOMY_BASE_URL`."""
+        return f"http://{self._host}:{self.port}"
+
+    # -- test hooks ------------------------------------------------------------------------
+    def set_file(self, path: str, content: bytes | str | Any) -> None:
+        """Serve `content` (bytes, text, or an object sent as JSON) at `path` from now on."""
+        with self._lock:
+            self._files[path] = _encode(content)
+
+    def remove_file(self, path: str) -> None:
+        with self._lock:
+            self._files.pop(path, None)
+
+    def set_graphql(self, selector: str, content: bytes | str | Any) -> None:
+        """Answer GraphQL queries whose first `concepts(...)` matches `selector`."""
+        with self._lock:
+            self._graphql[selector] = _encode(content)
+
+    def fail_next(self, status: int, n: int = 1, body: bytes | str | Any = b"") -> None:
+        """The next `n` requests get `status` with `body` (before any routing)."""
+        with self._lock:
+            self._faults.extend([(status, _encode(body) if body else b"")] * n)
+
+    @property
+    def requests(self) -> list[AfRequest]:
+        with self._lock:
+            return list(self._log_entries)
+
+    def clear_log(self) -> None:
+        with self._lock:
+            self._log_entries.clear()
+
+    # -- internals -------------------------------------------------------------------------
+    def _take_fault(self) -> tuple[int, bytes] | None:
+        with self._lock:
+            return self._faults.popleft() if self._faults else None
+
+    def _log(self, record: AfRequest) -> None:
+        with self._lock:
+            self._log_entries.append(record)
+
+    def _route(self, method: str, path: str, query: dict[str, str]) -> tuple[int, bytes, str]:
+        json_type = "application/json; charset=utf-8"
+        with self._lock:
+            if path == GRAPHQL_PATH:
+                selector = graphql_selector(query.get("query", ""))
+                body = self._graphql.get(selector or "")
+                if body is None:
+                    error = {"errors": [{"message": f"no recording for query ({selector})"}]}
+                    return 400, _encode(error), json_type
+                return 200, body, json_type
+            if method not in ("GET", "HEAD"):
+                return (405 if path in self._files else 404), b"", "text/plain"
+            body = self._files.get(path)
+        if body is None:
+            return 404, b"", "text/plain"
+        return 200, body, json_type
