@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from kompetens_forecast import __version__
+from kompetens_forecast.analysis.af_labels import af_labels, with_af_labels
 from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings
 from kompetens_forecast.analysis.matching import MatchingGrade, matching_grade
 from kompetens_forecast.analysis.regional import (
@@ -206,7 +207,12 @@ def run_region(
     progress(f"Analysing {region.label(lang)}")
     analysis = analyse_region(ctx, regions, region, horizon, settings)
     matching = matching_grade(ctx, region, lang)
-    used = [*analysis.datasets, *([matching.dataset] if matching else [])]
+    barometer = af_labels(ctx, region)
+    used = [
+        *analysis.datasets,
+        *([matching.dataset] if matching else []),
+        *([barometer.dataset] if barometer else []),
+    ]
     synthetic_sets = sorted({d.manifest.dataset for d in used if d.manifest.synthetic})
     provenance = {
         "tool": "kompetens-forecast",
@@ -218,7 +224,9 @@ def run_region(
         "synthetic_datasets": synthetic_sets,
     }
 
-    ind = _label_columns(analysis.indicators, regions, occupations, lang)
+    ind = _label_columns(
+        with_af_labels(analysis.indicators, region.code, barometer), regions, occupations, lang
+    )
     ind.insert(2, "level", _region_levels(ind, regions))
     sub_synthetic = analysis.sub_panel is not None and analysis.sub_panel.synthetic
     ind["synthetic"] = analysis.panel.synthetic
@@ -244,6 +252,15 @@ def run_region(
     )
     in_text = in_sentence(region, lang)
     chart_ctx = charts.ChartContext(in_text, lang, cap, analysis.panel.synthetic)
+    largest_ctx = chart_ctx
+    if barometer is not None:  # the chart shows AF's labels too: cite them
+        sources = [*analysis.panel.datasets, barometer.dataset]
+        largest_ctx = charts.ChartContext(
+            in_text,
+            lang,
+            caption(sources, lang, analysis.panel.synthetic),
+            analysis.panel.synthetic,
+        )
     own = ind[ind["region_code"] == region.code]
     history = analysis.panel.data[analysis.panel.data["region_code"] == region.code]
     labels = dict(zip(own["ssyk"], own["ssyk_label"], strict=True))
@@ -278,7 +295,7 @@ def run_region(
         progress("Drawing charts")
         chart_dir = staging / "charts"
         chart_files = [
-            *charts.largest_occupations(own, chart_ctx, chart_dir),
+            *charts.largest_occupations(own, largest_ctx, chart_dir),
             *charts.change(own, chart_ctx, chart_dir),
             *charts.forecast_fans(history, analysis.forecast, labels, chart_ctx, chart_dir),
         ]

@@ -102,17 +102,22 @@ def _barh(
 def largest_occupations(
     ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15
 ) -> list[Path]:
+    """The largest occupations; AF's current recruitment label beside each bar where AF has one."""
     data = ind.nlargest(top, "employed")
     year = int(data["year"].iloc[0])
+    situations = (
+        list(data["af_situation"]) if "af_situation" in data.columns else [None] * len(data)
+    )
     with plt.style.context(STYLE):
         fig, ax = plt.subplots(figsize=(8, 0.32 * len(data) + 1.2))
-        _barh(
-            ax,
-            list(data["ssyk_label"]),
-            list(data["employed"]),
-            "#0072B2",
-            lambda v: fmt_int(v, ctx.lang),
-        )
+        _barh(ax, list(data["ssyk_label"]), list(data["employed"]), "#0072B2", lambda _v: "")
+        span = float(data["employed"].max()) or 1.0
+        for y, (value, situation) in enumerate(zip(data["employed"], situations, strict=True)):
+            text = fmt_int(value, ctx.lang)
+            if isinstance(situation, str) and situation:
+                text += f"   AF: {situation}"
+            ax.text(value + span * 0.01, y, text, va="center", ha="left", fontsize=8)
+        ax.margins(x=0.25)
         ax.set_xlabel(t("employed", ctx.lang))
         ax.xaxis.set_major_formatter(_thousands(ctx.lang))
         ax.set_title(t("largest_title", ctx.lang, region=ctx.region_name, year=year))
