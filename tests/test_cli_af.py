@@ -83,3 +83,51 @@ def test_unknown_dataset_suggests_af_names_too(
 ) -> None:
     result = invoke(capsys, "--data-dir", str(tmp_path), "fetch", "--dataset", "yrkesbarometr")
     assert result.code == 2 and "yrkesbarometer" in result.err
+
+
+def test_job_ads_counts_and_history_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kompetens_forecast.testing.jobsearch_server import JobSearchServer, write_synthetic_history
+
+    recording = FIXTURES / "jobsearch" / "search_response_2025-09_team13.scrubbed.json"
+    hits = json.loads(recording.read_text(encoding="utf-8"))["hits"]
+    data = tmp_path / "data"
+    with JobSearchServer(recording) as server:
+        monkeypatch.setenv("KF_JOBSEARCH_BASE_URL", server.base_url)
+        counted = invoke(capsys, "--quiet", "--data-dir", str(data), "fetch", "-d", "job_ads")
+    assert counted.code == 0, counted.err
+    out = tmp_path / "ads.csv"
+    assert (
+        invoke(
+            capsys, "--data-dir", str(data), "data", "export", "-d", "job_ads", "-o", str(out)
+        ).code
+        == 0
+    )
+    ads = pd.read_csv(out, dtype={"region_code": str, "ssyk": str})
+    county = ads[ads["region_code"].str.len() == 2].groupby(["region_code", "ssyk"])["ads"].sum()
+    expected: dict[tuple[str, str], int] = {}
+    for hit in hits:
+        if not hit["workplace_address"]["region_code"]:
+            continue  # an ad without a county cannot be placed (it is reported, not counted)
+        key = (
+            hit["workplace_address"]["region_code"],
+            hit["occupation_group"]["legacy_ams_taxonomy_id"],
+        )
+        expected[key] = expected.get(key, 0) + 1
+    assert county.to_dict() == expected
+
+    history = write_synthetic_history(tmp_path / "synthetic-from-real_3x.jsonl.zip", hits, 3)
+    streamed = invoke(
+        capsys,
+        "--quiet",
+        "--data-dir",
+        str(data),
+        "fetch",
+        "-d",
+        "job_ads_history",
+        "--file",
+        str(history),
+    )
+    assert streamed.code == 0, streamed.err
+    assert "job_ads_history\twritten" in streamed.out

@@ -226,6 +226,10 @@ def fetch(
         False, "--refresh", help="Ignore the cache; fetch even if unchanged."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan: calls, cells, time."),
+    year: list[int] = typer.Option([], "--year", help="job_ads_history: year(s) of AF's files."),
+    file: Path | None = typer.Option(
+        None, "--file", exists=True, help="job_ads_history/_snapshot: a local .jsonl(.zip)."
+    ),
 ) -> None:
     """Fetch datasets into the data directory: SCB catalog datasets (env KF_SCB_BASE_URL) and
     Arbetsförmedlingen's (yrkesbarometer, taxonomy, job ads; env KF_AF_DATA_BASE_URL, …)."""
@@ -236,13 +240,15 @@ def fetch(
             "Give --dataset NAME (repeatable) or --all, not both or neither.",
             f"Datasets: {', '.join(fetcher.names())}.",
         )
-    names = fetcher.names() if all_datasets else [fetcher.check(name) for name in dataset]
+    names = fetcher.all_names() if all_datasets else [fetcher.check(name) for name in dataset]
     typer.echo("dataset\tstatus\ttables\tcalls\tcells\tseconds_at_rate\tvintage")
     failures = 0
     for name in names:
         try:
             with _fetch_progress(settings) as progress:
-                result = fetcher.fetch(name, dry_run=dry_run, progress=progress)
+                result = fetcher.fetch(
+                    name, dry_run=dry_run, progress=progress, years=year, path=file
+                )
         except KFError as exc:
             if len(names) == 1:
                 raise

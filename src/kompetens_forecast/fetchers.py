@@ -7,25 +7,59 @@ base URLs (env KF_AF_DATA_BASE_URL, KF_TAXONOMY_BASE_URL, KF_JOBSEARCH_BASE_URL,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from kompetens_forecast.classify.text import closest
 from kompetens_forecast.errors import UsageError
 from kompetens_forecast.fetch import FetchResult, Progress, fetch_dataset, no_progress, scb_clients
+from kompetens_forecast.sources.af_jobads import (
+    count_ads,
+    fetch_job_ads_history,
+    fetch_jobstream_snapshot,
+)
 from kompetens_forecast.sources.af_taxonomy import fetch_taxonomy
 from kompetens_forecast.sources.af_yrkesbarometer import fetch_yrkesbarometer
 from kompetens_forecast.sources.catalog import Catalog
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.store.datasets import DataContext
 
-AfFetcher = Callable[[DataContext, HttpClient, bool], FetchResult]
 
-#: Arbetsförmedlingen datasets: name → fetcher(ctx, http, dry_run).
+@dataclass(frozen=True)
+class SourceOptions:
+    """Options some Arbetsförmedlingen fetchers take (`forecast fetch --year/--file`)."""
+
+    years: tuple[int, ...] = ()
+    path: Path | None = None
+    dry_run: bool = False
+    refresh: bool = False
+
+
+AfFetcher = Callable[[DataContext, HttpClient, SourceOptions, Progress], FetchResult]
+
+#: Arbetsförmedlingen datasets: name → fetcher(ctx, http, options, progress).
 AF_FETCHERS: dict[str, AfFetcher] = {
-    "yrkesbarometer": lambda ctx, http, dry: fetch_yrkesbarometer(ctx, http, dry_run=dry),
-    "taxonomy": lambda ctx, http, dry: fetch_taxonomy(ctx, http, dry_run=dry),
+    "yrkesbarometer": lambda ctx, http, o, _p: fetch_yrkesbarometer(ctx, http, dry_run=o.dry_run),
+    "taxonomy": lambda ctx, http, o, _p: fetch_taxonomy(ctx, http, dry_run=o.dry_run),
+    "job_ads": lambda ctx, http, o, p: count_ads(
+        ctx, http, level="both", dry_run=o.dry_run, progress=p
+    ),
+    "job_ads_history": lambda ctx, http, o, p: fetch_job_ads_history(
+        ctx,
+        http,
+        years=o.years or None,
+        path=o.path,
+        dry_run=o.dry_run,
+        refresh=o.refresh,
+        progress=p,
+    ),
+    "job_ads_snapshot": lambda ctx, http, o, p: fetch_jobstream_snapshot(
+        ctx, http, path=o.path, dry_run=o.dry_run, progress=p
+    ),
 }
+#: Fetched by `forecast fetch --all` (history needs --year or --file; the snapshot is large).
+AF_IN_ALL = ("yrkesbarometer", "taxonomy", "job_ads")
 
 
 @dataclass
@@ -47,6 +81,10 @@ class Fetcher:
     def names(self) -> list[str]:
         return sorted({*self.catalog.names(), *AF_FETCHERS})
 
+    def all_names(self) -> list[str]:
+        """What `--all` fetches: every SCB catalog dataset and the regular AF datasets."""
+        return sorted({*self.catalog.names(), *AF_IN_ALL})
+
     def check(self, name: str) -> str:
         if name in AF_FETCHERS or name in self.catalog.datasets:
             return name
@@ -57,11 +95,18 @@ class Fetcher:
         )
 
     def fetch(
-        self, name: str, *, dry_run: bool = False, progress: Progress | None = None
+        self,
+        name: str,
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        years: Sequence[int] = (),
+        path: Path | None = None,
     ) -> FetchResult:
         self.check(name)
         if name in AF_FETCHERS:
-            return AF_FETCHERS[name](self.ctx, self.af_http, dry_run)
+            options = SourceOptions(tuple(years), path, dry_run, self.refresh)
+            return AF_FETCHERS[name](self.ctx, self.af_http, options, progress or no_progress)
         spec = self.catalog.get(name)
         return fetch_dataset(
             self.ctx,
