@@ -32,7 +32,7 @@ from kompetens_forecast.errors import KFError, UsageError
 from kompetens_forecast.exports import export_dataset
 from kompetens_forecast.fetch import scb_clients
 from kompetens_forecast.fetchers import Fetcher
-from kompetens_forecast.pipeline import check_language, run_forecast, run_region
+from kompetens_forecast.pipeline import check_language, run_forecast, run_indicators, run_region
 from kompetens_forecast.store.datasets import DATA_DIR_ENV, DataContext
 
 app = typer.Typer(
@@ -166,6 +166,23 @@ def forecast_command(
         err_console.print(
             "[bold yellow]Note:[/] the forecast uses SYNTHETIC municipal demo data.",
             highlight=False,
+        )
+
+
+@app.command()
+def indicators(
+    ctx: typer.Context,
+    region: str = typer.Option(..., "--region", "-r", help="Region code or name, or 'all'."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+) -> None:
+    """Regional indicators per occupation: writes OUT/indicators.parquet."""
+    settings = _settings(ctx)
+    with _progress(settings, "Computing indicators"):
+        path, frame = run_indicators(region, out, ctx=settings.context(), lang=settings.lang)
+    typer.echo(str(path))
+    if bool(frame["synthetic"].any()):
+        err_console.print(
+            "[bold yellow]Note:[/] municipal rows use SYNTHETIC demo data.", highlight=False
         )
 
 

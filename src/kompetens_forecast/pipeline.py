@@ -23,6 +23,7 @@ from kompetens_forecast.analysis.regional import (
     RegionAnalysis,
     analyse_region,
     forecast_counties,
+    indicators_for,
     uses_kommun_data,
 )
 from kompetens_forecast.classify.regions import Region, RegionRegistry, default_registry
@@ -397,3 +398,45 @@ def run_forecast(
     with staged_directory(out_dir) as staging:
         write_parquet(fc, staging / "forecast.parquet", provenance)
     return out_dir / "forecast.parquet", fc
+
+
+def region_codes_for(query: str, regions: RegionRegistry) -> list[str]:
+    """`all` → riket and the 21 counties; otherwise the one region asked for."""
+    if query.strip().lower() == "all":
+        return [RIKET, *(c.code for c in regions.counties())]
+    return [regions.get(query).code]
+
+
+def run_indicators(
+    query: str, out_dir: Path, *, ctx: DataContext | None = None, lang: str = "sv"
+) -> tuple[Path, pd.DataFrame]:
+    """`forecast indicators`: structure and composition indicators → DIR/indicators.parquet."""
+    regions, occupations = default_registry(), default_occupations()
+    check_language(lang)
+    codes = region_codes_for(query, regions)
+    ctx = ctx or DataContext()
+    frame, used = indicators_for(ctx, regions, codes)
+    labelled = []
+    for code in codes:
+        barometer = af_labels(ctx, regions.get(code))
+        part = with_af_labels(frame[frame["region_code"] == code], code, barometer)
+        labelled.append(part)
+        if barometer is not None and barometer.dataset.manifest.dataset not in {
+            d.manifest.dataset for d in used
+        }:
+            used.append(barometer.dataset)
+    out = _label_columns(pd.concat(labelled, ignore_index=True), regions, occupations, lang)
+    out.insert(2, "level", _region_levels(out, regions))
+    synthetic = {d.manifest.dataset for d in used if d.manifest.synthetic}
+    out["synthetic"] = bool(synthetic) & out["level"].eq("kommun")
+    provenance = {
+        "tool": "kompetens-forecast",
+        "tool_version": __version__,
+        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "regions": codes,
+        "datasets": dataset_provenance(used),
+        "synthetic": bool(out["synthetic"].any()),
+    }
+    with staged_directory(out_dir) as staging:
+        write_parquet(out, staging / "indicators.parquet", provenance)
+    return out_dir / "indicators.parquet", out

@@ -87,3 +87,55 @@ def structure_indicators(
     frame["break_in_5y"] = any(latest - 5 < b <= latest for b in break_years)
     frame = frame[frame["region_code"].isin(list(regions))]
     return frame.loc[:, list(INDICATOR_COLUMNS)].reset_index(drop=True)
+
+
+#: ISCO-08 skill level by SSYK 2012 major group (SSYK follows ISCO's major groups; SCB's
+#: "kompetensnivå"): 1 managers 3–4, 2 professionals 4, 3 technicians 3, 4–8 level 2,
+#: 9 elementary 1, 0 armed forces (mixed: officers 4, specialists 3, soldiers 2).
+SKILL_LEVEL_BY_MAJOR_GROUP = {
+    "0": "1–4",
+    "1": "3–4",
+    "2": "4",
+    "3": "3",
+    "4": "2",
+    "5": "2",
+    "6": "2",
+    "7": "2",
+    "8": "2",
+    "9": "1",
+}
+
+
+def share_women(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per region × occupation: women's share of employees in `year` (per cent).
+
+    `frame` is a canonical employment frame by sex ("1" men, "2" women); missing when either
+    part is missing or the total is 0.
+    """
+    part = frame[(frame["year"] == year) & frame["sex"].isin(["1", "2"])]
+    wide = part.pivot_table(
+        index=["region_code", "ssyk"], columns="sex", values="value", aggfunc="first"
+    )
+    total = wide.get("1") + wide.get("2")  # type: ignore[operator]
+    out = (wide["2"] / total.where(total > 0) * 100.0).rename("share_women").reset_index()
+    return out
+
+
+def add_composition(indicators: pd.DataFrame, women: pd.DataFrame | None) -> pd.DataFrame:
+    """Add women's share, SSYK major group and skill level, and the region's occupational
+    concentration (Herfindahl–Hirschman index of occupation shares, 0–10,000)."""
+    out = indicators.copy()
+    if women is not None and not women.empty:
+        lengths = set(out["ssyk"].str.len())
+        if lengths == set(women["ssyk"].str.len()):
+            out = out.merge(women, on=["region_code", "ssyk"], how="left")
+        else:  # women's shares at SSYK-4 but indicators at SSYK-3: leave empty, never mix
+            out["share_women"] = np.nan
+    else:
+        out["share_women"] = np.nan
+    out["ssyk_major"] = out["ssyk"].str[0]
+    out["skill_level"] = out["ssyk_major"].map(SKILL_LEVEL_BY_MAJOR_GROUP)
+    out["hhi_occupations"] = out.groupby("region_code")["share"].transform(
+        lambda s: float((s.fillna(0) ** 2).sum())
+    )
+    return out

@@ -19,7 +19,7 @@ SERIES_KEYS = ("region_code", "ssyk")
 UNKNOWN_SSYK = ("0002", "000", "00")  # "yrke okänt" at SSYK-4 and its truncations
 
 
-def _sum_strict(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+def sum_parts(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     """Sum `value` over groups; a group with any missing part gets NaN (never a partial sum)."""
     by = [frame[key] for key in keys]
     total = frame["value"].groupby(by, sort=True).sum(min_count=1)
@@ -37,7 +37,7 @@ def totals_over_sex(frame: pd.DataFrame) -> pd.DataFrame:
     known = frame[~frame["ssyk"].isin(UNKNOWN_SSYK)]
     if "sex" in known.columns:
         known = known[known["sex"] != "1+2"]
-    return _sum_strict(known, [*SERIES_KEYS, "year"])
+    return sum_parts(known, [*SERIES_KEYS, "year"])
 
 
 def derive_riket(totals: pd.DataFrame, county_codes: Sequence[str]) -> pd.DataFrame:
@@ -52,7 +52,7 @@ def derive_riket(totals: pd.DataFrame, county_codes: Sequence[str]) -> pd.DataFr
     if missing:
         raise DataError(f"Cannot derive riket: counties {missing} are missing from the data.")
     counties = totals[totals["region_code"].isin(county_codes)]
-    riket = _sum_strict(counties.assign(region_code=RIKET), [*SERIES_KEYS, "year"])
+    riket = sum_parts(counties.assign(region_code=RIKET), [*SERIES_KEYS, "year"])
     return pd.concat([totals, riket], ignore_index=True)
 
 
@@ -65,7 +65,7 @@ def aggregate_regions(totals: pd.DataFrame, code: str, members: Sequence[str]) -
     if set(part["region_code"]) != set(members):
         missing = sorted(set(members) - set(part["region_code"]))
         raise DataError(f"Region group {code}: members {missing} are missing from the data.")
-    return _sum_strict(part.assign(region_code=code), [*SERIES_KEYS, "year"])
+    return sum_parts(part.assign(region_code=code), [*SERIES_KEYS, "year"])
 
 
 def to_ssyk_level(totals: pd.DataFrame, level: int) -> pd.DataFrame:
@@ -75,7 +75,7 @@ def to_ssyk_level(totals: pd.DataFrame, level: int) -> pd.DataFrame:
         raise DataError(f"Expected SSYK-4 codes only, found code lengths {sorted(lengths)}.")
     if level == 4:
         return totals
-    return _sum_strict(totals.assign(ssyk=totals["ssyk"].str[:level]), [*SERIES_KEYS, "year"])
+    return sum_parts(totals.assign(ssyk=totals["ssyk"].str[:level]), [*SERIES_KEYS, "year"])
 
 
 def wide(totals: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kompetens_forecast.analysis.forecast import ForecastSettings, forecast_series
-from kompetens_forecast.analysis.indicators import structure_indicators
+from kompetens_forecast.analysis.indicators import (
+    add_composition,
+    share_women,
+    structure_indicators,
+)
 from kompetens_forecast.analysis.level_shifts import (
     adjust_for_breaks,
     break_factors,
@@ -27,6 +31,7 @@ from kompetens_forecast.analysis.level_shifts import (
 from kompetens_forecast.analysis.panel import (
     aggregate_regions,
     derive_riket,
+    sum_parts,
     to_ssyk_level,
     totals_over_sex,
     wide,
@@ -136,6 +141,23 @@ def _forecast(
     return forecast_series(series, horizon, settings)
 
 
+def _indicators(panel: Panel, regions: Sequence[str]) -> pd.DataFrame:
+    """Structure indicators plus composition (women's share, skill level, concentration)."""
+    ind = structure_indicators(panel.data, regions, panel.break_years)
+    women = share_women(_by_sex(panel), int(panel.data["year"].max()))
+    return add_composition(ind, women)
+
+
+def _by_sex(panel: Panel) -> pd.DataFrame:
+    """The panel's employment by sex at its own SSYK level (the first dataset is the main one)."""
+    raw = panel.datasets[0].frame
+    raw = raw.assign(ssyk=raw["ssyk"].str[: panel.ssyk_level])
+    if (raw["region_code"] == RIKET).any() or not (raw["region_code"].str.len() == 2).all():
+        return raw
+    riket = sum_parts(raw.assign(region_code=RIKET), ["region_code", "ssyk", "sex", "year"])
+    return pd.concat([raw, riket], ignore_index=True)  # riket by sex, as the sum of the counties
+
+
 def analyse_region(
     ctx: DataContext,
     registry: RegionRegistry,
@@ -159,10 +181,10 @@ def analyse_region(
         else:
             sub_panel, sub_regions = None, []
 
-    indicators = [structure_indicators(panel.data, [region.code], panel.break_years)]
+    indicators = [_indicators(panel, [region.code])]
     sub_forecast = pd.DataFrame()
     if sub_panel is not None and sub_regions:
-        indicators.append(structure_indicators(sub_panel.data, sub_regions, sub_panel.break_years))
+        indicators.append(_indicators(sub_panel, sub_regions))
         sub_forecast = _forecast(sub_panel, sub_regions, horizon, settings)
     breaks = {(b.year, b.kind): b for d in panel.datasets for b in d.manifest.breaks}
     return RegionAnalysis(
@@ -190,3 +212,30 @@ def forecast_counties(
         if region.level == "group":
             panel = _with_group(panel, region)
     return _forecast(panel, region_codes, horizon, settings), panel
+
+
+def indicators_for(
+    ctx: DataContext, registry: RegionRegistry, region_codes: Sequence[str]
+) -> tuple[pd.DataFrame, list[LoadedDataset]]:
+    """Structure and composition indicators for riket/counties/groups (SSYK-4) or
+    municipalities (SSYK-3), latest year."""
+    frames: list[pd.DataFrame] = []
+    used: dict[str, LoadedDataset] = {}
+    regions = [registry.get(code) for code in region_codes]
+    kommun_codes = [r.code for r in regions if uses_kommun_data(r)]
+    county_codes = [r.code for r in regions if not uses_kommun_data(r)]
+    if county_codes:
+        panel = county_panel(ctx, registry)
+        for region in regions:
+            if region.code in county_codes:
+                panel = _with_group(panel, region)
+        frames.append(_indicators(panel, county_codes))
+        used.update({d.manifest.dataset: d for d in panel.datasets})
+    if kommun_codes:
+        panel = kommun_panel(ctx, registry)
+        for region in regions:
+            if region.code in kommun_codes:
+                panel = _with_group(panel, region)
+        frames.append(_indicators(panel, kommun_codes))
+        used.update({d.manifest.dataset: d for d in panel.datasets})
+    return pd.concat(frames, ignore_index=True), list(used.values())
