@@ -36,6 +36,7 @@ from kompetens_forecast.analysis.panel import (
     totals_over_sex,
     wide,
 )
+from kompetens_forecast.analysis.replacement import AGE_DATASET, add_replacement
 from kompetens_forecast.classify.regions import Region, RegionRegistry
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
@@ -238,4 +239,9 @@ def indicators_for(
                 panel = _with_group(panel, region)
         frames.append(_indicators(panel, kommun_codes))
         used.update({d.manifest.dataset: d for d in panel.datasets})
-    return pd.concat(frames, ignore_index=True), list(used.values())
+    result = pd.concat(frames, ignore_index=True)
+    if ctx.has(AGE_DATASET):
+        ages = ctx.load(AGE_DATASET)
+        result = add_replacement(result, ages.frame)
+        used[AGE_DATASET] = ages
+    return result, list(used.values())
