@@ -71,14 +71,6 @@ class AfRequest:
     fault: bool = False
 
 
-def _encode(content: bytes | str | Any) -> bytes:
-    if isinstance(content, bytes):
-        return content
-    if isinstance(content, str):
-        return content.encode("utf-8")
-    return json.dumps(content, ensure_ascii=False).encode("utf-8")
-
-
 def graphql_selector(query: str) -> str | None:
     """`id:<id>` or `type:<type>` from the first `concepts(...)` of a GraphQL query."""
     match = _CONCEPTS_ARGS.search(query)
@@ -92,17 +84,8 @@ def graphql_selector(query: str) -> str | None:
     return None
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    app: AfServer
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _HTTPServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None  # quiet: the request log is `AfServer.requests`
+class _Handler(LoopbackHandler["AfServer"]):
+    fault_body_on_head = True  # kept byte for byte: a fault body is sent even for HEAD
 
     def do_GET(self) -> None:
         self._answer("GET")
@@ -111,37 +94,30 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer("HEAD")
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        self.read_body()
         self._answer("POST")
 
     def _answer(self, method: str) -> None:
-        app = self.server.app
-        split = urlsplit(self.path)
-        path = unquote(split.path)
-        query = dict(parse_qsl(split.query, keep_blank_values=True))
-        fault = app._take_fault()
+        app = self.app
+        _, path, query_string = self.target()
+        query = dict(parse_qsl(query_string, keep_blank_values=True))
+        fault = self.answer_fault()
         if fault is not None:
-            status, body = fault
-            self._send(status, body, "application/json" if body else "text/plain")
-            app._log(AfRequest(method, path, query, status, time.monotonic(), fault=True))
+            app._log(AfRequest(method, path, query, fault.status, time.monotonic(), fault=True))
             return
         status, body, content_type = app._route(method, path, query)
-        self._send(status, body if method != "HEAD" else b"", content_type, len(body))
+        self.send(status, body, {"Content-Type": content_type})
         app._log(AfRequest(method, path, query, status, time.monotonic()))
 
-    def _send(self, status: int, body: bytes, content_type: str, length: int | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body) if length is None else length))
-        self.end_headers()
-        if body:
-            self.wfile.write(body)
 
+class AfServer(LoopbackServer[AfRequest]):
+    """The local AF / JobTech server; a context manager that starts and stops it.
 
-class AfServer:
-    """The local AF / JobTech server; a context manager that starts and stops it."""
+    `base_url` is the root URL: use it as `KF_AF_DATA_BASE_URL` and as `KF_TAXONOMY_BASE_URL`.
+    """
+
+    handler_class = _Handler
+    thread_name = "af-server"
 
     def __init__(
         self,
@@ -151,15 +127,9 @@ class AfServer:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        self._lock = threading.Lock()
-        self._files = {path: _encode(body) for path, body in (files or {}).items()}
-        self._graphql = {key: _encode(body) for key, body in (graphql or {}).items()}
-        self._faults: deque[tuple[int, bytes]] = deque()
-        self._log_entries: list[AfRequest] = []
-        self._host = host
-        self._port = port
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__(host=host, port=port)
+        self._files = {path: to_bytes(body) for path, body in (files or {}).items()}
+        self._graphql = {key: to_bytes(body) for key, body in (graphql or {}).items()}
 
     @classmethod
     def from_recordings(cls, directory: Path, **kwargs: Any) -> AfServer:
@@ -173,54 +143,11 @@ class AfServer:
         }
         return cls(files, graphql, **kwargs)
 
-    # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> AfServer:
-        if self._httpd is not None:
-            return self
-        httpd = _HTTPServer((self._host, self._port), _Handler)
-        httpd.app = self
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            daemon=True,
-            name=f"af-server-{httpd.server_address[1]}",
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        httpd, self._httpd = self._httpd, None
-        if httpd is None:
-            return
-        httpd.shutdown()
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> AfServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._httpd is None:
-            raise RuntimeError("the server is not running")
-        return int(self._httpd.server_address[1])
-
-    @property
-    def base_url(self) -> str:
-        """Root URL: use it as `KF_AF_DATA_BASE_URL` and as `KF_TAXONOMY_BASE_URL`."""
-        return f"http://{self._host}:{self.port}"
-
     # -- test hooks ------------------------------------------------------------------------
     def set_file(self, path: str, content: bytes | str | Any) -> None:
         """Serve `content` (bytes, text, or an object sent as JSON) at `path` from now on."""
         with self._lock:
-            self._files[path] = _encode(content)
+            self._files[path] = to_bytes(content)
 
     def remove_file(self, path: str) -> None:
         with self._lock:
@@ -229,31 +156,19 @@ class AfServer:
     def set_graphql(self, selector: str, content: bytes | str | Any) -> None:
         """Answer GraphQL queries whose first `concepts(...)` matches `selector`."""
         with self._lock:
-            self._graphql[selector] = _encode(content)
+            self._graphql[selector] = to_bytes(content)
 
     def fail_next(self, status: int, n: int = 1, body: bytes | str | Any = b"") -> None:
         """The next `n` requests get `status` with `body` (before any routing)."""
-        with self._lock:
-            self._faults.extend([(status, _encode(body) if body else b"")] * n)
-
-    @property
-    def requests(self) -> list[AfRequest]:
-        with self._lock:
-            return list(self._log_entries)
+        payload = to_bytes(body) if body else b""
+        content_type = "application/json" if payload else "text/plain"
+        self._queue_fault(Fault(status, payload, {"Content-Type": content_type}), n)
 
     def clear_log(self) -> None:
-        with self._lock:
-            self._log_entries.clear()
+        """The same as `clear_requests`."""
+        self.clear_requests()
 
-    # -- internals -------------------------------------------------------------------------
-    def _take_fault(self) -> tuple[int, bytes] | None:
-        with self._lock:
-            return self._faults.popleft() if self._faults else None
-
-    def _log(self, record: AfRequest) -> None:
-        with self._lock:
-            self._log_entries.append(record)
-
+    # -- routing ---------------------------------------------------------------------------
     def _route(self, method: str, path: str, query: dict[str, str]) -> tuple[int, bytes, str]:
         json_type = "application/json; charset=utf-8"
         with self._lock:
@@ -262,7 +177,7 @@ class AfServer:
                 body = self._graphql.get(selector or "")
                 if body is None:
                     error = {"errors": [{"message": f"no recording for query ({selector})"}]}
-                    return 400, _encode(error), json_type
+                    return 400, to_bytes(error), json_type
                 return 200, body, json_type
             if method not in ("GET", "HEAD"):
                 return (405 if path in self._files else 404), b"", "text/plain"
