@@ -46,3 +46,24 @@ def test_composition_math_on_a_toy_frame() -> None:
 def test_unknown_region_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     result = invoke(capsys, "indicators", "--region", "Dalarana", "--out", str(tmp_path / "x"))
     assert result.code == 2 and not (tmp_path / "x").exists()
+
+
+def test_shortage_command_writes_the_contract(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = invoke(capsys, "shortage", "--region", "20", "--out", str(tmp_path))
+    assert result.code == 0, result.err
+    assert "AUC brist vs överskott" in result.err
+    frame = pd.read_parquet(tmp_path / "shortage.parquet")
+    assert list(frame.columns[:6]) == [
+        "region_code",
+        "ssyk",
+        "score",
+        "status",
+        "source",
+        "n_employed",
+    ]
+    assert set(frame["region_code"]) == {"20"} and frame["ssyk"].nunique() == len(frame)
+    assert set(frame["status"]) <= {"brist", "balans", "överskott", "paradox"}
+    assert set(frame["source"]) <= {"af", "model"}
+    assert any(c.startswith("ind_") for c in frame.columns)

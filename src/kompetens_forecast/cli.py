@@ -33,6 +33,7 @@ from kompetens_forecast.exports import export_dataset
 from kompetens_forecast.fetch import scb_clients
 from kompetens_forecast.fetchers import Fetcher
 from kompetens_forecast.pipeline import check_language, run_forecast, run_indicators, run_region
+from kompetens_forecast.shortage_run import run_shortage
 from kompetens_forecast.store.datasets import DATA_DIR_ENV, DataContext
 
 app = typer.Typer(
@@ -184,6 +185,34 @@ def indicators(
         err_console.print(
             "[bold yellow]Note:[/] municipal rows use SYNTHETIC demo data.", highlight=False
         )
+
+
+@app.command()
+def shortage(
+    ctx: typer.Context,
+    region: str = typer.Option(..., "--region", "-r", help="Riket (00), a county, or 'all'."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+) -> None:
+    """Shortage status per occupation (score, brist/balans/överskott/paradox, AF beside it)."""
+    settings = _settings(ctx)
+    with _progress(settings, "Scoring shortage"):
+        path, _frame, report = run_shortage(region, out, ctx=settings.context())
+    typer.echo(str(path))
+    cv = report.get("cross_validation") or {}
+    model, majority = cv.get("model") or {}, (cv.get("baselines") or {}).get("majority_class") or {}
+    if model and not settings.quiet:
+        err_console.print(
+            f"Cross-validated over occupations ({cv.get('folds')} folds): AUC brist vs överskott "
+            f"{_num(model.get('auc'))} (majority class {_num(majority.get('auc'))}, "
+            f"n={model.get('n_auc')}); macro-F1 {_num(model.get('macro_f1'))} "
+            f"(majority {_num(majority.get('macro_f1'))}, n={model.get('n')}).",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _num(value: object) -> str:
+    return f"{value:.2f}" if isinstance(value, float) else "–"
 
 
 @app.command()

@@ -1,0 +1,145 @@
+"""`forecast shortage`: shortage status per region × SSYK-4, written to DIR/shortage.parquet.
+
+Reads the employment data (county × SSYK-4), AF Yrkesbarometer and, when present, job ads
+(`job_ads`) and employment by age (`employment_age_ssyk3`); scores every cell of riket and the
+21 counties (the standardisation and the fit always see all of them, so a county's score does
+not depend on what was asked for), and writes the asked-for regions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kompetens_forecast import __version__
+from kompetens_forecast.analysis.regional import indicators_for
+from kompetens_forecast.analysis.shortage import (
+    ShortageSettings,
+    load_settings,
+    previous_round_labels,
+    shortage_scores,
+    summary,
+)
+from kompetens_forecast.classify.regions import RegionRegistry, default_registry
+from kompetens_forecast.errors import DataError, InvalidOptionError
+from kompetens_forecast.outputs import staged_directory, write_json, write_parquet
+from kompetens_forecast.schema import RIKET
+from kompetens_forecast.sources.af_yrkesbarometer import current_labels
+from kompetens_forecast.store.datasets import DataContext, LoadedDataset
+
+BAROMETER_DATASET = "yrkesbarometer"
+ADS_DATASET = "job_ads"
+AGE_DATASET = "employment_age_ssyk3"
+PARQUET = "shortage.parquet"
+REPORT = "shortage_report.json"
+
+
+def resolve_regions(query: str, registry: RegionRegistry) -> list[str]:
+    """`all` → riket + the 21 counties; otherwise riket or one county (UsageError else)."""
+    if query.strip().lower() == "all":
+        return [RIKET, *(c.code for c in registry.counties())]
+    region = registry.get(query)  # UnknownRegionError (a UsageError) for unknown names
+    if region.level not in ("riket", "lan"):
+        raise InvalidOptionError(
+            f"Shortage status is computed for riket and counties, not '{region.display()}' "
+            f"({region.level}).",
+            "Use --region all, 00 or a county code (01–25).",
+        )
+    return [region.code]
+
+
+def _provenance(datasets: Sequence[LoadedDataset]) -> list[dict[str, Any]]:
+    return [
+        {
+            "dataset": d.manifest.dataset,
+            "source": d.manifest.source,
+            "title": d.manifest.title,
+            "table_ids": d.manifest.table_ids,
+            "vintage": d.manifest.vintage,
+            "retrieved_at": d.manifest.retrieved_at,
+            "origin": d.origin,
+            "synthetic": d.manifest.synthetic,
+            "checksum": d.manifest.checksum,
+            "licence": d.manifest.licence,
+        }
+        for d in datasets
+    ]
+
+
+def _finite(value: Any) -> Any:
+    """NaN/inf → None, recursively, so the report is strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def run_shortage(
+    query: str,
+    out_dir: Path,
+    *,
+    ctx: DataContext | None = None,
+    settings: ShortageSettings | None = None,
+) -> tuple[Path, pd.DataFrame, dict[str, Any]]:
+    """Score, classify and write `out_dir/shortage.parquet` and `out_dir/shortage_report.json`.
+
+    Returns (parquet path, the written frame, the report). Unknown regions raise a UsageError
+    before anything is read or written.
+    """
+    registry = default_registry()
+    codes = resolve_regions(query, registry)
+    ctx = ctx if ctx is not None else DataContext()
+    settings = settings if settings is not None else load_settings()
+    all_codes = [RIKET, *(c.code for c in registry.counties())]
+    indicators, used = indicators_for(ctx, registry, all_codes)
+    datasets = list(used)
+    if not ctx.has(BAROMETER_DATASET):
+        raise DataError(
+            "The shortage score is calibrated to AF Yrkesbarometer labels, which are missing.",
+            "Run `forecast fetch yrkesbarometer`.",
+        )
+    barometer = ctx.load(BAROMETER_DATASET)
+    datasets.append(barometer)
+    labels = current_labels(barometer.frame)
+    previous = previous_round_labels(barometer.frame, labels)
+    optional: dict[str, pd.DataFrame | None] = {}
+    for name in (ADS_DATASET, AGE_DATASET):
+        if ctx.has(name):
+            loaded = ctx.load(name)
+            datasets.append(loaded)
+            optional[name] = loaded.frame
+        else:
+            optional[name] = None
+    result = shortage_scores(
+        indicators,
+        labels,
+        settings,
+        ads=optional[ADS_DATASET],
+        age=optional[AGE_DATASET],
+        previous_labels=previous,
+    )
+    frame = result.cells[result.cells["region_code"].isin(codes)].reset_index(drop=True)
+    report: dict[str, Any] = {
+        "tool": "kompetens-forecast",
+        "tool_version": __version__,
+        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "query": query,
+        "regions": codes,
+        "rows": len(frame),
+        **summary(result),
+        "datasets": _provenance(datasets),
+        "synthetic": any(d.manifest.synthetic for d in datasets),
+    }
+    report = _finite(report)
+    with staged_directory(out_dir) as staging:
+        write_parquet(frame, staging / PARQUET, report)
+        write_json(staging / REPORT, report)
+    return out_dir / PARQUET, frame, report

@@ -1,0 +1,228 @@
+"""Shortage status (`analysis.shortage`, `shortage_run`): coverage, labels, CV, optional data."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kompetens_forecast.analysis.shortage import (
+    LABELS,
+    ShortageSettings,
+    auc,
+    fold_assignment,
+    load_settings,
+    macro_f1,
+    shrink,
+)
+from kompetens_forecast.classify.regions import default_registry
+from kompetens_forecast.errors import UsageError
+from kompetens_forecast.outputs import read_provenance
+from kompetens_forecast.shortage_run import run_shortage
+from kompetens_forecast.sources.af_yrkesbarometer import current_labels
+from kompetens_forecast.store.datasets import DataContext
+
+RunResult = tuple[Path, pd.DataFrame, dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    ctx = DataContext(tmp_path_factory.mktemp("empty-data"))
+    return run_shortage("all", tmp_path_factory.mktemp("out") / "shortage", ctx=ctx)
+
+
+def test_every_ssyk4_scored_for_riket_and_each_county(demo_run: RunResult) -> None:
+    path, frame, _ = demo_run
+    assert path.name == "shortage.parquet" and path.exists()
+    employment = DataContext().load("employment_county_ssyk4").frame
+    codes = set(employment["ssyk"][employment["ssyk"].str.len() == 4])
+    regions = ["00", *(c.code for c in default_registry().counties())]
+    assert len(regions) == 22
+    for region in regions:
+        part = frame[frame["region_code"] == region]
+        assert set(part["ssyk"]) == codes, region
+        assert part["ssyk"].is_unique
+    assert frame["score"].notna().all()
+    assert frame["score"].dtype == np.float64
+    for column in ("region_code", "ssyk", "score", "status", "source", "n_employed"):
+        assert column in frame.columns
+    assert any(c.startswith("ind_") for c in frame.columns)
+
+
+def test_status_labels_and_sources(demo_run: RunResult) -> None:
+    _, frame, _ = demo_run
+    assert set(frame["status"]) <= set(LABELS)
+    assert set(frame["model_status"]) <= set(LABELS)
+    assert set(frame["source"]) == {"af", "model"}
+    labels = current_labels(DataContext().load("yrkesbarometer").frame)
+    keyed = frame.merge(labels, on=["region_code", "ssyk"], how="left")
+    has_label = keyed["rekryteringssituation"].notna()
+    assert has_label.sum() > 0
+    assert (keyed.loc[has_label, "source"] == "af").all()
+    assert (keyed.loc[has_label, "status"] == keyed.loc[has_label, "rekryteringssituation"]).all()
+    assert (keyed.loc[has_label, "af_status"] == keyed.loc[has_label, "status"]).all()
+    assert (keyed.loc[~has_label, "source"] == "model").all()
+    model_rows = keyed[~has_label]
+    assert (model_rows["status"] == model_rows["model_status"]).all()
+
+
+def test_cv_folds_never_hold_the_scored_occupation(demo_run: RunResult) -> None:
+    # the fold assignment used by the run: recompute from the published settings
+    _, _, report = demo_run
+    settings = load_settings()
+    labels = current_labels(DataContext().load("yrkesbarometer").frame)
+    ssyk = labels.loc[labels["region_code"] == "00", "ssyk"].tolist()
+    folds = fold_assignment(ssyk, settings.folds, settings.seed)
+    assert folds["ssyk"].is_unique and set(folds["ssyk"]) == set(ssyk)
+    for fold in folds["fold"].unique():
+        test = set(folds.loc[folds["fold"] == fold, "ssyk"])
+        train = set(folds.loc[folds["fold"] != fold, "ssyk"])
+        assert not test & train
+    assert report["cross_validation"]["folds"] == settings.folds
+
+
+def test_cv_train_sets_exclude_held_out_codes() -> None:
+    from kompetens_forecast.analysis.regional import indicators_for
+    from kompetens_forecast.analysis.shortage import shortage_scores
+
+    ctx = DataContext()
+    registry = default_registry()
+    indicators, _ = indicators_for(ctx, registry, ["00", "01"])
+    labels = current_labels(ctx.load("yrkesbarometer").frame)
+    result = shortage_scores(indicators, labels, load_settings())
+    cv = result.cv
+    for fold, train in cv.train_ssyk.items():
+        held_out = set(cv.assignments.loc[cv.assignments["fold"] == fold, "ssyk"])
+        assert held_out and not held_out & train
+    assert cv.predictions["score"].notna().all()
+
+
+def test_report_has_auc_baselines_weights_thresholds(demo_run: RunResult) -> None:
+    path, _, report = demo_run
+    cv = report["cross_validation"]
+    assert 0.0 <= cv["model"]["auc"] <= 1.0
+    assert 0.0 <= cv["model"]["macro_f1"] <= 1.0
+    assert cv["baselines"]["majority_class"]["auc"] == 0.5
+    assert "persistence" in cv["baselines"]
+    assert set(report["weights"]) == set(report["indicators_used"])
+    assert report["thresholds"]["brist_score"] > report["thresholds"]["overskott_score"]
+    assert "growth_5y" in report["indicators_used"]
+    assert set(report["indicators_missing"]) == {"ads_per_employed", "share_55plus"}
+    on_disk = json.loads((path.parent / "shortage_report.json").read_text(encoding="utf-8"))
+    assert on_disk["weights"] == report["weights"]
+    assert read_provenance(path)["weights"] == report["weights"]
+
+
+def _synthetic_store(tmp_path: Path) -> DataContext:
+    """SYNTHETIC job ads and age structure (invented numbers, for testing only): more ads and
+    older workforces in occupations AF labels brist."""
+    ctx = DataContext(tmp_path / "data")
+    employment = ctx.load("employment_county_ssyk4").frame
+    year = int(employment["year"].max())
+    cells = employment[employment["year"] == year].groupby(["region_code", "ssyk"])["value"].sum()
+    labels = current_labels(ctx.load("yrkesbarometer").frame)
+    national = labels[labels["region_code"] == "00"].set_index("ssyk")["rekryteringssituation"]
+    rng = np.random.default_rng(7)
+    tilt = {"brist": 1.5, "överskott": -1.5}
+    ads_rows = []
+    age_rows = []
+    for (region, ssyk), value in cells.items():
+        lift = tilt.get(str(national.get(ssyk, "")), 0.0)
+        rate = math.exp(-4.0 + lift + rng.normal(0, 0.3))
+        ads_rows.append(
+            {
+                "snapshot_date": "2026-01-15",
+                "region_code": region,
+                "ssyk": ssyk,
+                "ads": round(value * rate),
+                "positions": math.nan,
+            }
+        )
+        old = min(0.6, max(0.05, 0.2 + 0.1 * lift + rng.normal(0, 0.02)))
+        for band, share in (("16-54", 1 - old), ("55-64", old)):
+            age_rows.append(
+                {
+                    "region_code": region,
+                    "ssyk": ssyk[:3],
+                    "age": band,
+                    "year": year,
+                    "value": float(value) * share,
+                }
+            )
+    ages = (
+        pd.DataFrame(age_rows)
+        .groupby(["region_code", "ssyk", "age", "year"], as_index=False)["value"]
+        .sum()
+    )
+    for frame, name, dims in (
+        (pd.DataFrame(ads_rows), "job_ads", ("snapshot_date", "region_code", "ssyk")),
+        (ages, "employment_age_ssyk3", ("region_code", "ssyk", "age")),
+    ):
+        ctx.user_store.write(
+            frame,
+            dataset=name,
+            source="synthetic",
+            title=f"SYNTHETIC {name} (test)",
+            table_ids=["synthetic"],
+            dims=dims,
+            synthetic=True,
+        )
+    return ctx
+
+
+def test_ads_and_age_indicators_used_when_present(tmp_path: Path) -> None:
+    ctx = _synthetic_store(tmp_path)
+    _, frame, report = run_shortage("00", tmp_path / "out", ctx=ctx)
+    assert set(frame["region_code"]) == {"00"}
+    for name in ("ads_per_employed", "share_55plus"):
+        assert f"ind_{name}" in frame.columns
+        assert frame[f"ind_{name}"].std() > 0
+        assert name in report["indicators_used"]
+        assert abs(report["weights"][name]) > 1e-3
+        assert report["carried_share"][name] > 0
+    assert report["indicators_missing"] == []
+    assert report["synthetic"] is True
+    assert report["weights"]["ads_per_employed"] > 0  # the synthetic tilt is recovered
+
+
+def test_unknown_region_is_usage_error_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(UsageError):
+        run_shortage("Atlantis", out, ctx=DataContext(tmp_path / "data"))
+    with pytest.raises(UsageError):
+        run_shortage("0180", out, ctx=DataContext(tmp_path / "data"))  # a kommun
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out.staging-*"))
+
+
+def test_shrinkage_pulls_small_cells_to_national() -> None:
+    cells = pd.DataFrame(
+        {
+            "region_code": ["00", "01", "02"],
+            "ssyk": ["1111"] * 3,
+            "n_employed": [10000.0, 200.0, 0.0],
+            "x": [1.0, 3.0, 9.0],
+        }
+    )
+    out = shrink(cells, ["x"], kappa=200.0)
+    assert out["x"].tolist() == pytest.approx([1.0, 2.0, 1.0])
+
+
+def test_auc_and_macro_f1() -> None:
+    assert auc([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4]) == 1.0
+    assert auc([0, 1], [0.5, 0.5]) == 0.5
+    assert math.isnan(auc([1, 1], [0.1, 0.2]))
+    assert macro_f1(["a", "b"], ["a", "b"], ["a", "b"]) == 1.0
+    assert macro_f1(["a", "b"], ["a", "a"], ["a", "b"]) == pytest.approx((2 / 3 + 0) / 2)
+
+
+def test_settings_file_matches_defaults() -> None:
+    settings = load_settings()
+    assert isinstance(settings, ShortageSettings)
+    assert settings.kappa > 0 and settings.l2 > 0
+    assert 0 < settings.overskott_probability <= settings.brist_probability < 1
