@@ -26,7 +26,8 @@ import tracemalloc
 import zipfile
 from pathlib import Path
 
-from kompetens_forecast.sources.af_jobads import AfCodes, read_history
+from kompetens_forecast.sources.af_ads_stream import read_history
+from kompetens_forecast.sources.af_codes import AfCodes
 from kompetens_forecast.testing.jobsearch_server import write_synthetic_history
 
 REPO = Path(__file__).resolve().parent.parent

@@ -14,11 +14,8 @@ from pathlib import Path
 from kompetens_forecast.classify.text import closest
 from kompetens_forecast.errors import UsageError
 from kompetens_forecast.fetch import FetchResult, Progress, fetch_dataset, no_progress, scb_clients
-from kompetens_forecast.sources.af_jobads import (
-    count_ads,
-    fetch_job_ads_history,
-    fetch_jobstream_snapshot,
-)
+from kompetens_forecast.sources.af_history import fetch_job_ads_history, fetch_jobstream_snapshot
+from kompetens_forecast.sources.af_jobsearch import count_ads
 from kompetens_forecast.sources.af_taxonomy import fetch_taxonomy
 from kompetens_forecast.sources.af_yrkesbarometer import fetch_yrkesbarometer
 from kompetens_forecast.sources.catalog import Catalog

@@ -1,8 +1,17 @@
-"""Test support: a local, protocol-faithful PxWebApi 2 server and the tables it serves.
+"""Test support: local, protocol-faithful servers on loopback and the tables they serve.
 
-Not used by the product at run time; tests and benchmarks start `PxWebServer` on loopback.
+`PxWebServer` (SCB's PxWebApi 2), `AfServer` (Arbetsförmedlingen's open-data files and the
+JobTech taxonomy) and `JobSearchServer` (JobSearch, JobStream, historical ad files) share the
+plumbing in `loopback`. Not used by the product at run time; tests and benchmarks start them.
 """
 
+from kompetens_forecast.testing.af_server import AfRequest, AfServer
+from kompetens_forecast.testing.jobsearch_server import (
+    AdRequest,
+    JobSearchServer,
+    synthetic_ads,
+    write_synthetic_history,
+)
 from kompetens_forecast.testing.pxweb_server import (
     PROTOCOL_NOTES,
     PxWebServer,
@@ -21,14 +30,20 @@ from kompetens_forecast.testing.tables import (
 
 __all__ = [
     "PROTOCOL_NOTES",
+    "AdRequest",
+    "AfRequest",
+    "AfServer",
     "Codelist",
     "CodelistValue",
+    "JobSearchServer",
     "PxWebServer",
     "RequestRecord",
     "ServerConfig",
     "Table",
     "Variable",
     "recorded_codelists",
+    "synthetic_ads",
     "tab6471_from_recording",
+    "write_synthetic_history",
     "yreg_table_from_parquet",
 ]

@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl
+
+from kompetens_forecast.testing.loopback import Fault, LoopbackHandler, LoopbackServer, to_bytes
 
 __all__ = ["GRAPHQL_PATH", "YRKESBAROMETER_PATH", "AfRequest", "AfServer"]
 
@@ -87,17 +86,11 @@ def graphql_selector(query: str) -> str | None:
 class _Handler(LoopbackHandler["AfServer"]):
     fault_body_on_head = True  # kept byte for byte: a fault body is sent even for HEAD
 
-    def do_GET(self) -> None:
-        self._answer("GET")
-
-    def do_HEAD(self) -> None:
-        self._answer("HEAD")
-
-    def do_POST(self) -> None:
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
         self.read_body()
-        self._answer("POST")
+        self.answer("POST")
 
-    def _answer(self, method: str) -> None:
+    def answer(self, method: str) -> None:
         app = self.app
         _, path, query_string = self.target()
         query = dict(parse_qsl(query_string, keep_blank_values=True))

@@ -34,19 +34,23 @@ derived, fault).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
-import threading
 import zipfile
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, cast
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Any
+from urllib.parse import parse_qs
+
+from kompetens_forecast.testing.loopback import (
+    Fault,
+    LoopbackHandler,
+    LoopbackServer,
+    json_bytes,
+    to_bytes,
+)
 
 __all__ = [
     "DERIVED_LABEL",
@@ -73,7 +77,6 @@ STATS_TYPES = {
     "country": ("workplace_address", "country_code", "country_concept_id", "country"),
 }
 _DEFAULT_STATS_LIMIT = 5  # sokannonser-api: `stats.limit` default
-_BLOCK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -91,13 +94,6 @@ class AdRequest:
     def param(self, name: str) -> str | None:
         values = self.params.get(name)
         return values[-1] if values else None
-
-
-@dataclass
-class _Fault:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 class _BadRequestError(Exception):
@@ -135,7 +131,7 @@ def write_synthetic_history(
         archive.open(name, "w", force_zip64=True) as handle,
     ):
         for ad in synthetic_ads(hits, copies):
-            handle.write(json.dumps(ad, ensure_ascii=False).encode("utf-8") + b"\n")
+            handle.write(json_bytes(ad) + b"\n")
     return path
 
 
@@ -157,8 +153,31 @@ def _int_param(params: Mapping[str, list[str]], name: str, default: int, top: in
     return value
 
 
-class JobSearchServer:
+class _Handler(LoopbackHandler["JobSearchServer"]):
+    server_version = "JobSearch-local/1"
+
+    def answer(self, method: str) -> None:
+        app = self.app
+        _, path, query_string = self.target()
+        params = parse_qs(query_string, keep_blank_values=True)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        fault = self.answer_fault()
+        if fault is not None:
+            app._log(AdRequest(method, path, params, headers, fault.status, fault=True))
+            return
+        try:
+            status, body, out_headers, derived = app._route(method, path, params, headers)
+        except Exception:  # a bug here must still answer, as a real server would
+            status, body, out_headers, derived = 500, b"", {}, False
+        self.send(status, body, out_headers)
+        app._log(AdRequest(method, path, params, headers, status, derived=derived))
+
+
+class JobSearchServer(LoopbackServer[AdRequest]):
     """The local JobSearch/JobStream/historical-files server; a context manager."""
+
+    handler_class = _Handler
+    thread_name = "jobsearch-server"
 
     def __init__(
         self,
@@ -173,12 +192,13 @@ class JobSearchServer:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
+        super().__init__(host=host, port=port)
         if isinstance(recording, Path):
             self._recorded_bytes = recording.read_bytes()
             self.recording: dict[str, Any] = json.loads(self._recorded_bytes)
         else:
             self.recording = dict(recording)
-            self._recorded_bytes = json.dumps(self.recording, ensure_ascii=False).encode()
+            self._recorded_bytes = json_bytes(self.recording)
         hits = self.recording.get("hits")
         self.hits: list[dict[str, Any]] = [h for h in hits or [] if isinstance(h, dict)]
         self.snapshot: list[Mapping[str, Any]] = list(snapshot) if snapshot else list(self.hits)
@@ -187,56 +207,11 @@ class JobSearchServer:
         self.max_limit = max_limit
         self.max_offset = max_offset
         self.required_api_key = required_api_key
-        self._host = host
-        self._port = port
-        self._lock = threading.Lock()
-        self._log: list[AdRequest] = []
-        self._faults: deque[_Fault] = deque()
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> JobSearchServer:
-        if self._httpd is None:
-            httpd = _HTTPServer((self._host, self._port), _Handler)
-            httpd.app = self
-            self._httpd = httpd
-            self._thread = threading.Thread(
-                target=httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                daemon=True,
-                name=f"jobsearch-server-{httpd.server_address[1]}",
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        httpd, self._httpd = self._httpd, None
-        if httpd is None:
-            return
-        httpd.shutdown()
-        httpd.server_close()
-        httpd.close_connections()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> JobSearchServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._httpd is None:
-            raise RuntimeError("the server is not running")
-        return int(self._httpd.server_address[1])
 
     @property
     def base_url(self) -> str:
         """JobSearch base URL (the API's `/search` is below it), like KF_JOBSEARCH_BASE_URL."""
-        return f"http://{self._host}:{self.port}"
+        return self.root_url
 
     @property
     def jobstream_base_url(self) -> str:
@@ -261,19 +236,7 @@ class JobSearchServer:
         body: bytes | str = b"",
     ) -> None:
         """Answer the next `n` requests with `status`, `headers` and `body` (then as normal)."""
-        payload = body.encode("utf-8") if isinstance(body, str) else bytes(body)
-        with self._lock:
-            for _ in range(n):
-                self._faults.append(_Fault(status, payload, dict(headers or {})))
-
-    @property
-    def requests(self) -> list[AdRequest]:
-        with self._lock:
-            return list(self._log)
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._log.clear()
+        self._queue_fault(Fault(status, to_bytes(body), dict(headers or {})), n)
 
     # -- answers ---------------------------------------------------------------------------------
     def counts_from_hits(
@@ -369,14 +332,14 @@ class JobSearchServer:
             "_derived": "computed by kompetens_forecast.testing.jobsearch_server from the "
             "recorded hits (not a recorded answer)",
         }
-        return json.dumps(doc, ensure_ascii=False).encode("utf-8"), True
+        return json_bytes(doc), True
 
     def _route(
         self, method: str, path: str, params: dict[str, list[str]], headers: Mapping[str, str]
     ) -> tuple[int, bytes | Path, dict[str, str], bool]:
         json_type = {"Content-Type": "application/json"}
         if self.required_api_key is not None and headers.get("api-key") != self.required_api_key:
-            body = json.dumps({"message": "Missing or invalid API key"}).encode()
+            body = json_bytes({"message": "Missing or invalid API key"}, ensure_ascii=True)
             return 401, body, json_type, False
         if path == "/search":
             try:
@@ -386,11 +349,11 @@ class JobSearchServer:
                     "errors": {exc.param: exc.text},
                     "message": "Input payload validation failed",
                 }
-                return 400, json.dumps(error).encode(), json_type, False
+                return 400, json_bytes(error, ensure_ascii=True), json_type, False
             extra = {"X-KF-Derived": DERIVED_LABEL} if derived else {"X-KF-Replay": "recorded"}
             return 200, body, {**json_type, **extra}, derived
         if path == "/v2/snapshot":
-            body = json.dumps(list(self.snapshot), ensure_ascii=False).encode("utf-8")
+            body = json_bytes(list(self.snapshot))
             return 200, body, {**json_type, "X-KF-Derived": DERIVED_LABEL}, True
         prefix = "/annonser/historiska/"
         if path.startswith(prefix):
@@ -400,89 +363,3 @@ class JobSearchServer:
                 kind = "application/zip" if path.endswith(".zip") else "application/x-ndjson"
                 return 200, content, {"Content-Type": kind}, False
         return 404, b'{"message": "Not found"}', json_type, False
-
-    def _take_fault(self) -> _Fault | None:
-        with self._lock:
-            return self._faults.popleft() if self._faults else None
-
-    def _record(self, entry: AdRequest) -> None:
-        with self._lock:
-            self._log.append(entry)
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    app: JobSearchServer
-
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
-        super().__init__(address, handler)
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:
-            self._open.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._open_lock:
-            self._open.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        with self._open_lock:
-            sockets, self._open = list(self._open), set()
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "JobSearch-local/1"
-    timeout = 30
-    disable_nagle_algorithm = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_HEAD(self) -> None:
-        self._handle("HEAD")
-
-    def _handle(self, method: str) -> None:
-        app = cast(_HTTPServer, self.server).app
-        split = urlsplit(self.path)
-        path = unquote(split.path)
-        params = parse_qs(split.query, keep_blank_values=True)
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        fault = app._take_fault()
-        if fault is not None:
-            self._send(fault.status, fault.body, fault.headers)
-            app._record(AdRequest(method, path, params, headers, fault.status, fault=True))
-            return
-        try:
-            status, body, out_headers, derived = app._route(method, path, params, headers)
-        except Exception:  # a bug here must still answer, as a real server would
-            status, body, out_headers, derived = 500, b"", {}, False
-        self._send(status, body, out_headers)
-        app._record(AdRequest(method, path, params, headers, status, derived=derived))
-
-    def _send(self, status: int, body: bytes | Path, headers: Mapping[str, str]) -> None:
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        size = body.stat().st_size if isinstance(body, Path) else len(body)
-        self.send_header("Content-Length", str(size))
-        self.end_headers()
-        if self.command == "HEAD":
-            return
-        if isinstance(body, Path):
-            with body.open("rb") as handle:
-                while block := handle.read(_BLOCK):
-                    self.wfile.write(block)
-        elif body:
-            self.wfile.write(body)
