@@ -25,12 +25,12 @@ import pandas as pd
 from kompetens_forecast.errors import SourceError, TooManyCellsError
 from kompetens_forecast.sources.http import HttpClient, HttpSettings, HttpStatusError
 from kompetens_forecast.sources.jsonstat import TableMetadata, decode_jsonstat1, parse_metadata_v1
-from kompetens_forecast.sources.ratelimit import SlidingWindowLimiter
 from kompetens_forecast.sources.scb_v2 import (
     ApiConfig,
     Progress,
     QueryPlan,
     fetch_plan,
+    pace_to,
     plan_query,
     translate_status_error,
 )
@@ -99,10 +99,7 @@ class ScbV1Client:
                 )
             except (KeyError, TypeError, ValueError) as exc:
                 raise SourceError(f"The v1 server's ?config lacks the limits: {exc}") from exc
-            self.http.limiter = SlidingWindowLimiter(
-                self._config.max_calls, self._config.time_window
-            )
-            self.http.limiter.acquire()  # the ?config call itself counts against the limit
+            pace_to(self.http, self._config)
         return self._config
 
     def levels(self, path: str = "") -> list[dict[str, Any]]:

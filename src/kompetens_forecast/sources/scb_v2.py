@@ -116,6 +116,13 @@ class QueryPlan:
         return max(0, math.ceil(self.calls / self.max_calls) - 1) * self.time_window
 
 
+def pace_to(http: HttpClient, config: ApiConfig) -> None:
+    """Size the client's rate limiter from the server's limits; the config call just made
+    counts against them too."""
+    http.limiter = SlidingWindowLimiter(config.max_calls, config.time_window)
+    http.limiter.acquire()
+
+
 def _segment(value: str) -> str:
     return quote(value, safe="")
 
@@ -149,10 +156,7 @@ class PxWebClient:
         if self._config is None:
             doc = self.http.get_json(self._url("config"), refresh=True)
             self._config = ApiConfig.from_json(doc)
-            self.http.limiter = SlidingWindowLimiter(
-                self._config.max_calls, self._config.time_window
-            )
-            self.http.limiter.acquire()  # the /config call itself counts against the limit
+            pace_to(self.http, self._config)
         return self._config
 
     def search(self, query: str, *, page_size: int = 100, max_pages: int = 50) -> list[TableInfo]:
