@@ -9,7 +9,6 @@ not depend on what was asked for), and writes the asked-for regions.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,9 +27,10 @@ from kompetens_forecast.analysis.shortage import (
 from kompetens_forecast.classify.regions import RegionRegistry, default_registry
 from kompetens_forecast.errors import DataError, InvalidOptionError
 from kompetens_forecast.outputs import staged_directory, write_json, write_parquet
+from kompetens_forecast.pipeline import dataset_provenance
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
-from kompetens_forecast.store.datasets import DataContext, LoadedDataset
+from kompetens_forecast.store.datasets import DataContext
 
 BAROMETER_DATASET = "yrkesbarometer"
 ADS_DATASET = "job_ads"
@@ -51,24 +51,6 @@ def resolve_regions(query: str, registry: RegionRegistry) -> list[str]:
             "Use --region all, 00 or a county code (01–25).",
         )
     return [region.code]
-
-
-def _provenance(datasets: Sequence[LoadedDataset]) -> list[dict[str, Any]]:
-    return [
-        {
-            "dataset": d.manifest.dataset,
-            "source": d.manifest.source,
-            "title": d.manifest.title,
-            "table_ids": d.manifest.table_ids,
-            "vintage": d.manifest.vintage,
-            "retrieved_at": d.manifest.retrieved_at,
-            "origin": d.origin,
-            "synthetic": d.manifest.synthetic,
-            "checksum": d.manifest.checksum,
-            "licence": d.manifest.licence,
-        }
-        for d in datasets
-    ]
 
 
 def _finite(value: Any) -> Any:
@@ -104,7 +86,7 @@ def run_shortage(
     if not ctx.has(BAROMETER_DATASET):
         raise DataError(
             "The shortage score is calibrated to AF Yrkesbarometer labels, which are missing.",
-            "Run `forecast fetch yrkesbarometer`.",
+            "Run `forecast fetch --dataset yrkesbarometer`.",
         )
     barometer = ctx.load(BAROMETER_DATASET)
     datasets.append(barometer)
@@ -114,7 +96,8 @@ def run_shortage(
     for name in (ADS_DATASET, AGE_DATASET):
         if ctx.has(name):
             loaded = ctx.load(name)
-            datasets.append(loaded)
+            if name not in {d.manifest.dataset for d in datasets}:
+                datasets.append(loaded)
             optional[name] = loaded.frame
         else:
             optional[name] = None
@@ -135,7 +118,7 @@ def run_shortage(
         "regions": codes,
         "rows": len(frame),
         **summary(result),
-        "datasets": _provenance(datasets),
+        "datasets": dataset_provenance(datasets),
         "synthetic": any(d.manifest.synthetic for d in datasets),
     }
     report = _finite(report)

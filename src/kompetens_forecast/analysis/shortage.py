@@ -324,7 +324,7 @@ def fit_logit(
     if n == 0 or len(set(y.tolist())) < 2:
         raise DataError(
             "The shortage weights need AF labels of both brist and överskott to fit.",
-            "Fetch Yrkesbarometer: `forecast fetch yrkesbarometer`.",
+            "Fetch Yrkesbarometer: `forecast fetch --dataset yrkesbarometer`.",
         )
     design = np.column_stack([np.ones(n), x]).astype(np.float64)
     penalty = np.full(k + 1, l2 / n, dtype=np.float64)
