@@ -26,6 +26,7 @@ from rich.progress import (
 )
 
 from kompetens_forecast import __version__
+from kompetens_forecast.backtest_run import run_backtest
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.errors import KFError, UsageError
@@ -170,6 +171,39 @@ def forecast_command(
         )
 
 
+@app.command("backtest")
+def backtest_command(
+    ctx: typer.Context,
+    region: str = typer.Option(
+        ..., "--region", "-r", help="Riket (00), a county, or 'all' (riket and every county)."
+    ),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+    horizon: int = typer.Option(3, "--horizon", help="Backtest horizons 1..N years (default 3)."),
+) -> None:
+    """Rolling-origin backtests: writes OUT/backtest.parquet and OUT/backtest_summary.json."""
+    settings = _settings(ctx)
+    with _progress(settings, "Backtesting"):
+        path, _frame, summary = run_backtest(region, out, ctx=settings.context(), horizons=horizon)
+    typer.echo(str(path))
+    if settings.quiet:
+        return
+    for row in summary["by_horizon"]:
+        err_console.print(
+            f"h={row['horizon']}: MASE {_num(row['mase_mean'])} (naive "
+            f"{_num(row['mase_mean_naive'])}), median error ratio vs naive "
+            f"{_num(row['error_ratio_median'])}, cells beating naive "
+            f"{_pct(row['share_cells_beating_naive'])}, direction "
+            f"{_pct(row['direction_accuracy'])} (naive {_pct(row['direction_accuracy_naive'])}), "
+            f"80 % coverage {_pct(row['coverage'])}, n={row['rows']}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    err_console.print(
+        "[bold yellow]Note:[/] history and actuals are break-adjusted (value_adj).",
+        highlight=False,
+    )
+
+
 @app.command()
 def indicators(
     ctx: typer.Context,
@@ -213,6 +247,10 @@ def shortage(
 
 def _num(value: object) -> str:
     return f"{value:.2f}" if isinstance(value, float) else "–"
+
+
+def _pct(value: object) -> str:
+    return f"{value:.0%}" if isinstance(value, float) else "–"
 
 
 @app.command()
