@@ -8,13 +8,11 @@ forecast window crosses no series break). Method: `kompetens_forecast.analysis.b
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kompetens_forecast import __version__
 from kompetens_forecast.analysis.backtest import (
     DEFAULT_ORIGINS,
     FLAT_TOLERANCE,
@@ -27,7 +25,12 @@ from kompetens_forecast.analysis.forecast import ForecastSettings, default_setti
 from kompetens_forecast.analysis.regional import county_panel
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import InvalidOptionError, KFError
-from kompetens_forecast.outputs import staged_directory, write_json, write_parquet
+from kompetens_forecast.outputs import (
+    provenance_header,
+    staged_directory,
+    write_json,
+    write_parquet,
+)
 from kompetens_forecast.pipeline import dataset_provenance, region_codes_for
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext
@@ -99,9 +102,7 @@ def run_backtest(
         "values": "value_adj (break-adjusted)",
     }
     summary: dict[str, Any] = {
-        "tool": "kompetens-forecast",
-        "tool_version": __version__,
-        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        **provenance_header(),
         "regions": codes,
         "break_years": list(panel.break_years),
         "parameters": parameters,

@@ -11,6 +11,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kompetens_forecast import __version__
 from kompetens_forecast.store.atomic import apply_default_mode, write_atomic, write_text_atomic
 
 METADATA_KEY = b"kompetens_forecast"
+
+
+def provenance_header() -> dict[str, Any]:
+    """What every output says about itself: the tool, its version and when it was made."""
+    return {
+        "tool": "kompetens-forecast",
+        "tool_version": __version__,
+        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+    }
 
 
 def write_parquet(frame: pd.DataFrame, path: Path, provenance: dict[str, Any]) -> Path:

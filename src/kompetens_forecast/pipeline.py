@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,12 @@ from kompetens_forecast.analysis.regional import (
 from kompetens_forecast.classify.regions import Region, RegionRegistry, default_registry
 from kompetens_forecast.classify.ssyk import OccupationRegistry, default_occupations
 from kompetens_forecast.errors import InvalidOptionError, KFError
-from kompetens_forecast.outputs import staged_directory, write_json, write_parquet
+from kompetens_forecast.outputs import (
+    provenance_header,
+    staged_directory,
+    write_json,
+    write_parquet,
+)
 from kompetens_forecast.report import charts
 from kompetens_forecast.report.text import t
 from kompetens_forecast.report.workbook import Sheet, write_workbook
@@ -216,9 +220,7 @@ def run_region(
     ]
     synthetic_sets = sorted({d.manifest.dataset for d in used if d.manifest.synthetic})
     provenance = {
-        "tool": "kompetens-forecast",
-        "tool_version": __version__,
-        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        **provenance_header(),
         "region": {"code": region.code, "name": region.name, "level": region.level},
         "datasets": dataset_provenance(used),
         "synthetic": bool(synthetic_sets),
@@ -361,14 +363,10 @@ def run_forecast(
     settings = settings or default_settings()
     horizon = settings.check_horizon(horizon if horizon is not None else settings.default_horizon)
     ctx = ctx or DataContext()
-    if query.strip().lower() == "all":
-        codes = [RIKET, *(c.code for c in regions.counties())]
-        region: Region | None = None
-    else:
-        region = regions.get(query)
-        codes = [region.code]
+    codes = region_codes_for(query, regions)
+    region = regions.get(codes[0])
     panel_sets: Sequence[LoadedDataset]
-    if region is not None and uses_kommun_data(region):
+    if len(codes) == 1 and uses_kommun_data(region):
         analysis = analyse_region(ctx, regions, region, horizon, settings)
         fc, panel_sets = analysis.forecast, analysis.panel.datasets
     else:
@@ -381,9 +379,7 @@ def run_forecast(
     fc["level"] = _region_levels(fc, regions)
     fc["synthetic"] = any(d.manifest.synthetic for d in panel_sets)
     provenance = {
-        "tool": "kompetens-forecast",
-        "tool_version": __version__,
-        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        **provenance_header(),
         "regions": codes,
         "datasets": dataset_provenance(panel_sets),
         "synthetic": bool(fc["synthetic"].any()),
@@ -430,9 +426,7 @@ def run_indicators(
     synthetic = {d.manifest.dataset for d in used if d.manifest.synthetic}
     out["synthetic"] = bool(synthetic) & out["level"].eq("kommun")
     provenance = {
-        "tool": "kompetens-forecast",
-        "tool_version": __version__,
-        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        **provenance_header(),
         "regions": codes,
         "datasets": dataset_provenance(used),
         "synthetic": bool(out["synthetic"].any()),

@@ -9,13 +9,11 @@ not depend on what was asked for), and writes the asked-for regions.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kompetens_forecast import __version__
 from kompetens_forecast.analysis.regional import indicators_for
 from kompetens_forecast.analysis.shortage import (
     ShortageSettings,
@@ -26,7 +24,12 @@ from kompetens_forecast.analysis.shortage import (
 )
 from kompetens_forecast.classify.regions import RegionRegistry, default_registry
 from kompetens_forecast.errors import DataError, InvalidOptionError
-from kompetens_forecast.outputs import staged_directory, write_json, write_parquet
+from kompetens_forecast.outputs import (
+    provenance_header,
+    staged_directory,
+    write_json,
+    write_parquet,
+)
 from kompetens_forecast.pipeline import dataset_provenance
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
@@ -111,9 +114,7 @@ def run_shortage(
     )
     frame = result.cells[result.cells["region_code"].isin(codes)].reset_index(drop=True)
     report: dict[str, Any] = {
-        "tool": "kompetens-forecast",
-        "tool_version": __version__,
-        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        **provenance_header(),
         "query": query,
         "regions": codes,
         "rows": len(frame),
