@@ -154,3 +154,21 @@ def test_cli_writes_the_files(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert summary["regions"] == ["00"]
     bad = invoke(capsys, "backtest", "--region", "Atlantis", "--out", str(tmp_path / "x"))
     assert bad.code == 2 and not (tmp_path / "x").exists()
+
+
+def test_verdicts_for_one_region_without_riket() -> None:
+    from kompetens_forecast.analysis.backtest import cell_verdicts
+    from kompetens_forecast.analysis.forecast import default_settings
+
+    years = list(range(2014, 2024))
+    index = pd.MultiIndex.from_tuples(
+        [("20", "2341"), ("20", "9111")], names=["region_code", "ssyk"]
+    )
+    matrix = pd.DataFrame(
+        [[100 * 1.05**i for i in range(10)], [50, 60, 40, 55, 45, 58, 42, 57, 44, 56]],
+        index=index,
+        columns=years,
+    )
+    verdicts = cell_verdicts(matrix, default_settings()).set_index("ssyk")
+    assert bool(verdicts.loc["2341", "beats_naive"])  # steady growth: the trend beats naive
+    assert verdicts["backtest_mase"].notna().all()

@@ -146,14 +146,16 @@ def rolling_origin(
         naive = np.repeat(last[:, None], horizons, axis=1)
 
         # constant county share × national forecast of the same occupation (counties only)
-        riket_last = last[is_riket]
-        riket_yhat = yhat[is_riket]
-        has_riket = (riket_pos >= 0) & ~is_riket
-        safe = np.where(has_riket, riket_pos, 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(has_riket, last / riket_last[safe], np.nan)
-        share = np.where(np.isfinite(share), share, np.nan)
-        share_naive = share[:, None] * riket_yhat[safe]
+        share_naive = np.full((len(values), horizons), np.nan)
+        if is_riket.any():  # without riket rows (one region asked for) there is no share-naive
+            riket_last = last[is_riket]
+            riket_yhat = yhat[is_riket]
+            has_riket = (riket_pos >= 0) & ~is_riket
+            safe = np.where(has_riket, riket_pos, 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(has_riket, last / riket_last[safe], np.nan)
+            share = np.where(np.isfinite(share), share, np.nan)
+            share_naive = share[:, None] * riket_yhat[safe]
 
         scale = np.repeat(_scale(values[:, : k + 1])[:, None], horizons, axis=1)
         parts.append(
@@ -256,3 +258,25 @@ def crosses_break(frame: pd.DataFrame, break_years: Sequence[int]) -> pd.Series:
     for b in break_years:
         hit |= (frame["origin"] < b) & (frame["year"] >= b)
     return hit
+
+
+def cell_verdicts(
+    matrix: pd.DataFrame, settings: ForecastSettings, origins: Sequence[int] = DEFAULT_ORIGINS
+) -> pd.DataFrame:
+    """Per series: mean 1-year-ahead MASE of our model and of naive over the origins, and
+    whether ours is strictly better (`beats_naive`). Origins outside the data are skipped."""
+    years = [int(y) for y in matrix.columns]
+    usable = [o for o in origins if o in years[:-1]]
+    columns = ["region_code", "ssyk", "backtest_mase", "backtest_mase_naive", "beats_naive"]
+    if not usable:
+        return pd.DataFrame(columns=columns)
+    rows = rolling_origin(matrix, usable, 1, settings)
+    scaled = rows.assign(
+        mase=rows["abs_err"] / rows["scale"], mase_naive=rows["abs_err_naive"] / rows["scale"]
+    )
+    per_cell = scaled.groupby(["region_code", "ssyk"])[["mase", "mase_naive"]].mean()
+    per_cell = per_cell.rename(
+        columns={"mase": "backtest_mase", "mase_naive": "backtest_mase_naive"}
+    )
+    per_cell["beats_naive"] = per_cell["backtest_mase"] < per_cell["backtest_mase_naive"]
+    return per_cell.reset_index().loc[:, columns]

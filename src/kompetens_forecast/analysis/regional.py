@@ -13,11 +13,12 @@ municipality × SSYK-3 data):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from kompetens_forecast.analysis.forecast import ForecastSettings, forecast_series
+from kompetens_forecast.analysis.backtest import cell_verdicts
+from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings, forecast_series
 from kompetens_forecast.analysis.indicators import (
     add_composition,
     share_women,
@@ -139,7 +140,26 @@ def _forecast(
     if part.empty:
         return pd.DataFrame()
     series = wide(part.drop(columns="value").rename(columns={"value_adj": "value"}))
-    return forecast_series(series, horizon, settings)
+    return publish_by_backtest(series, horizon, settings or default_settings())
+
+
+def publish_by_backtest(
+    series: pd.DataFrame, horizon: int, settings: ForecastSettings
+) -> pd.DataFrame:
+    """Forecast every series, but publish naive where the model did not beat naive in the
+    rolling-origin backtest (1 year ahead, origins 2018–2022): DESIGN §4's publication rule.
+    Adds `backtest_mase`, `backtest_mase_naive` and `beats_naive` after the contract columns."""
+    modelled = forecast_series(series, horizon, settings)
+    naive = forecast_series(series, horizon, replace(settings, min_points=10**9))
+    verdicts = cell_verdicts(series, settings)
+    keys = ["region_code", "ssyk"]
+    out = modelled.merge(verdicts, on=keys, how="left")
+    use_naive = (out["model"] != "naive") & out["beats_naive"].eq(False)
+    naive_rows = out[[*keys, "year"]].merge(naive, on=[*keys, "year"], how="left")
+    for column in ("yhat", "yhat_lo", "yhat_hi", "model"):
+        out.loc[use_naive, column] = naive_rows.loc[use_naive, column].to_numpy()
+    out["beats_naive"] = out["beats_naive"].astype("boolean")
+    return out
 
 
 def _indicators(panel: Panel, regions: Sequence[str]) -> pd.DataFrame:
