@@ -172,3 +172,20 @@ def test_verdicts_for_one_region_without_riket() -> None:
     verdicts = cell_verdicts(matrix, default_settings()).set_index("ssyk")
     assert bool(verdicts.loc["2341", "beats_naive"])  # steady growth: the trend beats naive
     assert verdicts["backtest_mase"].notna().all()
+
+
+def test_verdicts_leave_out_targets_across_a_break() -> None:
+    from kompetens_forecast.analysis.backtest import cell_verdicts
+    from kompetens_forecast.analysis.forecast import default_settings
+
+    years = list(range(2014, 2024))
+    index = pd.MultiIndex.from_tuples([("20", "2341")], names=["region_code", "ssyk"])
+    steady = [100 * 1.05**i for i in range(10)]
+    jumped = steady[:6] + [v * 3 for v in steady[6:]]  # a level shift in 2020 (a break year)
+    settings = default_settings()
+    with_break = cell_verdicts(
+        pd.DataFrame([jumped], index=index, columns=years), settings, break_years=[2020]
+    )
+    ignoring = cell_verdicts(pd.DataFrame([jumped], index=index, columns=years), settings)
+    # the 2019 → 2020 target crosses the break: left out, the trend's huge miss is not counted
+    assert with_break["backtest_mase"].iloc[0] < ignoring["backtest_mase"].iloc[0]

@@ -261,16 +261,25 @@ def crosses_break(frame: pd.DataFrame, break_years: Sequence[int]) -> pd.Series:
 
 
 def cell_verdicts(
-    matrix: pd.DataFrame, settings: ForecastSettings, origins: Sequence[int] = DEFAULT_ORIGINS
+    matrix: pd.DataFrame,
+    settings: ForecastSettings,
+    origins: Sequence[int] = DEFAULT_ORIGINS,
+    break_years: Sequence[int] = (),
 ) -> pd.DataFrame:
     """Per series: mean 1-year-ahead MASE of our model and of naive over the origins, and
-    whether ours is strictly better (`beats_naive`). Origins outside the data are skipped."""
+    whether ours is strictly better (`beats_naive`). Origins outside the data are skipped.
+
+    Targets across a registered break are left out: their break-adjusted actuals lean on the
+    national trend by construction, which would flatter the trend model. What remains uses no
+    information from after its origin (a break factor is estimated from the break year back).
+    """
     years = [int(y) for y in matrix.columns]
     usable = [o for o in origins if o in years[:-1]]
     columns = ["region_code", "ssyk", "backtest_mase", "backtest_mase_naive", "beats_naive"]
     if not usable:
         return pd.DataFrame(columns=columns)
     rows = rolling_origin(matrix, usable, 1, settings)
+    rows = rows[~crosses_break(rows, break_years)]
     scaled = rows.assign(
         mase=rows["abs_err"] / rows["scale"], mase_naive=rows["abs_err_naive"] / rows["scale"]
     )

@@ -140,18 +140,22 @@ def _forecast(
     if part.empty:
         return pd.DataFrame()
     series = wide(part.drop(columns="value").rename(columns={"value_adj": "value"}))
-    return publish_by_backtest(series, horizon, settings or default_settings())
+    return publish_by_backtest(series, horizon, settings or default_settings(), panel.break_years)
 
 
 def publish_by_backtest(
-    series: pd.DataFrame, horizon: int, settings: ForecastSettings
+    series: pd.DataFrame,
+    horizon: int,
+    settings: ForecastSettings,
+    break_years: Sequence[int] = (),
 ) -> pd.DataFrame:
     """Forecast every series, but publish naive where the model did not beat naive in the
-    rolling-origin backtest (1 year ahead, origins 2018–2022): DESIGN §4's publication rule.
+    rolling-origin backtest (1 year ahead, origins 2018–2022, targets across a series break left
+    out): DESIGN §4's publication rule.
     Adds `backtest_mase`, `backtest_mase_naive` and `beats_naive` after the contract columns."""
     modelled = forecast_series(series, horizon, settings)
     naive = forecast_series(series, horizon, replace(settings, min_points=10**9))
-    verdicts = cell_verdicts(series, settings)
+    verdicts = cell_verdicts(series, settings, break_years=break_years)
     keys = ["region_code", "ssyk"]
     out = modelled.merge(verdicts, on=keys, how="left")
     use_naive = (out["model"] != "naive") & out["beats_naive"].eq(False)
