@@ -24,7 +24,7 @@ from kompetens_forecast.analysis.backtest import (
 from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings
 from kompetens_forecast.analysis.regional import county_panel
 from kompetens_forecast.classify.regions import default_registry
-from kompetens_forecast.errors import InvalidOptionError, KFError
+from kompetens_forecast.errors import KFError
 from kompetens_forecast.outputs import (
     provenance_header,
     staged_directory,
@@ -34,8 +34,6 @@ from kompetens_forecast.outputs import (
 from kompetens_forecast.pipeline import dataset_provenance, region_codes_for
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext
-
-SUPPORTED_LEVELS = ("riket", "lan")
 
 
 def _notes(break_years: Sequence[int]) -> list[str]:
@@ -70,14 +68,7 @@ def run_backtest(
 ) -> tuple[Path, pd.DataFrame, dict[str, Any]]:
     """Backtest riket/a county or `all` (riket and the 21 counties) → OUT/backtest.parquet."""
     regions = default_registry()
-    codes = region_codes_for(query, regions)  # unknown region: UsageError before anything
-    for code in codes:
-        region = regions.get(code)
-        if region.level not in SUPPORTED_LEVELS:
-            raise InvalidOptionError(
-                f"Backtests cover riket and counties, not {region.level} '{query}'.",
-                "Use 00, a county (e.g. 20) or 'all'.",
-            )
+    codes = region_codes_for(query, regions, counties_only="Backtests")
     settings = settings or default_settings()
     settings.check_horizon(horizons)
     origins = tuple(origins) if origins is not None else DEFAULT_ORIGINS

@@ -396,11 +396,23 @@ def run_forecast(
     return out_dir / "forecast.parquet", fc
 
 
-def region_codes_for(query: str, regions: RegionRegistry) -> list[str]:
-    """`all` → riket and the 21 counties; otherwise the one region asked for."""
+def region_codes_for(
+    query: str, regions: RegionRegistry, *, counties_only: str | None = None
+) -> list[str]:
+    """`all` → riket and the 21 counties; otherwise the one region asked for.
+
+    With `counties_only` (the name of what is computed), a municipality or a group is refused
+    with an InvalidOptionError before anything is read or written.
+    """
     if query.strip().lower() == "all":
         return [RIKET, *(c.code for c in regions.counties())]
-    return [regions.get(query).code]
+    region = regions.get(query)
+    if counties_only and region.level not in ("riket", "lan"):
+        raise InvalidOptionError(
+            f"{counties_only} cover riket and counties, not {region.level} '{region.display()}'.",
+            "Use --region all, 00 or a county code (01–25).",
+        )
+    return [region.code]
 
 
 def run_indicators(

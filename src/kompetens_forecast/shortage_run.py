@@ -14,7 +14,9 @@ from typing import Any
 
 import pandas as pd
 
+from kompetens_forecast.analysis.af_labels import BAROMETER_DATASET
 from kompetens_forecast.analysis.regional import indicators_for
+from kompetens_forecast.analysis.replacement import AGE_DATASET
 from kompetens_forecast.analysis.shortage import (
     ShortageSettings,
     load_settings,
@@ -22,38 +24,21 @@ from kompetens_forecast.analysis.shortage import (
     shortage_scores,
     summary,
 )
-from kompetens_forecast.classify.regions import RegionRegistry, default_registry
-from kompetens_forecast.errors import DataError, InvalidOptionError
+from kompetens_forecast.classify.regions import default_registry
+from kompetens_forecast.errors import DataError
 from kompetens_forecast.outputs import (
     provenance_header,
     staged_directory,
     write_json,
     write_parquet,
 )
-from kompetens_forecast.pipeline import dataset_provenance
-from kompetens_forecast.schema import RIKET
+from kompetens_forecast.pipeline import dataset_provenance, region_codes_for
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 from kompetens_forecast.store.datasets import DataContext
 
-BAROMETER_DATASET = "yrkesbarometer"
 ADS_DATASET = "job_ads"
-AGE_DATASET = "employment_age_ssyk3"
 PARQUET = "shortage.parquet"
 REPORT = "shortage_report.json"
-
-
-def resolve_regions(query: str, registry: RegionRegistry) -> list[str]:
-    """`all` → riket + the 21 counties; otherwise riket or one county (UsageError else)."""
-    if query.strip().lower() == "all":
-        return [RIKET, *(c.code for c in registry.counties())]
-    region = registry.get(query)  # UnknownRegionError (a UsageError) for unknown names
-    if region.level not in ("riket", "lan"):
-        raise InvalidOptionError(
-            f"Shortage status is computed for riket and counties, not '{region.display()}' "
-            f"({region.level}).",
-            "Use --region all, 00 or a county code (01–25).",
-        )
-    return [region.code]
 
 
 def _finite(value: Any) -> Any:
@@ -80,10 +65,10 @@ def run_shortage(
     before anything is read or written.
     """
     registry = default_registry()
-    codes = resolve_regions(query, registry)
+    codes = region_codes_for(query, registry, counties_only="Shortage statuses")
     ctx = ctx if ctx is not None else DataContext()
     settings = settings if settings is not None else load_settings()
-    all_codes = [RIKET, *(c.code for c in registry.counties())]
+    all_codes = region_codes_for("all", registry)
     indicators, used = indicators_for(ctx, registry, all_codes)
     datasets = list(used)
     if not ctx.has(BAROMETER_DATASET):

@@ -249,19 +249,14 @@ def indicators_for(
     regions = [registry.get(code) for code in region_codes]
     kommun_codes = [r.code for r in regions if uses_kommun_data(r)]
     county_codes = [r.code for r in regions if not uses_kommun_data(r)]
-    if county_codes:
-        panel = county_panel(ctx, registry)
+    for build, codes in ((county_panel, county_codes), (kommun_panel, kommun_codes)):
+        if not codes:
+            continue
+        panel = build(ctx, registry)
         for region in regions:
-            if region.code in county_codes:
+            if region.code in codes:
                 panel = _with_group(panel, region)
-        frames.append(_indicators(panel, county_codes))
-        used.update({d.manifest.dataset: d for d in panel.datasets})
-    if kommun_codes:
-        panel = kommun_panel(ctx, registry)
-        for region in regions:
-            if region.code in kommun_codes:
-                panel = _with_group(panel, region)
-        frames.append(_indicators(panel, kommun_codes))
+        frames.append(_indicators(panel, codes))
         used.update({d.manifest.dataset: d for d in panel.datasets})
     result = pd.concat(frames, ignore_index=True)
     if ctx.has(AGE_DATASET):
