@@ -11,15 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kompetens_forecast.analysis.shortage import (
-    LABELS,
-    ShortageSettings,
-    auc,
-    fold_assignment,
-    load_settings,
-    macro_f1,
-    shrink,
-)
+from kompetens_forecast.analysis.shortage import LABELS, ShortageSettings, load_settings, shrink
+from kompetens_forecast.analysis.shortage_model import classify, fit, fit_ordinal
+from kompetens_forecast.analysis.shortage_validation import auc, fold_assignment, macro_f1
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import UsageError
 from kompetens_forecast.outputs import read_provenance
@@ -226,3 +220,78 @@ def test_settings_file_matches_defaults() -> None:
     assert isinstance(settings, ShortageSettings)
     assert settings.kappa > 0 and settings.l2 > 0
     assert 0 < settings.overskott_probability <= settings.brist_probability < 1
+
+
+def _ordered_labels(seed: int, n: int = 300) -> tuple[pd.DataFrame, list[str]]:
+    """SYNTHETIC labelled rows: the latent shortage is 1.5·a + noise; b is pure noise."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)})
+    latent = 1.5 * frame["a"] + rng.logistic(size=n)
+    labels = np.where(latent > 1.0, "brist", np.where(latent < -1.0, "överskott", "balans"))
+    frame["af_label"] = labels
+    return frame, list(labels)
+
+
+def test_ordinal_model_recovers_the_ordering() -> None:
+    frame, labels = _ordered_labels(3)
+    x = frame[["a", "b"]].to_numpy(dtype=np.float64)
+    model = fit_ordinal(x, labels, ("a", "b"), l2=0.01)
+    assert model.kind == "ordinal" and model.converged
+    assert model.weights["a"] == pytest.approx(1.5, abs=0.35)
+    assert abs(model.weights["b"]) < 0.3
+    assert model.cutpoints is not None
+    low, high = model.cutpoints
+    assert low == pytest.approx(-1.0, abs=0.4) and high == pytest.approx(1.0, abs=0.4)
+    assert model.counts == {lab: labels.count(lab) for lab in ("överskott", "balans", "brist")}
+    assert model.pseudo_r2 > 0.1
+
+
+def test_ordinal_penalty_shrinks_weights() -> None:
+    frame, labels = _ordered_labels(4)
+    x = frame[["a", "b"]].to_numpy(dtype=np.float64)
+    loose = fit_ordinal(x, labels, ("a", "b"), l2=0.01)
+    tight = fit_ordinal(x, labels, ("a", "b"), l2=200.0)
+    assert 0 < tight.weights["a"] < 0.5 * loose.weights["a"]
+
+
+def test_label_share_cutoffs_reproduce_af_shares_on_fitted_rows() -> None:
+    frame, labels = _ordered_labels(5)
+    settings = ShortageSettings(cutoff_rule="label_shares")
+    model = fit(frame, ("a", "b"), settings)
+    status = classify(model, model.score(frame), frame, settings)
+    for label in ("brist", "överskott"):
+        assert (status == label).mean() == pytest.approx(
+            labels.count(label) / len(labels), abs=0.01
+        )
+    binary = fit(frame, ("a", "b"), ShortageSettings(model="binary", cutoff_rule="model"))
+    assert binary.kind == "binary" and binary.cutpoints is None
+    assert binary.cutoffs[0] < 0 < binary.cutoffs[1]  # logit(0.45), logit(0.60)
+
+
+def test_paradox_needs_ads_and_uses_jobseekers_when_present() -> None:
+    frame, _ = _ordered_labels(6, n=40)
+    settings = ShortageSettings()
+    model = fit(frame, ("a", "b"), settings)
+    z = frame.assign(ads_per_employed=0.0, jobseekers_per_employed=0.0, growth_5y=-3.0)
+    z.loc[0, ["ads_per_employed", "jobseekers_per_employed"]] = [2.0, 2.0]
+    z.loc[1, "ads_per_employed"] = 2.0  # pressure, but few jobseekers: not paradox
+    status = classify(model, model.score(z), z, settings)
+    assert status[0] == "paradox" and status[1] != "paradox"
+    assert (status == "paradox").sum() == 1
+    no_ads = classify(model, model.score(frame), frame, settings)
+    assert "paradox" not in set(no_ads)
+
+
+def test_report_publishes_model_cutoffs_and_repeated_cv(demo_run: RunResult) -> None:
+    _, frame, report = demo_run
+    assert report["fit"]["model"] == "ordinal"
+    assert report["fit"]["label_counts"]["balans"] > 0  # balans rows are used by the fit
+    low, high = report["fit"]["status_cutoffs"]
+    assert report["thresholds"]["overskott_score"] == low <= high
+    model_rows = frame[frame["source"] == "model"]
+    assert (model_rows["score"] > high).eq(model_rows["status"] == "brist").all()
+    repeated = report["cross_validation"]["repeated"]
+    assert repeated["repeats"] == 10
+    for metric in ("auc", "macro_f1"):
+        spread = repeated[metric]
+        assert spread["min"] <= spread["mean"] <= spread["max"]

@@ -243,6 +243,16 @@ def shortage(
             highlight=False,
             soft_wrap=True,
         )
+        repeated = cv.get("repeated") or {}
+        if repeated.get("repeats", 0) > 1:
+            auc, f1 = repeated.get("auc") or {}, repeated.get("macro_f1") or {}
+            err_console.print(
+                f"Over {repeated['repeats']} fold shuffles: AUC mean {_num(auc.get('mean'))} "
+                f"({_num(auc.get('min'))}–{_num(auc.get('max'))}), macro-F1 mean "
+                f"{_num(f1.get('mean'))} ({_num(f1.get('min'))}–{_num(f1.get('max'))}).",
+                highlight=False,
+                soft_wrap=True,
+            )
 
 
 def _num(value: object) -> str:

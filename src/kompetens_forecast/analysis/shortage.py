@@ -7,9 +7,10 @@ A transparent composite (DESIGN §4, METHODS-REFERENCE §3.4 and §7 B):
    w = n/(n + κ);
 3. robust z-scores, centre and scale from the riket occupation cells (median, 1.4826·MAD),
    clipped to ±clip;
-4. weights = coefficients of an L2-penalised logistic regression of AF's label brist (1) vs
-   överskott (0) on the riket rows AF labels; score = intercept + Σ w_k z_k (log-odds);
-5. status from probability cut-offs (brist / balans / överskott); paradox only by the 2×2 rule
+4. weights = coefficients of a model calibrated to AF's labels on the riket rows AF labels
+   (`shortage_model`: ordinal logit överskott < balans < brist by default, or a binary logit);
+   score = Σ w_k z_k (+ intercept), higher = more shortage;
+5. status from the model's cut-offs (brist / balans / överskott); paradox only by the 2×2 rule
    when a recruitment-pressure indicator (ads per employed) exists.
 
 Pure functions: no I/O, no printing. `kompetens_forecast.shortage_run` reads and writes.
@@ -18,108 +19,41 @@ Pure functions: no I/O, no printing. `kompetens_forecast.shortage_run` reads and
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from numpy.typing import NDArray
 
+from kompetens_forecast.analysis.shortage_model import (
+    LABELS,
+    ShortageModel,
+    classify,
+    fit,
+)
+from kompetens_forecast.analysis.shortage_settings import ShortageSettings, load_settings
+from kompetens_forecast.analysis.shortage_validation import (
+    CrossValidation,
+    cross_validate,
+    repeated_cv,
+)
 from kompetens_forecast.errors import DataError
-from kompetens_forecast.resources import configs_dir
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 
-LABELS = ("brist", "balans", "överskott", "paradox")
-ORDINAL = ("brist", "balans", "överskott")
-BASE_INDICATORS = ("growth_5y", "growth_1y", "log_size", "skill_level", "log_lq")
-OPTIONAL_INDICATORS = ("ads_per_employed", "share_55plus")
-SHRUNK = {"growth_5y", "growth_1y", "log_lq", "ads_per_employed", "share_55plus"}
+__all__ = ["LABELS", "ShortageSettings", "load_settings", "shortage_scores", "summary"]
+
+SHRUNK = {
+    "growth_5y",
+    "growth_1y",
+    "log_lq",
+    "ads_per_employed",
+    "share_55plus",
+    "log_tightness",
+    "jobseekers_per_employed",
+}
 MAD_SCALE = 1.4826
-
-FloatArray = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class ShortageSettings:
-    base: tuple[str, ...] = ("growth_5y", "growth_1y", "log_size", "skill_level")
-    report_only: tuple[str, ...] = ("log_lq",)
-    optional: tuple[str, ...] = OPTIONAL_INDICATORS
-    clip: float = 3.0
-    kappa: float = 200.0
-    l2: float = 2.0
-    fit_region: str = RIKET
-    brist_probability: float = 0.60
-    overskott_probability: float = 0.45
-    paradox_pressure_z: float = 1.0
-    paradox_growth_z: float = -0.5
-    folds: int = 5
-    seed: int = 20260
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "indicators": {
-                "base": list(self.base),
-                "report_only": list(self.report_only),
-                "optional": list(self.optional),
-            },
-            "standardise": {"clip": self.clip},
-            "shrinkage": {"kappa": self.kappa},
-            "fit": {"l2": self.l2, "region": self.fit_region},
-            "thresholds": {
-                "brist_probability": self.brist_probability,
-                "overskott_probability": self.overskott_probability,
-            },
-            "paradox": {
-                "pressure_z": self.paradox_pressure_z,
-                "growth_z": self.paradox_growth_z,
-            },
-            "validation": {"folds": self.folds, "seed": self.seed},
-        }
-
-
-def load_settings(path: Path | None = None) -> ShortageSettings:
-    """Settings from `configs/shortage.toml` (or `path`)."""
-    path = path if path is not None else configs_dir() / "shortage.toml"
-    try:
-        with path.open("rb") as handle:
-            doc = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"Cannot read shortage settings {path}: {exc}") from exc
-    try:
-        ind, fit, thr = doc["indicators"], doc["fit"], doc["thresholds"]
-        settings = ShortageSettings(
-            base=tuple(str(x) for x in ind["base"]),
-            report_only=tuple(str(x) for x in ind.get("report_only", [])),
-            optional=tuple(str(x) for x in ind.get("optional", [])),
-            clip=float(doc["standardise"]["clip"]),
-            kappa=float(doc["shrinkage"]["kappa"]),
-            l2=float(fit["l2"]),
-            fit_region=str(fit.get("region", RIKET)),
-            brist_probability=float(thr["brist_probability"]),
-            overskott_probability=float(thr["overskott_probability"]),
-            paradox_pressure_z=float(doc["paradox"]["pressure_z"]),
-            paradox_growth_z=float(doc["paradox"]["growth_z"]),
-            folds=int(doc["validation"]["folds"]),
-            seed=int(doc["validation"]["seed"]),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise DataError(f"Shortage settings {path} are incomplete or malformed: {exc}") from exc
-    known = set(BASE_INDICATORS) | set(OPTIONAL_INDICATORS)
-    unknown = [
-        k for k in (*settings.base, *settings.report_only, *settings.optional) if k not in known
-    ]
-    if unknown:
-        raise DataError(f"Shortage settings {path}: unknown indicators {unknown}.")
-    if not 0 < settings.overskott_probability <= settings.brist_probability < 1:
-        raise DataError(
-            f"Shortage settings {path}: need 0 < overskott_probability ≤ brist_probability < 1."
-        )
-    return settings
 
 
 # -- indicators -----------------------------------------------------------------------------
@@ -267,277 +201,6 @@ def standardise(
     return out, Standardisation(centre, scale, clip)
 
 
-# -- model ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ShortageModel:
-    features: tuple[str, ...]
-    intercept: float
-    weights: dict[str, float]
-    n: int
-    n_brist: int
-    n_overskott: int
-    log_likelihood: float
-    null_log_likelihood: float
-    l2: float
-    converged: bool
-
-    @property
-    def pseudo_r2(self) -> float:
-        """McFadden's 1 − LL/LL₀."""
-        if self.null_log_likelihood == 0:
-            return math.nan
-        return 1.0 - self.log_likelihood / self.null_log_likelihood
-
-    def score(self, z: pd.DataFrame, *, intercept: bool = True) -> pd.Series:
-        """intercept + Σ w_k z_k (`intercept=False`: the weighted sum only, for ranking)."""
-        total = pd.Series(self.intercept if intercept else 0.0, index=z.index, dtype=float)
-        for name in self.features:
-            total = total + self.weights[name] * z[name].astype(float)
-        return total
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "features": list(self.features),
-            "intercept": self.intercept,
-            "weights": dict(self.weights),
-            "n": self.n,
-            "n_brist": self.n_brist,
-            "n_overskott": self.n_overskott,
-            "log_likelihood": self.log_likelihood,
-            "null_log_likelihood": self.null_log_likelihood,
-            "pseudo_r2_mcfadden": self.pseudo_r2,
-            "l2": self.l2,
-            "converged": self.converged,
-        }
-
-
-def _log_sigmoid(x: FloatArray) -> FloatArray:
-    return np.asarray(-np.logaddexp(0.0, -x), dtype=np.float64)
-
-
-def fit_logit(
-    x: FloatArray, y: FloatArray, features: Sequence[str], l2: float, *, max_iter: int = 100
-) -> ShortageModel:
-    """L2-penalised logistic regression (intercept unpenalised), fitted by statsmodels' GLM
-    (binomial) elastic net with L1 weight 0; its penalty is per observation, hence l2 / n."""
-    n, k = x.shape
-    if n == 0 or len(set(y.tolist())) < 2:
-        raise DataError(
-            "The shortage weights need AF labels of both brist and överskott to fit.",
-            "Fetch Yrkesbarometer: `forecast fetch --dataset yrkesbarometer`.",
-        )
-    design = np.column_stack([np.ones(n), x]).astype(np.float64)
-    penalty = np.full(k + 1, l2 / n, dtype=np.float64)
-    penalty[0] = 0.0
-    model = sm.GLM(y, design, family=sm.families.Binomial())
-    fitted = model.fit_regularized(alpha=penalty, L1_wt=0.0, maxiter=max_iter, cnvrg_tol=1e-10)
-    beta = np.asarray(fitted.params, dtype=np.float64)
-    converged = bool(np.all(np.isfinite(beta)))
-    eta = design @ beta
-    ll = float(np.sum(y * _log_sigmoid(eta) + (1 - y) * _log_sigmoid(-eta)))
-    p0 = float(np.mean(y))
-    ll0 = float(n * (p0 * math.log(p0) + (1 - p0) * math.log(1 - p0)))
-    return ShortageModel(
-        features=tuple(features),
-        intercept=float(beta[0]),
-        weights={f: float(b) for f, b in zip(features, beta[1:], strict=True)},
-        n=int(n),
-        n_brist=int(y.sum()),
-        n_overskott=int(n - y.sum()),
-        log_likelihood=ll,
-        null_log_likelihood=ll0,
-        l2=l2,
-        converged=converged,
-    )
-
-
-def _training(z: pd.DataFrame, features: Sequence[str]) -> tuple[FloatArray, FloatArray]:
-    part = z[z["af_label"].isin(["brist", "överskott"])]
-    x = part.loc[:, list(features)].to_numpy(dtype=np.float64)
-    y = np.asarray(part["af_label"] == "brist", dtype=np.float64)
-    return x, y
-
-
-def fit(labelled: pd.DataFrame, features: Sequence[str], l2: float) -> ShortageModel:
-    """Fit on rows of `labelled` (z columns + `af_label`) labelled brist or överskott."""
-    x, y = _training(labelled, features)
-    return fit_logit(x, y, features, l2)
-
-
-def classify(score: pd.Series, z: pd.DataFrame, settings: ShortageSettings) -> pd.Series:
-    """brist / balans / överskott by probability cut-offs; paradox by the 2×2 rule when the
-    ads indicator is present."""
-    upper = _logit(settings.brist_probability)
-    lower = _logit(settings.overskott_probability)
-    status = pd.Series("balans", index=score.index, dtype=object)
-    status[score >= upper] = "brist"
-    status[score <= lower] = "överskott"
-    if "ads_per_employed" in z.columns and "growth_5y" in z.columns:
-        paradox = (z["ads_per_employed"] >= settings.paradox_pressure_z) & (
-            z["growth_5y"] <= settings.paradox_growth_z
-        )
-        status[paradox] = "paradox"
-    return status
-
-
-def _logit(p: float) -> float:
-    return math.log(p / (1.0 - p))
-
-
-# -- validation -----------------------------------------------------------------------------
-def auc(y: Sequence[int] | FloatArray, score: Sequence[float] | FloatArray) -> float:
-    """Area under the ROC curve (Mann–Whitney, ties count half); NaN without both classes."""
-    yy = np.asarray(y, dtype=np.float64)
-    ss = np.asarray(score, dtype=np.float64)
-    n1 = float(yy.sum())
-    n0 = float(len(yy) - n1)
-    if n1 == 0 or n0 == 0:
-        return math.nan
-    ranks = pd.Series(ss).rank(method="average").to_numpy(dtype=np.float64)
-    return float((ranks[yy == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
-
-
-def macro_f1(truth: Sequence[str], predicted: Sequence[str], classes: Sequence[str]) -> float:
-    """Mean F1 over `classes` (a class neither true nor predicted is skipped)."""
-    scores: list[float] = []
-    pairs = list(zip(truth, predicted, strict=True))
-    for c in classes:
-        tp = sum(1 for t, p in pairs if t == c and p == c)
-        fp = sum(1 for t, p in pairs if t != c and p == c)
-        fn = sum(1 for t, p in pairs if t == c and p != c)
-        if tp + fp + fn == 0:
-            continue
-        scores.append(2 * tp / (2 * tp + fp + fn))
-    return float(np.mean(scores)) if scores else math.nan
-
-
-def _ordinal_score(labels: pd.Series) -> pd.Series:
-    return labels.map({"brist": 1.0, "paradox": 0.5, "balans": 0.5, "överskott": 0.0}).astype(float)
-
-
-@dataclass(frozen=True)
-class Metrics:
-    n: int
-    n_auc: int
-    auc: float
-    macro_f1: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "n_auc": self.n_auc, "auc": self.auc, "macro_f1": self.macro_f1}
-
-
-def metrics(truth: pd.Series, predicted: pd.Series, score: pd.Series) -> Metrics:
-    """AUC on brist vs överskott rows; macro-F1 over brist/balans/överskott on rows AF labels
-    with one of those three (paradox rows excluded)."""
-    both = truth.isin(["brist", "överskott"])
-    y = np.asarray(truth[both] == "brist", dtype=np.float64)
-    three = truth.isin(ORDINAL)
-    return Metrics(
-        n=int(three.sum()),
-        n_auc=int(both.sum()),
-        auc=auc(y, score[both].to_numpy(dtype=np.float64)),
-        macro_f1=macro_f1(list(truth[three]), list(predicted[three]), ORDINAL),
-    )
-
-
-@dataclass(frozen=True)
-class CrossValidation:
-    assignments: pd.DataFrame  # ssyk, fold
-    train_ssyk: dict[int, frozenset[str]]
-    predictions: pd.DataFrame  # ssyk, af_label, score, status (out of fold)
-    model: Metrics
-    majority: Metrics
-    persistence: Metrics
-    model_on_persistence_rows: Metrics
-    majority_label: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "folds": int(self.assignments["fold"].nunique()),
-            "grouping": "SSYK-4 code (an occupation is never scored by a model fitted on its "
-            "own label)",
-            "model": self.model.to_dict(),
-            "baselines": {
-                "majority_class": {**self.majority.to_dict(), "label": self.majority_label},
-                "persistence": {
-                    **self.persistence.to_dict(),
-                    "note": "previous round's AF label of the same occupation and region",
-                },
-                "model_on_persistence_rows": self.model_on_persistence_rows.to_dict(),
-            },
-        }
-
-
-def fold_assignment(ssyk: Sequence[str], folds: int, seed: int) -> pd.DataFrame:
-    """Each distinct SSYK-4 code to one fold: codes shuffled by `seed`, dealt round-robin."""
-    codes = np.array(sorted(set(ssyk)), dtype=object)
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(codes))
-    k = max(2, min(folds, len(codes)))
-    return pd.DataFrame(
-        {"ssyk": codes[order].astype(str), "fold": np.arange(len(codes)) % k}
-    ).sort_values("ssyk", ignore_index=True)
-
-
-def cross_validate(
-    labelled: pd.DataFrame,
-    features: Sequence[str],
-    settings: ShortageSettings,
-    previous: pd.Series | None = None,
-) -> CrossValidation:
-    """Grouped k-fold over SSYK-4 codes on `labelled` (one row per SSYK-4 of the fit region:
-    z columns, `af_label`). `previous` (index ssyk): the earlier round's label, for the
-    persistence baseline."""
-    rows = labelled[labelled["af_label"].isin(LABELS)].reset_index(drop=True)
-    assignments = fold_assignment(rows["ssyk"].tolist(), settings.folds, settings.seed)
-    fold_of = rows["ssyk"].map(assignments.set_index("ssyk")["fold"])
-    scores = pd.Series(np.nan, index=rows.index, dtype=float)
-    ranking = pd.Series(np.nan, index=rows.index, dtype=float)
-    train_ssyk: dict[int, frozenset[str]] = {}
-    for fold in sorted(assignments["fold"].unique()):
-        test = fold_of == fold
-        train = rows[~test]
-        train_ssyk[int(fold)] = frozenset(train["ssyk"])
-        model = fit(train, features, settings.l2)
-        scores[test] = model.score(rows[test])
-        # pooled AUC ranks by Σ w·z without the fold's intercept: intercepts that differ
-        # between folds would otherwise anti-correlate with the held-out labels
-        ranking[test] = model.score(rows[test], intercept=False)
-    status = classify(scores, rows, settings)
-    truth = rows["af_label"]
-    predictions = pd.DataFrame(
-        {
-            "ssyk": rows["ssyk"],
-            "af_label": truth,
-            "score": scores,
-            "ranking": ranking,
-            "status": status,
-        }
-    )
-    majority_label = str(truth.value_counts().idxmax())
-    majority = metrics(
-        truth,
-        pd.Series(majority_label, index=rows.index),
-        pd.Series(0.0, index=rows.index),
-    )
-    prev = rows["ssyk"].map(previous) if previous is not None else pd.Series(None, index=rows.index)
-    covered = prev.isin(LABELS)
-    persistence = metrics(
-        truth[covered], prev[covered].astype(str), _ordinal_score(prev[covered].astype(str))
-    )
-    model_sub = metrics(truth[covered], status[covered], ranking[covered])
-    return CrossValidation(
-        assignments=assignments,
-        train_ssyk=train_ssyk,
-        predictions=predictions,
-        model=metrics(truth, status, ranking),
-        majority=majority,
-        persistence=persistence,
-        model_on_persistence_rows=model_sub,
-        majority_label=majority_label,
-    )
-
-
 # -- the whole score ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ShortageResult:
@@ -549,7 +212,8 @@ class ShortageResult:
     reported: tuple[str, ...]
     missing_optional: tuple[str, ...]
     settings: ShortageSettings
-    thresholds: dict[str, float] = field(default_factory=dict)
+    thresholds: dict[str, float | str] = field(default_factory=dict)
+    cv_repeated: dict[str, Any] = field(default_factory=dict)
 
     def carried(self) -> dict[str, float]:
         """Each fitted indicator's share of Σ|w| (how much it carries the score)."""
@@ -603,15 +267,16 @@ def shortage_scores(
         lab = lab.assign(af_omgang=None)
     z = z.merge(lab, on=["region_code", "ssyk"], how="left")
     fit_rows = z[(z["region_code"] == settings.fit_region) & z["af_label"].notna()]
-    model = fit(fit_rows, features, settings.l2)
+    model = fit(fit_rows, features, settings)
     previous = None
     if previous_labels is not None and not previous_labels.empty:
         prev = previous_labels[previous_labels["region_code"] == settings.fit_region]
         previous = prev.set_index("ssyk")["rekryteringssituation"]
     cv = cross_validate(fit_rows, features, settings, previous)
+    cv_repeated = repeated_cv(fit_rows, features, settings)
 
     score = model.score(z)
-    model_status = classify(score, z, settings)
+    model_status = classify(model, score, z, settings)
     has_af = z["af_label"].isin(LABELS)
     out = pd.DataFrame(
         {
@@ -624,7 +289,7 @@ def shortage_scores(
             "model_status": model_status.astype(str),
             "af_status": z["af_label"].astype(object).where(has_af),
             "af_omgang": z["af_omgang"].astype(object).where(has_af),
-            "probability_brist": 1.0 / (1.0 + np.exp(-score.astype(float))),
+            "probability_brist": model.probability_brist(score),
         }
     )
     for name in reported:
@@ -632,11 +297,13 @@ def shortage_scores(
     for name in reported:
         out[f"raw_{name}"] = shrunk[name].astype(float).to_numpy()
     out = out.sort_values(["region_code", "ssyk"], ignore_index=True)
-    thresholds = {
+    lower, upper = model.cutoffs
+    thresholds: dict[str, float | str] = {
+        "rule": model.cutoff_rule,
+        "brist_score": upper,
+        "overskott_score": lower,
         "brist_probability": settings.brist_probability,
         "overskott_probability": settings.overskott_probability,
-        "brist_score": _logit(settings.brist_probability),
-        "overskott_score": _logit(settings.overskott_probability),
     }
     return ShortageResult(
         cells=out,
@@ -648,6 +315,7 @@ def shortage_scores(
         missing_optional=tuple(missing),
         settings=settings,
         thresholds=thresholds,
+        cv_repeated=cv_repeated,
     )
 
 
@@ -670,8 +338,8 @@ def summary(result: ShortageResult) -> dict[str, Any]:
     """The published description of a run: settings, weights, thresholds, fit, CV."""
     status_counts: Mapping[Any, int] = result.cells["status"].value_counts().to_dict()
     return {
-        "method": "L2-penalised logit of AF brist vs överskott on robust z-scores of shrunk "
-        "indicators (docs/methods.md, 'Shortage status')",
+        "method": f"L2-penalised {result.model.kind} logit calibrated to AF Yrkesbarometer "
+        "labels on robust z-scores of shrunk indicators (docs/methods.md, 'Shortage status')",
         "settings": result.settings.to_dict(),
         "indicators_used": list(result.features),
         "indicators_reported_only": [r for r in result.reported if r not in result.features],
@@ -686,7 +354,7 @@ def summary(result: ShortageResult) -> dict[str, Any]:
             "clip": result.standardisation.clip,
         },
         "fit": result.model.to_dict(),
-        "cross_validation": result.cv.to_dict(),
+        "cross_validation": {**result.cv.to_dict(), "repeated": result.cv_repeated},
         "status_counts": {str(k): int(v) for k, v in status_counts.items()},
         "source_counts": {
             str(k): int(v) for k, v in result.cells["source"].value_counts().to_dict().items()

@@ -1,0 +1,127 @@
+"""Settings of the shortage score (configs/shortage.toml): indicators, shrinkage, model, cut-offs.
+
+Every setting that shapes a published status lives in the config file; `to_dict` is what a run
+publishes beside its weights.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kompetens_forecast.errors import DataError
+from kompetens_forecast.resources import configs_dir
+from kompetens_forecast.schema import RIKET
+
+MODELS = ("ordinal", "binary")
+# label_shares: cut-offs give the fitted rows AF's shares of each label; model: the ordinal
+# model's own cut-offs (binary: the probability cut-offs below)
+CUTOFF_RULES = ("label_shares", "model")
+BASE_INDICATORS = ("growth_5y", "growth_1y", "log_size", "skill_level", "log_lq")
+# Used when their data exist: job ads (V), employment by age, AF jobseekers (U).
+OPTIONAL_INDICATORS = (
+    "ads_per_employed",
+    "share_55plus",
+    "log_tightness",
+    "jobseekers_per_employed",
+)
+
+
+@dataclass(frozen=True)
+class ShortageSettings:
+    base: tuple[str, ...] = ("growth_5y", "growth_1y", "log_size", "skill_level")
+    report_only: tuple[str, ...] = ("log_lq",)
+    optional: tuple[str, ...] = OPTIONAL_INDICATORS
+    clip: float = 3.0
+    kappa: float = 200.0
+    model: str = "ordinal"
+    l2: float = 2.0
+    fit_region: str = RIKET
+    cutoff_rule: str = "label_shares"
+    brist_probability: float = 0.60
+    overskott_probability: float = 0.45
+    paradox_pressure_z: float = 1.0
+    paradox_growth_z: float = -0.5
+    paradox_jobseekers_z: float = 1.0
+    folds: int = 5
+    seed: int = 20260
+    repeats: int = 10
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indicators": {
+                "base": list(self.base),
+                "report_only": list(self.report_only),
+                "optional": list(self.optional),
+            },
+            "standardise": {"clip": self.clip},
+            "shrinkage": {"kappa": self.kappa},
+            "fit": {"model": self.model, "l2": self.l2, "region": self.fit_region},
+            "thresholds": {
+                "rule": self.cutoff_rule,
+                "brist_probability": self.brist_probability,
+                "overskott_probability": self.overskott_probability,
+            },
+            "paradox": {
+                "pressure_z": self.paradox_pressure_z,
+                "growth_z": self.paradox_growth_z,
+                "jobseekers_z": self.paradox_jobseekers_z,
+            },
+            "validation": {"folds": self.folds, "seed": self.seed, "repeats": self.repeats},
+        }
+
+
+def load_settings(path: Path | None = None) -> ShortageSettings:
+    """Settings from `configs/shortage.toml` (or `path`)."""
+    path = path if path is not None else configs_dir() / "shortage.toml"
+    try:
+        with path.open("rb") as handle:
+            doc = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataError(f"Cannot read shortage settings {path}: {exc}") from exc
+    try:
+        ind, fit, thr = doc["indicators"], doc["fit"], doc["thresholds"]
+        settings = ShortageSettings(
+            base=tuple(str(x) for x in ind["base"]),
+            report_only=tuple(str(x) for x in ind.get("report_only", [])),
+            optional=tuple(str(x) for x in ind.get("optional", [])),
+            clip=float(doc["standardise"]["clip"]),
+            kappa=float(doc["shrinkage"]["kappa"]),
+            model=str(fit.get("model", "ordinal")),
+            l2=float(fit["l2"]),
+            fit_region=str(fit.get("region", RIKET)),
+            cutoff_rule=str(thr.get("rule", "label_shares")),
+            brist_probability=float(thr["brist_probability"]),
+            overskott_probability=float(thr["overskott_probability"]),
+            paradox_pressure_z=float(doc["paradox"]["pressure_z"]),
+            paradox_growth_z=float(doc["paradox"]["growth_z"]),
+            paradox_jobseekers_z=float(doc["paradox"].get("jobseekers_z", 1.0)),
+            folds=int(doc["validation"]["folds"]),
+            seed=int(doc["validation"]["seed"]),
+            repeats=int(doc["validation"].get("repeats", 1)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(f"Shortage settings {path} are incomplete or malformed: {exc}") from exc
+    known = set(BASE_INDICATORS) | set(OPTIONAL_INDICATORS)
+    unknown = [
+        k for k in (*settings.base, *settings.report_only, *settings.optional) if k not in known
+    ]
+    if unknown:
+        raise DataError(f"Shortage settings {path}: unknown indicators {unknown}.")
+    if settings.model not in MODELS:
+        raise DataError(
+            f"Shortage settings {path}: unknown model '{settings.model}'.",
+            f"Choose one of: {', '.join(MODELS)}.",
+        )
+    if settings.cutoff_rule not in CUTOFF_RULES:
+        raise DataError(
+            f"Shortage settings {path}: unknown thresholds rule '{settings.cutoff_rule}'.",
+            f"Choose one of: {', '.join(CUTOFF_RULES)}.",
+        )
+    if not 0 < settings.overskott_probability <= settings.brist_probability < 1:
+        raise DataError(
+            f"Shortage settings {path}: need 0 < overskott_probability ≤ brist_probability < 1."
+        )
+    return settings
