@@ -106,7 +106,13 @@ def test_report_has_auc_baselines_weights_thresholds(demo_run: RunResult) -> Non
     assert set(report["weights"]) == set(report["indicators_used"])
     assert report["thresholds"]["brist_score"] > report["thresholds"]["overskott_score"]
     assert "growth_5y" in report["indicators_used"]
-    assert set(report["indicators_missing"]) == {"ads_per_employed", "share_55plus"}
+    assert set(report["indicators_missing"]) == {
+        "ads_per_employed",
+        "share_55plus",
+        "log_tightness",
+        "jobseekers_per_employed",
+        "ads_growth",
+    }
     on_disk = json.loads((path.parent / "shortage_report.json").read_text(encoding="utf-8"))
     assert on_disk["weights"] == report["weights"]
     assert read_provenance(path)["weights"] == report["weights"]
@@ -179,7 +185,11 @@ def test_ads_and_age_indicators_used_when_present(tmp_path: Path) -> None:
         assert name in report["indicators_used"]
         assert abs(report["weights"][name]) > 1e-3
         assert report["carried_share"][name] > 0
-    assert report["indicators_missing"] == []
+    assert set(report["indicators_missing"]) == {
+        "log_tightness",
+        "jobseekers_per_employed",
+        "ads_growth",
+    }  # no jobseeker or ad-history data in this store
     assert report["synthetic"] is True
     assert report["weights"]["ads_per_employed"] > 0  # the synthetic tilt is recovered
 

@@ -210,11 +210,13 @@ def indicators(
     region: str = typer.Option(..., "--region", "-r", help="Region code or name, or 'all'."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
 ) -> None:
-    """Regional indicators per occupation: writes OUT/indicators.parquet."""
+    """Regional indicators per occupation: writes OUT/indicators.parquet (and, with AF job ads
+    and jobseekers fetched, OUT/labour_market.parquet: Beveridge points, mismatch index)."""
     settings = _settings(ctx)
     with _progress(settings, "Computing indicators"):
-        path, frame = run_indicators(region, out, ctx=settings.context(), lang=settings.lang)
-    typer.echo(str(path))
+        paths, frame = run_indicators(region, out, ctx=settings.context(), lang=settings.lang)
+    for path in paths:
+        typer.echo(str(path))
     if bool(frame["synthetic"].any()):
         err_console.print(
             "[bold yellow]Note:[/] municipal rows use SYNTHETIC demo data.", highlight=False
@@ -322,7 +324,10 @@ def fetch(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan: calls, cells, time."),
     year: list[int] = typer.Option([], "--year", help="job_ads_history: year(s) of AF's files."),
     file: Path | None = typer.Option(
-        None, "--file", exists=True, help="job_ads_history/_snapshot: a local .jsonl(.zip)."
+        None,
+        "--file",
+        exists=True,
+        help="job_ads_history/_snapshot: a local .jsonl(.zip); jobseekers: a CSV.",
     ),
 ) -> None:
     """Fetch datasets into the data directory: SCB catalog datasets (env KF_SCB_BASE_URL) and

@@ -16,6 +16,7 @@ from kompetens_forecast.errors import UsageError
 from kompetens_forecast.fetch import FetchResult, Progress, fetch_dataset, no_progress, scb_clients
 from kompetens_forecast.sources.af_history import fetch_job_ads_history, fetch_jobstream_snapshot
 from kompetens_forecast.sources.af_jobsearch import count_ads
+from kompetens_forecast.sources.af_jobseekers import import_jobseekers
 from kompetens_forecast.sources.af_taxonomy import fetch_taxonomy
 from kompetens_forecast.sources.af_yrkesbarometer import fetch_yrkesbarometer
 from kompetens_forecast.sources.catalog import Catalog
@@ -54,8 +55,10 @@ AF_FETCHERS: dict[str, AfFetcher] = {
     "job_ads_snapshot": lambda ctx, http, o, p: fetch_jobstream_snapshot(
         ctx, http, path=o.path, dry_run=o.dry_run, progress=p
     ),
+    "jobseekers": lambda ctx, _http, o, _p: import_jobseekers(ctx, o.path, dry_run=o.dry_run),
 }
-#: Fetched by `forecast fetch --all` (history needs --year or --file; the snapshot is large).
+#: Fetched by `forecast fetch --all` (history needs --year or --file; the snapshot is large;
+#: jobseekers come only from a file).
 AF_IN_ALL = ("yrkesbarometer", "taxonomy", "job_ads")
 
 

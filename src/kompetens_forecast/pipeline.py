@@ -39,8 +39,10 @@ from kompetens_forecast.report.text import t
 from kompetens_forecast.report.workbook import Sheet, write_workbook
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
+from kompetens_forecast.tightness_run import tightness_for
 
 LANGUAGES = ("sv", "en")
+LABOUR_MARKET = "labour_market.parquet"  # Beveridge coordinates and mismatch indices
 Progress = Callable[[str], None]
 
 
@@ -417,8 +419,10 @@ def region_codes_for(
 
 def run_indicators(
     query: str, out_dir: Path, *, ctx: DataContext | None = None, lang: str = "sv"
-) -> tuple[Path, pd.DataFrame]:
-    """`forecast indicators`: structure and composition indicators → DIR/indicators.parquet."""
+) -> tuple[list[Path], pd.DataFrame]:
+    """`forecast indicators`: structure, composition and (with AF ads/jobseekers fetched)
+    tightness indicators → DIR/indicators.parquet, and DIR/labour_market.parquet when both
+    vacancies and jobseekers exist. Returns the files written and the indicators frame."""
     regions, occupations = default_registry(), default_occupations()
     check_language(lang)
     codes = region_codes_for(query, regions)
@@ -433,7 +437,13 @@ def run_indicators(
             d.manifest.dataset for d in used
         }:
             used.append(barometer.dataset)
-    out = _label_columns(pd.concat(labelled, ignore_index=True), regions, occupations, lang)
+    out = pd.concat(labelled, ignore_index=True)
+    tightness = tightness_for(ctx, out)
+    if not tightness.empty:
+        out = out.merge(tightness.cells, on=["region_code", "ssyk"], how="left")
+        have = {d.manifest.dataset for d in used}
+        used += [d for d in tightness.datasets if d.manifest.dataset not in have]
+    out = _label_columns(out, regions, occupations, lang)
     out.insert(2, "level", _region_levels(out, regions))
     synthetic = {d.manifest.dataset for d in used if d.manifest.synthetic}
     out["synthetic"] = bool(synthetic) & out["level"].eq("kommun")
@@ -443,6 +453,14 @@ def run_indicators(
         "datasets": dataset_provenance(used),
         "synthetic": bool(out["synthetic"].any()),
     }
+    names = ["indicators.parquet"]
     with staged_directory(out_dir) as staging:
         write_parquet(out, staging / "indicators.parquet", provenance)
-    return out_dir / "indicators.parquet", out
+        if not tightness.regions.empty:
+            market = tightness.regions.copy()
+            market.insert(
+                1, "region_name", market["region_code"].map(lambda c: regions.get(c).label(lang))
+            )
+            write_parquet(market, staging / LABOUR_MARKET, provenance)
+            names.append(LABOUR_MARKET)
+    return [out_dir / name for name in names], out

@@ -1,7 +1,8 @@
 """`forecast shortage`: shortage status per region × SSYK-4, written to DIR/shortage.parquet.
 
 Reads the employment data (county × SSYK-4), AF Yrkesbarometer and, when present, job ads
-(`job_ads`) and employment by age (`employment_age_ssyk3`); scores every cell of riket and the
+(`job_ads`, `job_ads_history`), AF jobseekers (`jobseekers`) and employment by age
+(`employment_age_ssyk3`); scores every cell of riket and the
 21 counties (the standardisation and the fit always see all of them, so a county's score does
 not depend on what was asked for), and writes the asked-for regions.
 """
@@ -35,8 +36,8 @@ from kompetens_forecast.outputs import (
 from kompetens_forecast.pipeline import dataset_provenance, region_codes_for
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 from kompetens_forecast.store.datasets import DataContext
+from kompetens_forecast.tightness_run import ADS_DATASET, ADS_HISTORY_DATASET, JOBSEEKERS_DATASET
 
-ADS_DATASET = "job_ads"
 PARQUET = "shortage.parquet"
 REPORT = "shortage_report.json"
 
@@ -81,7 +82,7 @@ def run_shortage(
     labels = current_labels(barometer.frame)
     previous = previous_round_labels(barometer.frame, labels)
     optional: dict[str, pd.DataFrame | None] = {}
-    for name in (ADS_DATASET, AGE_DATASET):
+    for name in (ADS_DATASET, AGE_DATASET, JOBSEEKERS_DATASET, ADS_HISTORY_DATASET):
         if ctx.has(name):
             loaded = ctx.load(name)
             if name not in {d.manifest.dataset for d in datasets}:
@@ -95,6 +96,8 @@ def run_shortage(
         settings,
         ads=optional[ADS_DATASET],
         age=optional[AGE_DATASET],
+        seekers=optional[JOBSEEKERS_DATASET],
+        ads_history=optional[ADS_HISTORY_DATASET],
         previous_labels=previous,
     )
     frame = result.cells[result.cells["region_code"].isin(codes)].reset_index(drop=True)

@@ -19,7 +19,7 @@ Pure functions: no I/O, no printing. `kompetens_forecast.shortage_run` reads and
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,12 @@ from kompetens_forecast.analysis.shortage_validation import (
     cross_validate,
     repeated_cv,
 )
+from kompetens_forecast.analysis.tightness import (
+    ads_growth,
+    jobseekers,
+    tightness_cells,
+    vacancies,
+)
 from kompetens_forecast.errors import DataError
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
@@ -52,6 +58,7 @@ SHRUNK = {
     "share_55plus",
     "log_tightness",
     "jobseekers_per_employed",
+    "ads_growth",
 }
 MAD_SCALE = 1.4826
 
@@ -89,31 +96,35 @@ def raw_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
 
 
 def ads_indicator(ads: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
-    """log((ads + 0.5) / employees) per region × SSYK-4 from a `job_ads` frame (latest
-    snapshot_date if present; kommun rows summed to counties when no county rows; riket = sum of
-    counties when absent). Cells without ads count 0 ads."""
-    data = ads.copy()
-    data["region_code"] = data["region_code"].astype(str)
-    data["ssyk"] = data["ssyk"].astype(str)
-    if "snapshot_date" in data.columns:
-        data = data[data["snapshot_date"] == data["snapshot_date"].max()]
-    counties = data[data["region_code"].str.len() == 2]
-    if counties[counties["region_code"] != RIKET].empty:
-        kommun = data[data["region_code"].str.len() == 4]
-        counties = pd.concat(
-            [counties, kommun.assign(region_code=kommun["region_code"].str[:2])], ignore_index=True
-        )
-    per = counties.groupby(["region_code", "ssyk"], as_index=False)["ads"].sum()
-    if per[per["region_code"] == RIKET].empty:
-        riket = per.groupby("ssyk", as_index=False)["ads"].sum().assign(region_code=RIKET)
-        per = pd.concat([per, riket], ignore_index=True)
+    """log((ads + 0.5) / employees) per region × SSYK-4 from a `job_ads` frame (newest
+    snapshot; see `tightness.vacancies` for how counties and riket are formed). Cells without
+    ads count 0 ads."""
     merged = cells[["region_code", "ssyk", "n_employed"]].merge(
-        per, on=["region_code", "ssyk"], how="left"
+        vacancies(ads), on=["region_code", "ssyk"], how="left"
     )
     value = np.log(
-        (merged["ads"].fillna(0.0).astype(float) + 0.5) / merged["n_employed"].clip(lower=1)
+        (merged["vacancies"].fillna(0.0).astype(float) + 0.5) / merged["n_employed"].clip(lower=1)
     )
     return merged[["region_code", "ssyk"]].assign(ads_per_employed=np.asarray(value, dtype=float))
+
+
+def tightness_indicator(
+    name: str, cells: pd.DataFrame, ads: pd.DataFrame | None, seekers: pd.DataFrame | None
+) -> pd.DataFrame:
+    """`log_tightness` (needs ads and jobseekers) or `jobseekers_per_employed` (jobseekers)."""
+    frame = tightness_cells(
+        cells,
+        vacancies(ads) if ads is not None else None,
+        jobseekers(seekers) if seekers is not None else None,
+    )
+    return frame[["region_code", "ssyk", name]]
+
+
+def ads_growth_indicator(history: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """Δ log(ads + 0.5) over the last two full years of `job_ads_history`; cells the history
+    does not list get no value (→ z = 0 after shrinkage toward the national value)."""
+    growth = ads_growth(history)
+    return cells[["region_code", "ssyk"]].merge(growth, on=["region_code", "ssyk"], how="left")
 
 
 def _age_lower(value: object) -> float:
@@ -230,28 +241,45 @@ def shortage_scores(
     *,
     ads: pd.DataFrame | None = None,
     age: pd.DataFrame | None = None,
+    seekers: pd.DataFrame | None = None,
+    ads_history: pd.DataFrame | None = None,
     previous_labels: pd.DataFrame | None = None,
 ) -> ShortageResult:
     """Score and classify every region × SSYK-4 cell of `indicators`.
 
     `labels`: AF's current labels (region_code, ssyk, rekryteringssituation[, omgang]) as from
     `current_labels`; `previous_labels`: the same for the round before (persistence baseline);
-    `ads` / `age`: optional `job_ads` / `employment_age_ssyk3` frames.
+    `ads` / `age` / `seekers` / `ads_history`: optional `job_ads` / `employment_age_ssyk3` /
+    `jobseekers` / `job_ads_history` frames. An optional indicator is used when its data exist.
     """
     cells = raw_indicators(indicators)
+    present = {
+        "ads": ads is not None and not ads.empty,
+        "age": age is not None and not age.empty,
+        "seekers": seekers is not None and not seekers.empty,
+        "history": ads_history is not None and not ads_history.empty,
+    }
+    builders: dict[str, tuple[tuple[str, ...], Callable[[], pd.DataFrame]]] = {
+        "ads_per_employed": (("ads",), lambda: ads_indicator(_given(ads), cells)),
+        "share_55plus": (("age",), lambda: age_indicator(_given(age), cells)),
+        "log_tightness": (
+            ("ads", "seekers"),
+            lambda: tightness_indicator("log_tightness", cells, ads, seekers),
+        ),
+        "jobseekers_per_employed": (
+            ("seekers",),
+            lambda: tightness_indicator("jobseekers_per_employed", cells, None, seekers),
+        ),
+        "ads_growth": (("history",), lambda: ads_growth_indicator(_given(ads_history), cells)),
+    }
     missing: list[str] = []
     optional_used: list[str] = []
-    for name, frame, builder in (
-        ("ads_per_employed", ads, ads_indicator),
-        ("share_55plus", age, age_indicator),
-    ):
-        if name not in settings.optional:
-            continue
-        if frame is None or frame.empty:
+    for name in settings.optional:
+        needs, build = builders[name]
+        if not all(present[n] for n in needs):
             missing.append(name)
             continue
-        extra = builder(frame, cells)
-        cells = cells.merge(extra, on=["region_code", "ssyk"], how="left")
+        cells = cells.merge(build(), on=["region_code", "ssyk"], how="left")
         optional_used.append(name)
     features = tuple(dict.fromkeys([*settings.base, *optional_used]))
     reported = tuple(dict.fromkeys([*features, *settings.report_only]))
@@ -317,6 +345,12 @@ def shortage_scores(
         thresholds=thresholds,
         cv_repeated=cv_repeated,
     )
+
+
+def _given(frame: pd.DataFrame | None) -> pd.DataFrame:
+    if frame is None:  # guarded by `present` in shortage_scores
+        raise DataError("An optional indicator was built without its data.")
+    return frame
 
 
 def previous_round_labels(frame: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:

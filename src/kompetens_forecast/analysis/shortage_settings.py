@@ -20,12 +20,13 @@ MODELS = ("ordinal", "binary")
 # model's own cut-offs (binary: the probability cut-offs below)
 CUTOFF_RULES = ("label_shares", "model")
 BASE_INDICATORS = ("growth_5y", "growth_1y", "log_size", "skill_level", "log_lq")
-# Used when their data exist: job ads (V), employment by age, AF jobseekers (U).
+# Used when their data exist: job ads (V), employment by age, AF jobseekers (U), ad history.
 OPTIONAL_INDICATORS = (
     "ads_per_employed",
     "share_55plus",
     "log_tightness",
     "jobseekers_per_employed",
+    "ads_growth",
 )
 
 
