@@ -28,6 +28,7 @@ from kompetens_forecast.analysis.regional import (
 from kompetens_forecast.classify.regions import Region, RegionRegistry, default_registry
 from kompetens_forecast.classify.ssyk import OccupationRegistry, default_occupations
 from kompetens_forecast.errors import InvalidOptionError, KFError
+from kompetens_forecast.optional_indicators import recruitment_for, tightness_for
 from kompetens_forecast.outputs import (
     provenance_header,
     staged_directory,
@@ -39,7 +40,6 @@ from kompetens_forecast.report.text import t
 from kompetens_forecast.report.workbook import Sheet, write_workbook
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
-from kompetens_forecast.tightness_run import tightness_for
 
 LANGUAGES = ("sv", "en")
 LABOUR_MARKET = "labour_market.parquet"  # Beveridge coordinates and mismatch indices
@@ -439,10 +439,13 @@ def run_indicators(
             used.append(barometer.dataset)
     out = pd.concat(labelled, ignore_index=True)
     tightness = tightness_for(ctx, out)
-    if not tightness.empty:
-        out = out.merge(tightness.cells, on=["region_code", "ssyk"], how="left")
-        have = {d.manifest.dataset for d in used}
-        used += [d for d in tightness.datasets if d.manifest.dataset not in have]
+    breadth, education = recruitment_for(ctx, out)
+    extra = [*tightness.datasets, *([education] if education is not None else [])]
+    for columns in (tightness.cells, breadth):
+        if len(columns.columns) > 2:
+            out = out.merge(columns, on=["region_code", "ssyk"], how="left")
+    have = {d.manifest.dataset for d in used}
+    used += [d for d in extra if d.manifest.dataset not in have]
     out = _label_columns(out, regions, occupations, lang)
     out.insert(2, "level", _region_levels(out, regions))
     synthetic = {d.manifest.dataset for d in used if d.manifest.synthetic}

@@ -27,6 +27,11 @@ from kompetens_forecast.analysis.shortage import (
 )
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import DataError
+from kompetens_forecast.optional_indicators import (
+    ADS_DATASET,
+    ADS_HISTORY_DATASET,
+    JOBSEEKERS_DATASET,
+)
 from kompetens_forecast.outputs import (
     provenance_header,
     staged_directory,
@@ -36,7 +41,6 @@ from kompetens_forecast.outputs import (
 from kompetens_forecast.pipeline import dataset_provenance, region_codes_for
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 from kompetens_forecast.store.datasets import DataContext
-from kompetens_forecast.tightness_run import ADS_DATASET, ADS_HISTORY_DATASET, JOBSEEKERS_DATASET
 
 PARQUET = "shortage.parquet"
 REPORT = "shortage_report.json"

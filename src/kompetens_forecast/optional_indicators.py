@@ -1,8 +1,10 @@
-"""Tightness indicators for `forecast indicators`, from whichever AF datasets are fetched.
+"""Indicators from optional datasets for `forecast indicators`, used when they are fetched.
 
-`job_ads` (V), `jobseekers` (U) and `job_ads_history` (vacancy growth) are optional: each adds
-its columns to the SSYK-4 rows of riket and the counties; with both V and U, a per-region table
-of Beveridge coordinates and mismatch indices is produced too (labour_market.parquet).
+- Tightness: `job_ads` (V), `jobseekers` (U) and `job_ads_history` (vacancy growth) each add
+  their columns to the SSYK-4 rows of riket and the counties; with both V and U, a per-region
+  table of Beveridge coordinates and mismatch indices is produced too (labour_market.parquet).
+- Recruitment breadth: `employment_education_ssyk` (occupation × education field) adds
+  `recruitment_breadth_80` and the largest field, with SCB's small-cell suppression.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kompetens_forecast.analysis.recruitment import recruitment_breadth
 from kompetens_forecast.analysis.tightness import (
     ads_growth,
     county_labour_market,
@@ -18,11 +21,13 @@ from kompetens_forecast.analysis.tightness import (
     tightness_cells,
     vacancies,
 )
+from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
 ADS_DATASET = "job_ads"
 JOBSEEKERS_DATASET = "jobseekers"
 ADS_HISTORY_DATASET = "job_ads_history"
+EDUCATION_DATASET = "employment_education_ssyk"
 COLUMNS = (
     "vacancies",
     "vacancy_rate",
@@ -73,3 +78,19 @@ def tightness_for(ctx: DataContext, indicators: pd.DataFrame) -> Tightness:
         cells = cells.merge(ads_growth(history.frame), on=["region_code", "ssyk"], how="left")
     keep = ["region_code", "ssyk", *(c for c in COLUMNS if c in cells.columns)]
     return Tightness(cells[keep], regions, used)
+
+
+def recruitment_for(
+    ctx: DataContext, indicators: pd.DataFrame
+) -> tuple[pd.DataFrame, LoadedDataset | None]:
+    """Recruitment breadth per (region ×) SSYK-4 for the rows of `indicators`, or an empty
+    frame when `employment_education_ssyk` is not fetched. A national table (no region
+    variable) describes riket rows only."""
+    if not ctx.has(EDUCATION_DATASET):
+        return pd.DataFrame(columns=["region_code", "ssyk"]), None
+    loaded = ctx.load(EDUCATION_DATASET)
+    breadth = recruitment_breadth(loaded.frame)
+    if "region_code" not in breadth.columns:
+        breadth = breadth.assign(region_code=RIKET)
+    wanted = indicators[["region_code", "ssyk"]].drop_duplicates()
+    return wanted.merge(breadth, on=["region_code", "ssyk"], how="inner"), loaded
