@@ -204,6 +204,20 @@ def test_unknown_region_is_usage_error_and_writes_nothing(tmp_path: Path) -> Non
     assert not list(tmp_path.glob(".out.staging-*"))
 
 
+def test_county_group_is_scored_with_national_weights(tmp_path: Path, demo_run: RunResult) -> None:
+    _, national, report = demo_run
+    _, frame, group_report = run_shortage("SE31", tmp_path / "se31", ctx=DataContext(tmp_path))
+    assert set(frame["region_code"]) == {"SE31"}
+    assert set(frame["ssyk"]) == set(national.loc[national["region_code"] == "00", "ssyk"])
+    assert (frame["source"] == "model").all()  # AF does not label groups
+    assert group_report["weights"] == report["weights"]  # the fit never sees the group
+    members = national[national["region_code"].isin(["17", "20", "21"])]
+    total = members.groupby("ssyk")["n_employed"].sum()
+    assert frame.set_index("ssyk")["n_employed"].equals(
+        total.loc[frame["ssyk"]].rename_axis("ssyk")
+    )
+
+
 def test_shrinkage_pulls_small_cells_to_national() -> None:
     cells = pd.DataFrame(
         {

@@ -226,7 +226,9 @@ def indicators(
 @app.command()
 def shortage(
     ctx: typer.Context,
-    region: str = typer.Option(..., "--region", "-r", help="Riket (00), a county, or 'all'."),
+    region: str = typer.Option(
+        ..., "--region", "-r", help="Riket (00), a county, a county group (SE31), or 'all'."
+    ),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
 ) -> None:
     """Shortage status per occupation (score, brist/balans/överskott/paradox, AF beside it)."""

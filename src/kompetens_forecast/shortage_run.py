@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from kompetens_forecast.analysis.af_labels import BAROMETER_DATASET
-from kompetens_forecast.analysis.regional import indicators_for
+from kompetens_forecast.analysis.regional import indicators_for, uses_kommun_data
 from kompetens_forecast.analysis.replacement import AGE_DATASET
 from kompetens_forecast.analysis.shortage import (
     ShortageSettings,
@@ -26,7 +26,7 @@ from kompetens_forecast.analysis.shortage import (
     summary,
 )
 from kompetens_forecast.classify.regions import default_registry
-from kompetens_forecast.errors import DataError
+from kompetens_forecast.errors import DataError, InvalidOptionError
 from kompetens_forecast.optional_indicators import (
     ADS_DATASET,
     ADS_HISTORY_DATASET,
@@ -70,10 +70,21 @@ def run_shortage(
     before anything is read or written.
     """
     registry = default_registry()
-    codes = region_codes_for(query, registry, counties_only="Shortage statuses")
+    codes = region_codes_for(query, registry)
+    for code in codes:
+        region = registry.get(code)
+        if uses_kommun_data(region):
+            raise InvalidOptionError(
+                f"Shortage statuses cover riket, counties and county groups, not "
+                f"{region.level} '{region.display()}' (its data are SSYK-3).",
+                "Use --region all, 00, a county (01–25) or a county group (SE1–SE3, SE11–SE33).",
+            )
     ctx = ctx if ctx is not None else DataContext()
     settings = settings if settings is not None else load_settings()
-    all_codes = region_codes_for("all", registry)
+    # the standardisation and the fit always see riket and all counties; a group is scored
+    # beside them with the same weights
+    base_codes = region_codes_for("all", registry)
+    all_codes = [*base_codes, *(c for c in codes if c not in base_codes)]
     indicators, used = indicators_for(ctx, registry, all_codes)
     datasets = list(used)
     if not ctx.has(BAROMETER_DATASET):
