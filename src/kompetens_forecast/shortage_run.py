@@ -10,13 +10,20 @@ not depend on what was asked for), and writes the asked-for regions.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kompetens_forecast.analysis.af_labels import BAROMETER_DATASET
-from kompetens_forecast.analysis.regional import indicators_for, uses_kommun_data
+from kompetens_forecast.analysis.outlook import OutlookSettings, load_outlook_settings, outlook
+from kompetens_forecast.analysis.regional import (
+    forecast_counties,
+    indicators_for,
+    uses_kommun_data,
+)
 from kompetens_forecast.analysis.replacement import AGE_DATASET
 from kompetens_forecast.analysis.shortage import (
     ShortageSettings,
@@ -25,7 +32,7 @@ from kompetens_forecast.analysis.shortage import (
     shortage_scores,
     summary,
 )
-from kompetens_forecast.classify.regions import default_registry
+from kompetens_forecast.classify.regions import RegionRegistry, default_registry
 from kompetens_forecast.errors import DataError, InvalidOptionError
 from kompetens_forecast.optional_indicators import (
     ADS_DATASET,
@@ -55,6 +62,36 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
     return value
+
+
+def with_outlook(
+    ctx: DataContext,
+    registry: RegionRegistry,
+    codes: Sequence[str],
+    scored: pd.DataFrame,
+    indicators: pd.DataFrame,
+    settings: OutlookSettings,
+) -> pd.DataFrame:
+    """`scored` with forecast_growth_pct (the published forecast over `settings.horizon`
+    years), replacement_pct (expected exits, when employment by age is fetched), openings_pct
+    and outlook (configs/outlook.toml)."""
+    forecast, _panel = forecast_counties(ctx, registry, codes, settings.horizon)
+    end = forecast[forecast["year"] == forecast["year"].max()]
+    keys = ["region_code", "ssyk"]
+    cells = scored.merge(end[[*keys, "yhat"]], on=keys, how="left")
+    now = cells["n_employed"].astype(float)
+    cells["forecast_growth_pct"] = (cells.pop("yhat") / now.where(now > 0) - 1.0) * 100.0
+    if "replacement_rate_5y" in indicators.columns:
+        rates = indicators[[*keys, "replacement_rate_5y"]]
+        cells = cells.merge(rates, on=keys, how="left")
+        # exits are estimated for 5 years; other horizons scale them in proportion
+        cells["replacement_pct"] = cells.pop("replacement_rate_5y") * settings.horizon / 5
+    else:
+        cells["replacement_pct"] = np.nan
+    classes = outlook(
+        cells["status"], cells["forecast_growth_pct"], cells["replacement_pct"], settings
+    )
+    return cells.assign(openings_pct=classes["openings_pct"], outlook=classes["outlook"])
 
 
 def run_shortage(
@@ -115,13 +152,20 @@ def run_shortage(
         ads_history=optional[ADS_HISTORY_DATASET],
         previous_labels=previous,
     )
-    frame = result.cells[result.cells["region_code"].isin(codes)].reset_index(drop=True)
+    scored = result.cells[result.cells["region_code"].isin(codes)].reset_index(drop=True)
+    outlook_settings = load_outlook_settings()
+    frame = with_outlook(ctx, registry, codes, scored, indicators, outlook_settings)
     report: dict[str, Any] = {
         **provenance_header(),
         "query": query,
         "regions": codes,
         "rows": len(frame),
         **summary(result),
+        "outlook": {
+            **outlook_settings.to_dict(),
+            "replacement_included": bool(frame["replacement_pct"].notna().any()),
+            "counts": {str(k): int(v) for k, v in frame["outlook"].value_counts().items()},
+        },
         "datasets": dataset_provenance(datasets),
         "synthetic": any(d.manifest.synthetic for d in datasets),
     }
