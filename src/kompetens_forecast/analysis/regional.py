@@ -13,12 +13,11 @@ municipality × SSYK-3 data):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kompetens_forecast.analysis.backtest import cell_verdicts
-from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings, forecast_series
+from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings
 from kompetens_forecast.analysis.indicators import (
     add_composition,
     share_women,
@@ -37,8 +36,10 @@ from kompetens_forecast.analysis.panel import (
     totals_over_sex,
     wide,
 )
+from kompetens_forecast.analysis.publish import publish
 from kompetens_forecast.analysis.replacement import AGE_DATASET, add_replacement
 from kompetens_forecast.classify.regions import Region, RegionRegistry
+from kompetens_forecast.engines import Engine
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 from kompetens_forecast.store.manifest import SeriesBreak
@@ -148,22 +149,14 @@ def publish_by_backtest(
     horizon: int,
     settings: ForecastSettings,
     break_years: Sequence[int] = (),
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Forecast every series, but publish naive where the model did not beat naive in the
     rolling-origin backtest (1 year ahead, origins 2018–2022, targets across a series break left
-    out): DESIGN §4's publication rule.
-    Adds `backtest_mase`, `backtest_mase_naive` and `beats_naive` after the contract columns."""
-    modelled = forecast_series(series, horizon, settings)
-    naive = forecast_series(series, horizon, replace(settings, min_points=10**9))
-    verdicts = cell_verdicts(series, settings, break_years=break_years)
-    keys = ["region_code", "ssyk"]
-    out = modelled.merge(verdicts, on=keys, how="left")
-    use_naive = (out["model"] != "naive") & out["beats_naive"].eq(False)
-    naive_rows = out[[*keys, "year"]].merge(naive, on=[*keys, "year"], how="left")
-    for column in ("yhat", "yhat_lo", "yhat_hi", "model"):
-        out.loc[use_naive, column] = naive_rows.loc[use_naive, column].to_numpy()
-    out["beats_naive"] = out["beats_naive"].astype("boolean")
-    return out
+    out): DESIGN §4's publication rule. Intervals are empirical (`analysis/intervals.py`).
+    Adds `backtest_mase`, `backtest_mase_naive`, `beats_naive`, `horizon`, `interval_method`
+    and `scenario` after the contract columns. `analysis/publish.py` has the steps."""
+    return publish(series, horizon, settings, break_years, engine)
 
 
 def _indicators(panel: Panel, regions: Sequence[str]) -> pd.DataFrame:
