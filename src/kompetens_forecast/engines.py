@@ -79,13 +79,14 @@ class Engine:
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         """fn over items, results in the order of items."""
+        if self.name == "dask":  # even one chunk: the user asked for the cluster
+            return _dask_map(fn, items, self)
         if self.name == "inline" or len(items) <= 1:
             return [fn(item) for item in items]
         if self.name == "local":
             workers = min(self.workers or os.cpu_count() or 1, len(items))
             with ProcessPoolExecutor(workers, initializer=limit_blas_threads) as pool:
                 return list(pool.map(fn, items))
-        return _dask_map(fn, items, self)
 
 
 def _dask_map(fn: Callable[[T], R], items: Sequence[T], engine: Engine) -> list[R]:

@@ -205,6 +205,12 @@ def _num(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 
+def _ratio(numerator: float, denominator: float) -> float | None:
+    if not (np.isfinite(numerator) and np.isfinite(denominator)) or denominator == 0:
+        return None
+    return float(numerator / denominator)
+
+
 def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Per-horizon accuracy figures of a backtest frame (see the module docstring)."""
     rows: list[dict[str, Any]] = []
@@ -221,6 +227,7 @@ def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
         predicted = direction_class((part["yhat"] - part["naive"]).to_numpy())
         both_move = (observed != 0) & (predicted != 0)
         flat = observed == 0
+        mase_share_ours = share_rows["abs_err"] / share_rows["scale"]
         rows.append(
             {
                 "horizon": int(str(horizon)),
@@ -233,6 +240,10 @@ def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 "mase_median": _num(float(mase.median())),
                 "mase_median_naive": _num(float(mase_naive.median())),
                 "mase_mean_share_naive": _num(float(mase_share.mean())),
+                # ratios below 1 mean we beat the benchmark (same rows on both sides)
+                "mase_ratio_naive": _ratio(mase.mean(), mase_naive.mean()),
+                "mase_ratio_share_naive": _ratio(mase_share_ours.mean(), mase_share.mean()),
+                "abs_error_ratio_naive": _ratio(part["abs_err"].sum(), part["abs_err_naive"].sum()),
                 "error_ratio_median": _num(
                     float(error_ratio(part["abs_err"], part["abs_err_naive"]).median())
                 ),
@@ -246,6 +257,11 @@ def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
                     else float("nan")
                 ),
                 "coverage": _num(float(part["covered"].mean())),
+                "coverage_normal": _num(
+                    float(part["covered_normal"].mean())
+                    if "covered_normal" in part
+                    else float("nan")
+                ),
                 "share_naive_fallback": _num(float((part["model"] == "naive").mean())),
             }
         )

@@ -123,7 +123,8 @@ def apply_table(
         }
     )
     found = keys.merge(table, on=["kind", "band", "horizon"], how="left")
-    q_lo, q_hi = found["q_lo"].to_numpy(), found["q_hi"].to_numpy()
+    q_lo = found["q_lo"].to_numpy(dtype="float64")
+    q_hi = found["q_hi"].to_numpy(dtype="float64")
     ok = ~np.isnan(q_lo)
     yhat = np.maximum(frame["yhat"].to_numpy(dtype="float64"), 0)
     out = frame.copy()
@@ -138,15 +139,14 @@ def apply_table(
 
 def cross_fitted(
     rows: pd.DataFrame,
-    calibration: pd.DataFrame,
+    errors: pd.DataFrame,
     level: float,
     edges: Sequence[float],
     min_rows: int,
     min_origins: int,
 ) -> pd.DataFrame:
     """Backtest rows with empirical intervals calibrated without their own origin and target
-    year (see the module docstring); `covered` recomputed."""
-    errors = log_errors(calibration)
+    year (see the module docstring); `covered` recomputed. `errors` from `log_errors`."""
     horizons = int(rows["horizon"].max()) if len(rows) else 1
     parts = []
     for (origin, year), part in rows.groupby(["origin", "year"], sort=True):

@@ -135,13 +135,18 @@ def _with_group(panel: Panel, region: Region) -> Panel:
 
 
 def _forecast(
-    panel: Panel, regions: Sequence[str], horizon: int, settings: ForecastSettings | None
+    panel: Panel,
+    regions: Sequence[str],
+    horizon: int,
+    settings: ForecastSettings | None,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     part = panel.data[panel.data["region_code"].isin(list(regions))]
     if part.empty:
         return pd.DataFrame()
     series = wide(part.drop(columns="value").rename(columns={"value_adj": "value"}))
-    return publish_by_backtest(series, horizon, settings or default_settings(), panel.break_years)
+    settings = settings or default_settings()
+    return publish_by_backtest(series, horizon, settings, panel.break_years, engine)
 
 
 def publish_by_backtest(
@@ -182,6 +187,7 @@ def analyse_region(
     region: Region,
     horizon: int,
     settings: ForecastSettings | None = None,
+    engine: Engine | None = None,
 ) -> RegionAnalysis:
     """Indicators for the region and its sub-regions, forecasts for both."""
     if uses_kommun_data(region):
@@ -203,13 +209,13 @@ def analyse_region(
     sub_forecast = pd.DataFrame()
     if sub_panel is not None and sub_regions:
         indicators.append(_indicators(sub_panel, sub_regions))
-        sub_forecast = _forecast(sub_panel, sub_regions, horizon, settings)
+        sub_forecast = _forecast(sub_panel, sub_regions, horizon, settings, engine)
     breaks = {(b.year, b.kind): b for d in panel.datasets for b in d.manifest.breaks}
     return RegionAnalysis(
         region=region,
         panel=panel,
         indicators=pd.concat(indicators, ignore_index=True),
-        forecast=_forecast(panel, [region.code], horizon, settings),
+        forecast=_forecast(panel, [region.code], horizon, settings, engine),
         sub_forecast=sub_forecast,
         sub_panel=sub_panel if sub_regions else None,
         breaks=[breaks[k] for k in sorted(breaks)],
@@ -222,6 +228,7 @@ def forecast_counties(
     region_codes: Sequence[str],
     horizon: int,
     settings: ForecastSettings | None = None,
+    engine: Engine | None = None,
 ) -> tuple[pd.DataFrame, Panel]:
     """Forecasts at SSYK-4 for riket and/or counties (and county groups) in `region_codes`."""
     panel = county_panel(ctx, registry)
@@ -229,7 +236,7 @@ def forecast_counties(
         region = registry.get(code)
         if region.level == "group":
             panel = _with_group(panel, region)
-    return _forecast(panel, region_codes, horizon, settings), panel
+    return _forecast(panel, region_codes, horizon, settings, engine), panel
 
 
 def indicators_for(
