@@ -83,10 +83,9 @@ class Engine:
             return _dask_map(fn, items, self)
         if self.name == "inline" or len(items) <= 1:
             return [fn(item) for item in items]
-        if self.name == "local":
-            workers = min(self.workers or os.cpu_count() or 1, len(items))
-            with ProcessPoolExecutor(workers, initializer=limit_blas_threads) as pool:
-                return list(pool.map(fn, items))
+        workers = min(self.workers or os.cpu_count() or 1, len(items))
+        with ProcessPoolExecutor(workers, initializer=limit_blas_threads) as pool:
+            return list(pool.map(fn, items))
 
 
 def _dask_map(fn: Callable[[T], R], items: Sequence[T], engine: Engine) -> list[R]:
