@@ -37,6 +37,7 @@ from kompetens_forecast.analysis.panel import (
     wide,
 )
 from kompetens_forecast.analysis.publish import publish
+from kompetens_forecast.analysis.reconcile import reconcile_counties, total_forecasts
 from kompetens_forecast.analysis.replacement import AGE_DATASET, add_replacement
 from kompetens_forecast.classify.regions import Region, RegionRegistry
 from kompetens_forecast.engines import Engine
@@ -141,12 +142,37 @@ def _forecast(
     settings: ForecastSettings | None,
     engine: Engine | None = None,
 ) -> pd.DataFrame:
-    part = panel.data[panel.data["region_code"].isin(list(regions))]
+    """Forecasts for `regions`, computed together with their pool (`_forecast_pool`): interval
+    calibration and reconciliation need the whole national table, so a county's numbers are
+    the same whether it is asked for alone or with all the others."""
+    pool = _forecast_pool(panel, regions)
+    part = panel.data[panel.data["region_code"].isin(pool)]
     if part.empty:
         return pd.DataFrame()
-    series = wide(part.drop(columns="value").rename(columns={"value_adj": "value"}))
+    history = part.drop(columns="value").rename(columns={"value_adj": "value"})
     settings = settings or default_settings()
-    return publish_by_backtest(series, horizon, settings, panel.break_years, engine)
+    fc = publish_by_backtest(wide(history), horizon, settings, panel.break_years, engine)
+    counties = [c for c in pool if len(c) == 2 and c != RIKET]
+    if panel.ssyk_level == 4 and RIKET in pool and counties:
+        totals = total_forecasts(history, [RIKET, *counties], horizon, settings)
+        fc = reconcile_counties(fc, totals, counties)
+    else:  # municipality × SSYK-3 forecasts are not raked yet
+        fc = fc.assign(yhat_base=fc["yhat"], reconciled=False)
+    fc = fc[fc["region_code"].isin(list(regions))]
+    return fc.reset_index(drop=True)
+
+
+def _forecast_pool(panel: Panel, regions: Sequence[str]) -> list[str]:
+    """Riket and every county for county-level panels; for municipalities, every municipality
+    of the counties the asked-for municipalities lie in (a kommun code starts with its
+    county's)."""
+    codes = set(panel.data["region_code"].unique())
+    if panel.ssyk_level == 4:
+        pool = {c for c in codes if len(c) == 2}
+    else:
+        counties = {r[:2] for r in regions if len(r) == 4 and r.isdigit()}
+        pool = {c for c in codes if len(c) == 4 and c.isdigit() and c[:2] in counties}
+    return sorted(pool | set(regions))
 
 
 def publish_by_backtest(
