@@ -26,7 +26,6 @@ import resource
 import time
 import warnings
 
-import numpy as np
 import pandas as pd
 
 from kompetens_forecast.analysis.backtest import DEFAULT_ORIGINS, adjusted_matrix, rolling_origin
@@ -125,9 +124,7 @@ def main() -> None:
     print(f"time ratio AutoETS / ours:       {ets_seconds / ours_seconds:8.1f}×")
     print(f"mean MASE over {len(scaled)} backtest rows (lower is better):")
     print(f"  ours {mase('yhat'):.3f}   AutoETS {mase('AutoETS'):.3f}   naive {mase('naive'):.3f}")
-    print(
-        f"abs-error ratio vs naive: ours {ratio('yhat'):.3f}   AutoETS {ratio('AutoETS'):.3f}"
-    )
+    print(f"abs-error ratio vs naive: ours {ratio('yhat'):.3f}   AutoETS {ratio('AutoETS'):.3f}")
     print(f"peak RSS: {ours_rss:.0f} MB after ours, {peak_rss_mb():.0f} MB at the end")
 
 
