@@ -87,3 +87,43 @@ def test_demo_forecast_is_coherent_and_the_same_for_one_county_or_all() -> None:
     alone, _ = forecast_counties(ctx, registry, ["20"], 2)
     mine = everything[everything["region_code"] == "20"].reset_index(drop=True)
     pd.testing.assert_frame_equal(alone, mine)
+
+
+def test_municipalities_are_raked_to_their_county_ssyk3_and_totals() -> None:
+    from kompetens_forecast.analysis.reconcile import reconcile_within_counties
+
+    frame = pd.DataFrame(
+        {
+            "region_code": ["2080", "2080", "2081", "2081", "0180"],
+            "ssyk": ["111", "222", "111", "222", "111"],
+            "year": 2024,
+            "yhat": [50.0, 30.0, 20.0, 20.0, 7.0],
+            "yhat_lo": [40.0, 20.0, 10.0, 10.0, 5.0],
+            "yhat_hi": [60.0, 40.0, 30.0, 30.0, 9.0],
+        }
+    )
+    county = pd.DataFrame(
+        {"region_code": "20", "ssyk": ["111", "222"], "year": 2024, "yhat": [66.0, 44.0]}
+    )
+    totals = pd.DataFrame({"region_code": ["2080", "2081"], "year": 2024, "total": [70.0, 40.0]})
+    out = reconcile_within_counties(frame, totals, county)
+    dalarna = out[out["region_code"].str.startswith("20")]
+    assert dalarna.groupby("ssyk")["yhat"].sum().to_numpy() == pytest.approx([66.0, 44.0])
+    assert dalarna.groupby("region_code")["yhat"].sum().to_numpy() == pytest.approx([70.0, 40.0])
+    stockholm = out[out["region_code"] == "0180"].iloc[0]  # no county target: unchanged
+    assert stockholm["yhat"] == 7.0 and not stockholm["reconciled"]
+
+
+def test_demo_county_run_sub_forecasts_sum_to_the_county_within_ssyk3() -> None:
+    from kompetens_forecast.analysis.regional import analyse_region
+
+    registry = default_registry()
+    analysis = analyse_region(DataContext(), registry, registry.get("20"), 2)
+    sub, county = analysis.sub_forecast, analysis.forecast
+    assert sub["reconciled"].all() and county["reconciled"].all()
+    by_ssyk3 = sub.groupby(["ssyk", "year"])["yhat"].sum()
+    target = county.assign(ssyk=county["ssyk"].str[:3]).groupby(["ssyk", "year"])["yhat"].sum()
+    common = by_ssyk3.index.intersection(target.index)
+    assert len(common) == len(target)
+    gap = (by_ssyk3[common] - target[common]).abs() / target[common].clip(lower=1)
+    assert float(gap.max()) < 1e-6

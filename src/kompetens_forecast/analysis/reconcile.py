@@ -123,3 +123,63 @@ def reconcile_counties(
     out["yhat_lo"] = out["yhat_lo"] * factor
     out["yhat_hi"] = out["yhat_hi"] * factor
     return out
+
+
+def reconcile_within_counties(
+    forecast: pd.DataFrame, totals: pd.DataFrame, county_cells: pd.DataFrame
+) -> pd.DataFrame:
+    """Rake municipality × SSYK-3 forecasts, county by county and year by year, to the
+    county's SSYK-3 forecasts (`county_cells`: region_code (county), ssyk, year, yhat — the
+    county's reconciled SSYK-4 forecasts summed within SSYK-3) and to the municipalities'
+    total forecasts (`totals`: region_code, year, total), scaled to the county's sum.
+    A municipality's county is the first two digits of its code. Adds `yhat_base` and
+    `reconciled`; rows of counties without targets keep their base forecast."""
+    out = forecast.copy()
+    out["yhat_base"] = out["yhat"]
+    out["reconciled"] = False
+    county_of = out["region_code"].str[:2]
+    targets = {
+        (str(key[0]), int(str(key[1]))): part.set_index("ssyk")["yhat"]
+        for key, part in county_cells.groupby(["region_code", "year"])
+    }
+    total_of: dict[tuple[str, int], float] = {
+        (str(r), int(y)): float(t)
+        for r, y, t in zip(totals["region_code"], totals["year"], totals["total"], strict=True)
+    }
+    for (county, year), rows in out.groupby([county_of, "year"], sort=True):
+        year = int(str(year))
+        column = targets.get((str(county), year))
+        if column is None:
+            continue
+        matrix = rows.pivot_table(
+            index="region_code", columns="ssyk", values="yhat", aggfunc="first"
+        )
+        occupations = [o for o in matrix.columns if o in column.index]
+        places = [str(m) for m in matrix.index if np.isfinite(total_of.get((str(m), year), np.nan))]
+        if not occupations or not places:
+            continue
+        kept = matrix.loc[places, occupations].fillna(0.0).to_numpy()
+        outside_cells = matrix.loc[places].drop(columns=occupations).fillna(0.0)
+        outside = outside_cells.sum(axis=1).to_numpy(dtype="float64")
+        col_t = column[occupations].to_numpy(dtype="float64")
+        row_t = np.array([total_of[(m, year)] for m in places], dtype="float64")
+        county_total = col_t.sum() + outside.sum()
+        row_t = np.maximum(row_t / row_t.sum() * county_total - outside, 0.0)
+        col_t = col_t / col_t.sum() * row_t.sum() if col_t.sum() > 0 else col_t
+        fitted = rake(kept, row_t, col_t)
+        new = {
+            (str(m), str(o)): float(fitted[i, j])
+            for i, m in enumerate(places)
+            for j, o in enumerate(occupations)
+        }
+        keys = list(zip(rows["region_code"], rows["ssyk"], strict=True))
+        values = np.array([new.get(k, np.nan) for k in keys], dtype="float64")
+        hit = ~np.isnan(values)
+        out.loc[rows.index[hit], "yhat"] = values[hit]
+        out.loc[rows.index[hit], "reconciled"] = True
+    base = out["yhat_base"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(base > 0, out["yhat"].to_numpy(dtype="float64") / base, 1.0)
+    out["yhat_lo"] = out["yhat_lo"] * factor
+    out["yhat_hi"] = out["yhat_hi"] * factor
+    return out

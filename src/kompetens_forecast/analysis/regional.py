@@ -37,7 +37,11 @@ from kompetens_forecast.analysis.panel import (
     wide,
 )
 from kompetens_forecast.analysis.publish import publish
-from kompetens_forecast.analysis.reconcile import reconcile_counties, total_forecasts
+from kompetens_forecast.analysis.reconcile import (
+    reconcile_counties,
+    reconcile_within_counties,
+    total_forecasts,
+)
 from kompetens_forecast.analysis.replacement import AGE_DATASET, add_replacement
 from kompetens_forecast.classify.regions import Region, RegionRegistry
 from kompetens_forecast.engines import Engine
@@ -141,10 +145,13 @@ def _forecast(
     horizon: int,
     settings: ForecastSettings | None,
     engine: Engine | None = None,
+    parent: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Forecasts for `regions`, computed together with their pool (`_forecast_pool`): interval
     calibration and reconciliation need the whole national table, so a county's numbers are
-    the same whether it is asked for alone or with all the others."""
+    the same whether it is asked for alone or with all the others. Municipality × SSYK-3
+    forecasts are raked to `parent`, the (reconciled) county × SSYK-4 forecasts of their
+    counties, when given."""
     pool = _forecast_pool(panel, regions)
     part = panel.data[panel.data["region_code"].isin(pool)]
     if part.empty:
@@ -156,7 +163,20 @@ def _forecast(
     if panel.ssyk_level == 4 and RIKET in pool and counties:
         totals = total_forecasts(history, [RIKET, *counties], horizon, settings)
         fc = reconcile_counties(fc, totals, counties)
-    else:  # municipality × SSYK-3 forecasts are not raked yet
+    elif parent is not None and not parent.empty:
+        places = [c for c in pool if len(c) == 4 and c.isdigit()]
+        counties_fc = parent[
+            (parent["region_code"].str.len() == 2) & (parent["region_code"] != RIKET)
+        ]
+        county_cells = (
+            counties_fc.assign(ssyk=counties_fc["ssyk"].str[:3])
+            .groupby(["region_code", "year", "ssyk"])["yhat"]
+            .sum()
+            .reset_index()
+        )
+        totals = total_forecasts(history, places, horizon, settings)
+        fc = reconcile_within_counties(fc, totals, county_cells)
+    else:
         fc = fc.assign(yhat_base=fc["yhat"], reconciled=False)
     fc = fc[fc["region_code"].isin(list(regions))]
     return fc.reset_index(drop=True)
@@ -232,16 +252,27 @@ def analyse_region(
             sub_panel, sub_regions = None, []
 
     indicators = [_indicators(panel, [region.code])]
+    # one national computation serves the region and, on the same panel, its sub-regions
+    same_panel = sub_regions if sub_panel is panel else []
+    parent = None
+    if region.level == "kommun":  # raked to its county's SSYK-3 forecasts
+        parent, _ = forecast_counties(ctx, registry, [region.code[:2]], horizon, settings, engine)
+    both = _forecast(panel, [region.code, *same_panel], horizon, settings, engine, parent)
+    codes = both["region_code"] if not both.empty else pd.Series(dtype=str)
+    forecast = both[codes == region.code].reset_index(drop=True)
     sub_forecast = pd.DataFrame()
     if sub_panel is not None and sub_regions:
         indicators.append(_indicators(sub_panel, sub_regions))
-        sub_forecast = _forecast(sub_panel, sub_regions, horizon, settings, engine)
+        if sub_panel is panel:
+            sub_forecast = both[codes.isin(sub_regions)].reset_index(drop=True)
+        else:
+            sub_forecast = _forecast(sub_panel, sub_regions, horizon, settings, engine, forecast)
     breaks = {(b.year, b.kind): b for d in panel.datasets for b in d.manifest.breaks}
     return RegionAnalysis(
         region=region,
         panel=panel,
         indicators=pd.concat(indicators, ignore_index=True),
-        forecast=_forecast(panel, [region.code], horizon, settings, engine),
+        forecast=forecast,
         sub_forecast=sub_forecast,
         sub_panel=sub_panel if sub_regions else None,
         breaks=[breaks[k] for k in sorted(breaks)],
