@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kompetens_forecast.analysis.backtest import (
@@ -19,13 +20,15 @@ from kompetens_forecast.analysis.backtest import (
     FLAT_TOLERANCE,
     adjusted_matrix,
     crosses_break,
+    rescore,
     rolling_origin,
     summarise,
 )
 from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings
-from kompetens_forecast.analysis.intervals import cross_fitted
-from kompetens_forecast.analysis.publish import calibration_errors
+from kompetens_forecast.analysis.intervals import cross_fitted, log_errors
+from kompetens_forecast.analysis.publish import calibration_rows
 from kompetens_forecast.analysis.regional import county_panel
+from kompetens_forecast.analysis.share_model import is_county, share_backtest
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.engines import Engine
 from kompetens_forecast.errors import KFError
@@ -58,6 +61,10 @@ def _notes(break_years: Sequence[int]) -> list[str]:
         f"Direction: changes of at most {FLAT_TOLERANCE} persons count as no change; naive "
         "always predicts no change, so its direction accuracy is the share of flat actuals.",
         "A cell beats naive when its mean MASE over origins is strictly below naive's.",
+        "With the share model on (configs/forecast.toml [share_model]), county rows are the "
+        "published county model: yhat = county share at the origin × riket's forecast "
+        "(= share_naive, so the share-naive ratio is 1 for counties), model = share; the "
+        "county's own damped trend is kept in yhat_trend (mase_mean_trend).",
         "Intervals (yhat_lo, yhat_hi, covered) are empirical and cross-fitted: a row at origin o "
         "and target year y gets the quantiles of log ratio errors from rolling-origin backtests "
         "of all backtested series at other origins and other target years, per model kind × "
@@ -73,11 +80,36 @@ def backtest_chunk(
     settings: ForecastSettings,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Backtest rows and interval-calibration errors for the series of `codes` (riket is in
-    `matrix` for the share-naive benchmark; only rows of `codes` are returned)."""
+    `matrix` for the share model and benchmark; only rows of `codes` are returned).
+
+    With the share model on, county rows are scored as published: ŷ = the share model
+    (`share_naive`), `model = share`; the county's own trend stays in `yhat_trend`."""
     rows = rolling_origin(matrix, origins, horizons, settings)
+    rows["yhat_trend"] = rows["yhat"]
+    if settings.share_model:
+        rows = as_share_model(rows)
     rows = rows[rows["region_code"].isin(list(codes))].reset_index(drop=True)
-    own = matrix[matrix.index.get_level_values("region_code").isin(list(codes))]
-    return rows, calibration_errors(own, horizons, settings)
+    calibration = calibration_rows(matrix, horizons, settings)
+    if settings.share_model:
+        calibration = calibration.assign(share=share_backtest(calibration))
+    calibration = calibration[calibration["region_code"].isin(list(codes))]
+    return rows, log_errors(calibration)
+
+
+def as_share_model(rows: pd.DataFrame) -> pd.DataFrame:
+    """County rows with a share prediction take it as ŷ (interval scaled with the point until
+    it is calibrated); errors, coverage and direction are scored again."""
+    out = rows.copy()
+    share = out["share_naive"].to_numpy(dtype="float64")
+    use = ~np.isnan(share) & is_county(out["region_code"])
+    yhat = out["yhat"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(yhat > 0, share / yhat, 1.0)
+    out.loc[use, "yhat_lo"] = (out["yhat_lo"] * ratio)[use]
+    out.loc[use, "yhat_hi"] = (out["yhat_hi"] * ratio)[use]
+    out.loc[use, "yhat"] = share[use]
+    out.loc[use, "model"] = "share"
+    return rescore(out)
 
 
 def _chunks(codes: Sequence[str], n: int) -> list[list[str]]:

@@ -178,7 +178,17 @@ def rolling_origin(
             )
         )
     out = pd.concat(parts, ignore_index=True)
-    out = out[out["actual"].notna() & out["yhat"].notna()].reset_index(drop=True)
+    out = rescore(out[out["actual"].notna() & out["yhat"].notna()].reset_index(drop=True))
+    out["origin"] = out["origin"].astype("int64")
+    out["horizon"] = out["horizon"].astype("int64")
+    out["year"] = out["year"].astype("int64")
+    out["model"] = out["model"].astype(str)
+    return out[[*BACKTEST_COLUMNS, *EXTRA_COLUMNS]]
+
+
+def rescore(out: pd.DataFrame) -> pd.DataFrame:
+    """Errors, coverage and direction hits of backtest rows from actual, yhat, naive, share."""
+    out = out.copy()
     out["abs_err"] = (out["actual"] - out["yhat"]).abs()
     out["abs_err_naive"] = (out["actual"] - out["naive"]).abs()
     out["abs_err_share"] = (out["actual"] - out["share_naive"]).abs()
@@ -186,11 +196,7 @@ def rolling_origin(
     predicted = direction_class((out["yhat"] - out["naive"]).to_numpy())
     observed = direction_class((out["actual"] - out["naive"]).to_numpy())
     out["direction_hit"] = predicted == observed
-    out["origin"] = out["origin"].astype("int64")
-    out["horizon"] = out["horizon"].astype("int64")
-    out["year"] = out["year"].astype("int64")
-    out["model"] = out["model"].astype(str)
-    return out[[*BACKTEST_COLUMNS, *EXTRA_COLUMNS]]
+    return out
 
 
 def error_ratio(abs_err: pd.Series, abs_err_naive: pd.Series) -> pd.Series:
@@ -240,6 +246,13 @@ def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 "mase_median": _num(float(mase.median())),
                 "mase_median_naive": _num(float(mase_naive.median())),
                 "mase_mean_share_naive": _num(float(mase_share.mean())),
+                "mase_mean_trend": _num(
+                    float(
+                        ((scaled["actual"] - scaled["yhat_trend"]).abs() / scaled["scale"]).mean()
+                    )
+                    if "yhat_trend" in scaled
+                    else float("nan")
+                ),
                 # ratios below 1 mean we beat the benchmark (same rows on both sides)
                 "mase_ratio_naive": _ratio(mase.mean(), mase_naive.mean()),
                 "mase_ratio_share_naive": _ratio(mase_share_ours.mean(), mase_share.mean()),

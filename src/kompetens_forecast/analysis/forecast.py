@@ -44,6 +44,7 @@ class ForecastSettings:
     min_rows: int = 200
     min_origins: int = 2
     outlook_years: int = 5
+    share_model: bool = True  # counties: county share × national forecast (share_model.py)
 
     @classmethod
     def from_toml(cls, path: Path) -> ForecastSettings:
@@ -61,6 +62,7 @@ class ForecastSettings:
             min_rows=int(raw["intervals"].get("min_rows", 200)),
             min_origins=int(raw["intervals"].get("min_origins", 2)),
             outlook_years=int(raw["horizon"].get("outlook", 5)),
+            share_model=bool(raw.get("share_model", {}).get("counties", True)),
         )
 
     def check_horizon(self, horizon: int) -> int:

@@ -8,8 +8,9 @@ the same model made in rolling-origin backtests on all series of similar size:
     q_lo, q_hi = quantiles (1 − level)/2, (1 + level)/2 of e, per kind × size band × horizon
     interval = [(ŷ + 1)·exp(q_lo) − 1, (ŷ + 1)·exp(q_hi) − 1], floored at 0
 
-- kind: `model` (errors of the damped trend, rows where it was used) or `naive` (errors of the
-  last value, every row) — a published row takes the table of the model it publishes.
+- kind: `model` (errors of the damped trend, rows where it was used), `naive` (errors of the
+  last value, every row) or `share` (county share × national forecast, county rows) — a
+  published row takes the table of the model it publishes.
 - size band: employees at the forecast origin, cut at `size_bands` (small cells have much
   larger relative errors than large ones).
 - horizons without enough errors (fewer than `min_rows` rows or `min_origins` origins) take
@@ -29,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-KINDS = ("model", "naive")
+KINDS = ("model", "naive", "share")
 TABLE_COLUMNS = ("kind", "band", "horizon", "q_lo", "q_hi", "n", "source_horizon")
 
 
@@ -45,10 +46,14 @@ def log_errors(rows: pd.DataFrame) -> pd.DataFrame:
     actual = rows["actual"].to_numpy(dtype="float64")
     parts = []
     trend = (rows["model"] != "naive").to_numpy()
-    for kind, predicted, mask in (
+    kinds = [
         ("model", rows["yhat"].to_numpy(dtype="float64"), trend),
         ("naive", rows["naive"].to_numpy(dtype="float64"), np.ones(len(rows), dtype=bool)),
-    ):
+    ]
+    if "share" in rows:  # county rows of the share model (analysis/share_model.py)
+        share = rows["share"].to_numpy(dtype="float64")
+        kinds.append(("share", share, ~np.isnan(share)))
+    for kind, predicted, mask in kinds:
         with np.errstate(divide="ignore", invalid="ignore"):
             error = np.log((np.maximum(actual, 0) + 1) / (np.maximum(predicted, 0) + 1))
         parts.append(
@@ -117,7 +122,11 @@ def apply_table(
     band and horizon; sets `interval_method` to `empirical` there, `normal` elsewhere."""
     keys = pd.DataFrame(
         {
-            "kind": np.where(frame["model"].to_numpy() == "naive", "naive", "model"),
+            "kind": np.select(
+                [frame["model"].to_numpy() == "naive", frame["model"].to_numpy() == "share"],
+                ["naive", "share"],
+                "model",
+            ),
             "band": size_band(size, edges).astype("int64"),
             "horizon": np.asarray(horizon, dtype="int64"),
         }
