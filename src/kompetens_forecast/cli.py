@@ -34,6 +34,7 @@ from kompetens_forecast.errors import KFError, UsageError
 from kompetens_forecast.exports import export_dataset
 from kompetens_forecast.fetch import scb_clients
 from kompetens_forecast.fetchers import Fetcher
+from kompetens_forecast.outlook_run import run_outlook
 from kompetens_forecast.pipeline import check_language, run_forecast, run_indicators, run_region
 from kompetens_forecast.shortage_run import run_shortage
 from kompetens_forecast.store.datasets import DATA_DIR_ENV, DataContext
@@ -229,6 +230,32 @@ def backtest_command(
         "[bold yellow]Note:[/] history and actuals are break-adjusted (value_adj).",
         highlight=False,
     )
+
+
+@app.command()
+def outlook(
+    ctx: typer.Context,
+    region: str = typer.Option(
+        ..., "--region", "-r", help="Riket (00), a county, or 'all' (riket and every county)."
+    ),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+) -> None:
+    """Outlook class per occupation (shortage status × demand): writes OUT/outlook.parquet."""
+    settings = _settings(ctx)
+    with _progress(settings, "Outlook"):
+        path, frame, provenance = run_outlook(region, out, ctx=settings.context())
+    typer.echo(str(path))
+    if settings.quiet:
+        return
+    for name, count in frame["outlook"].value_counts().items():
+        err_console.print(f"{name or '–'}: {count}", highlight=False)
+    if not provenance["parameters"]["replacement_included"]:
+        err_console.print(
+            "[bold yellow]Note:[/] without employment_age_ssyk3 the openings are expansion "
+            "demand only (no replacement demand).",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
