@@ -151,3 +151,13 @@ def test_published_intervals_widen_past_the_calibrated_horizons_and_flag_scenari
     assert fc.loc[fc["horizon"] > 5, "scenario"].all()
     assert not fc.loc[fc["horizon"] <= 5, "scenario"].any()
     assert (fc["yhat_lo"] <= fc["yhat"]).all() and (fc["yhat"] <= fc["yhat_hi"]).all()
+
+
+def test_normal_method_keeps_normal_theory_intervals_and_bad_methods_are_refused() -> None:
+    from kompetens_forecast.errors import InvalidOptionError
+
+    matrix = random_walks(100, 10, seed=7)
+    fc = publish(matrix, 3, ForecastSettings(interval_method="normal"))
+    assert (fc["interval_method"] == "normal").all()
+    with pytest.raises(InvalidOptionError):
+        ForecastSettings(interval_method="bootstrap")

@@ -395,6 +395,7 @@ def run_forecast(
             "interval_method": settings.interval_method,
             "size_bands": list(settings.size_bands),
             "outlook_years": settings.outlook_years,
+            "share_model": settings.share_model,
         },
     }
     with staged_directory(out_dir) as staging:

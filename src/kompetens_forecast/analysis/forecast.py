@@ -65,6 +65,13 @@ class ForecastSettings:
             share_model=bool(raw.get("share_model", {}).get("counties", True)),
         )
 
+    def __post_init__(self) -> None:
+        if self.interval_method not in ("empirical", "normal"):
+            raise InvalidOptionError(
+                f"Unknown interval method '{self.interval_method}'.",
+                "Set [intervals] method to empirical or normal in configs/forecast.toml.",
+            )
+
     def check_horizon(self, horizon: int) -> int:
         if not 1 <= horizon <= self.max_horizon:
             raise InvalidOptionError(
