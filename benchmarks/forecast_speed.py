@@ -1,97 +1,135 @@
-"""Speed and accuracy of the vectorised damped-trend forecast against statsmodels, same run.
+"""Speed, accuracy and memory of our forecast + backtest against statsforecast's AutoETS, same run.
 
-Baseline: statsmodels' ExponentialSmoothing (additive damped trend on log values), fitted per
-series — the usual way analysts do this. Both forecast the same break-adjusted county × SSYK-4
-series of the demo data from origin 2020 (training 2014–2020) and are scored on 2021–2023
-(h = 1..3) by MASE (scaled by the in-sample one-step naive error) and against naive.
+Series: every county × SSYK-4 and riket × SSYK-4 series of the demo data (break-adjusted),
+restricted to those with positive values throughout (so that both methods can fit them).
 
-    python benchmarks/forecast_speed.py [--sample 300]
+- ours: the published forecast (`analysis.publish.publish`: damped trend, naive fallback,
+  share model for counties, backtest verdicts, empirical intervals; h = 1..5 from 2023) on
+  the chosen engine, plus the rolling-origin backtest (origins 2018–2022, h = 1..3) scored as
+  published (counties: the share model);
+- baseline: statsforecast `AutoETS(season_length=1)` (model chosen by AICc per series) fitted
+  for the same forecast and for every backtest origin, `n_jobs` = the same worker count; series
+  too short for ETS (≤ 6 points: origin 2018) fall back to statsforecast's Naive.
 
-Prints seconds per series for both, the speed ratio, and the mean MASE of both and of naive.
+Accuracy: mean MASE over the backtest rows (scale = mean absolute one-step change of the
+training window), ours, AutoETS and naive; and the ratio of summed absolute errors to naive.
+Peak RSS: the maximum resident set size of this process and its children (getrusage).
+
+    pip install -e ".[bench]"
+    python benchmarks/forecast_speed.py [--workers 2] [--engine inline|local|dask]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import time
 import warnings
 
-import numpy as np
 import pandas as pd
-from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-from kompetens_forecast.analysis.forecast import default_settings, forecast_series
-from kompetens_forecast.analysis.panel import wide
+from kompetens_forecast.analysis.backtest import DEFAULT_ORIGINS, adjusted_matrix, rolling_origin
+from kompetens_forecast.analysis.forecast import default_settings
+from kompetens_forecast.analysis.publish import publish
 from kompetens_forecast.analysis.regional import county_panel
+from kompetens_forecast.backtest_run import as_share_model
 from kompetens_forecast.classify.regions import default_registry
+from kompetens_forecast.engines import Engine
 from kompetens_forecast.store.datasets import DataContext
 
-ORIGIN, HORIZON = 2020, 3
+HORIZON, BACKTEST_H = 5, 3
 
 
 def series_matrix() -> pd.DataFrame:
     panel = county_panel(DataContext(), default_registry())
-    data = panel.data.drop(columns="value").rename(columns={"value_adj": "value"})
-    matrix = wide(data)
-    return matrix[(matrix > 0).all(axis=1)]  # series both methods can fit on logs
+    matrix = adjusted_matrix(panel.data)
+    return matrix[(matrix > 0).all(axis=1)]
 
 
-def mase(actual: np.ndarray, predicted: np.ndarray, train: np.ndarray) -> np.ndarray:
-    scale = np.mean(np.abs(np.diff(train, axis=1)), axis=1)
-    return np.mean(np.abs(actual - predicted), axis=1) / np.where(scale > 0, scale, np.nan)
+def long_frame(matrix: pd.DataFrame) -> pd.DataFrame:
+    """statsforecast's layout: unique_id, ds (integer year), y."""
+    ids = [f"{r}_{s}" for r, s in matrix.index]
+    frame = pd.DataFrame(matrix.to_numpy(), index=ids, columns=matrix.columns)
+    out = frame.stack().reset_index()
+    out.columns = ["unique_id", "ds", "y"]
+    out["ds"] = out["ds"].astype("int64")
+    return out
 
 
-def statsmodels_forecast(train: np.ndarray) -> np.ndarray:
-    out = np.empty((train.shape[0], HORIZON))
+def autoets(matrix: pd.DataFrame, workers: int) -> tuple[pd.DataFrame, float]:
+    """AutoETS forecast (h = 5 from the last year) and backtest (origins, h = 1..3)."""
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS, Naive
+
+    data = long_frame(matrix)
+    start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for i, row in enumerate(train):
-            fit = ExponentialSmoothing(np.log(row), trend="add", damped_trend=True).fit()
-            out[i] = np.exp(fit.forecast(HORIZON))
-    return out
+        sf = StatsForecast(
+            models=[AutoETS(season_length=1)], freq=1, n_jobs=workers, fallback_model=Naive()
+        )
+        sf.forecast(df=data, h=HORIZON)
+        parts = []
+        for origin in DEFAULT_ORIGINS:
+            fc = sf.forecast(df=data[data["ds"] <= origin], h=BACKTEST_H)
+            parts.append(fc.assign(origin=origin))
+    seconds = time.perf_counter() - start
+    rows = pd.concat(parts, ignore_index=True)
+    split = rows["unique_id"].str.split("_", expand=True)
+    rows = rows.assign(region_code=split[0], ssyk=split[1], year=rows["ds"].astype("int64"))
+    return rows[["region_code", "ssyk", "origin", "year", "AutoETS"]], seconds
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024  # Linux reports kilobytes
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sample", type=int, default=300, help="series for the slow baseline")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--engine", default="local", choices=["inline", "local", "dask"])
     args = parser.parse_args()
 
     matrix = series_matrix()
-    years = [int(y) for y in matrix.columns]
-    cut = years.index(ORIGIN) + 1
-    train_frame = matrix.iloc[:, :cut]
-    train, actual = train_frame.to_numpy(), matrix.iloc[:, cut : cut + HORIZON].to_numpy()
+    settings = default_settings()
+    engine = Engine(args.engine, workers=args.workers)
 
     start = time.perf_counter()
-    ours = forecast_series(train_frame, HORIZON, default_settings())
+    published = publish(matrix, HORIZON, settings, engine=engine)
+    backtest = rolling_origin(matrix, DEFAULT_ORIGINS, BACKTEST_H, settings)
+    if settings.share_model:  # counties are published with the share model: score that
+        backtest = as_share_model(backtest)
     ours_seconds = time.perf_counter() - start
-    ours_matrix = ours["yhat"].to_numpy().reshape(len(train_frame), HORIZON)
+    ours_rss = peak_rss_mb()
 
-    rng = np.random.default_rng(20)
-    sample = rng.choice(len(train), size=min(args.sample, len(train)), replace=False)
-    start = time.perf_counter()
-    base_matrix = statsmodels_forecast(train[sample])
-    base_seconds = time.perf_counter() - start
+    ets_rows, ets_seconds = autoets(matrix, args.workers)
+    rows = backtest.merge(ets_rows, on=["region_code", "ssyk", "origin", "year"], how="inner")
+    scaled = rows[rows["scale"].notna()]
 
-    naive = np.repeat(train[:, -1:], HORIZON, axis=1)
-    per_ours = ours_seconds / len(train)
-    per_base = base_seconds / len(sample)
-    print(f"series: {len(train)} county × SSYK-4 (+ riket), origin {ORIGIN}, h = 1..{HORIZON}")
+    def mase(column: str) -> float:
+        return float(((scaled["actual"] - scaled[column]).abs() / scaled["scale"]).mean())
+
+    def ratio(column: str) -> float:
+        return float(
+            (rows["actual"] - rows[column]).abs().sum()
+            / (rows["actual"] - rows["naive"]).abs().sum()
+        )
+
     print(
-        f"ours (vectorised):        {per_ours * 1e6:10.1f} µs/series, {ours_seconds:.3f} s in all"
+        f"series: {len(matrix)} riket/county × SSYK-4 (positive throughout), forecast "
+        f"h = 1..{HORIZON}, backtest origins {DEFAULT_ORIGINS[0]}–{DEFAULT_ORIGINS[-1]} "
+        f"h = 1..{BACKTEST_H}, {args.workers} workers ({args.engine} engine for ours)"
     )
-    print(f"statsmodels ETS (damped): {per_base * 1e6:10.1f} µs/series, {len(sample)} sampled")
-    print(f"speed ratio baseline/ours: {per_base / per_ours:,.0f}×")
-    print("mean MASE on the sampled series (lower is better):")
-    print(
-        f"  ours        {np.nanmean(mase(actual[sample], ours_matrix[sample], train[sample])):.3f}"
-    )
-    print(f"  statsmodels {np.nanmean(mase(actual[sample], base_matrix, train[sample])):.3f}")
-    print(f"  naive       {np.nanmean(mase(actual[sample], naive[sample], train[sample])):.3f}")
-    print(
-        f"mean MASE on all series: ours {np.nanmean(mase(actual, ours_matrix, train)):.3f}, "
-        f"naive {np.nanmean(mase(actual, naive, train)):.3f}"
-    )
+    print(f"ours (forecast + backtest):      {ours_seconds:8.2f} s  ({len(published)} rows)")
+    print(f"statsforecast AutoETS (same):    {ets_seconds:8.2f} s")
+    print(f"time ratio AutoETS / ours:       {ets_seconds / ours_seconds:8.1f}×")
+    print(f"mean MASE over {len(scaled)} backtest rows (lower is better):")
+    print(f"  ours {mase('yhat'):.3f}   AutoETS {mase('AutoETS'):.3f}   naive {mase('naive'):.3f}")
+    print(f"abs-error ratio vs naive: ours {ratio('yhat'):.3f}   AutoETS {ratio('AutoETS'):.3f}")
+    print(f"peak RSS: {ours_rss:.0f} MB after ours, {peak_rss_mb():.0f} MB at the end")
 
 
 if __name__ == "__main__":

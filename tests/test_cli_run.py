@@ -53,7 +53,7 @@ def test_forecast_parquet_contract(county_run: tuple[Path, str, str]) -> None:
     assert str(fc["year"].dtype) == "int64" and fc["yhat"].dtype == "float64"
     assert not fc.duplicated(["region_code", "ssyk", "year"]).any()
     assert (fc["yhat_lo"] <= fc["yhat"]).all() and (fc["yhat"] <= fc["yhat_hi"]).all()
-    assert set(fc["model"]) <= {"damped_trend", "naive"}
+    assert set(fc["model"]) <= {"damped_trend", "naive", "share"}
     assert not fc["synthetic"].any()
     assert fc["ssyk"].nunique() > 400
 

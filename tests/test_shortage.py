@@ -11,14 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kompetens_forecast.analysis.outlook import OUTLOOKS, OutlookSettings
 from kompetens_forecast.analysis.shortage import LABELS, ShortageSettings, load_settings, shrink
 from kompetens_forecast.analysis.shortage_model import classify, fit, fit_ordinal
 from kompetens_forecast.analysis.shortage_validation import auc, fold_assignment, macro_f1
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import UsageError
 from kompetens_forecast.outputs import read_provenance
-from kompetens_forecast.shortage_run import run_shortage, with_outlook
+from kompetens_forecast.shortage_run import run_shortage
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 from kompetens_forecast.store.datasets import DataContext
 
@@ -203,37 +202,6 @@ def test_unknown_region_is_usage_error_and_writes_nothing(tmp_path: Path) -> Non
         run_shortage("0180", out, ctx=DataContext(tmp_path / "data"))  # a kommun
     assert not out.exists()
     assert not list(tmp_path.glob(".out.staging-*"))
-
-
-def test_outlook_beside_every_status(demo_run: RunResult) -> None:
-    _, frame, report = demo_run
-    assert set(frame["outlook"].dropna()) <= set(OUTLOOKS)
-    missing = frame["outlook"].isna()
-    assert missing.mean() < 0.02
-    assert (frame.loc[missing, "n_employed"] == 0).all()  # no employees today: no growth rate
-    assert report["outlook"]["replacement_included"] is False  # the demo has no age data
-    assert frame["replacement_pct"].isna().all()
-    falling = frame["forecast_growth_pct"] <= -report["outlook"]["decline_pct"]
-    shortage = frame["status"].isin(["brist", "paradox"])
-    assert (frame.loc[falling & shortage, "outlook"] == "minskande brist").all()
-    assert (frame.loc[~shortage, "outlook"] != "fortsatt brist").all()
-    # the growth is the published forecast's: riket's total employment today vs in 5 years
-    assert frame["forecast_growth_pct"].dropna().between(-100, 200).all()
-
-
-def test_outlook_adds_replacement_demand_to_openings(tmp_path: Path, demo_run: RunResult) -> None:
-    _, frame, _ = demo_run
-    riket = frame[frame["region_code"] == "00"].head(40).reset_index(drop=True)
-    rates = riket[["region_code", "ssyk"]].assign(replacement_rate_5y=12.0)  # SYNTHETIC
-    out = with_outlook(
-        DataContext(tmp_path), default_registry(), ["00"], riket, rates, OutlookSettings()
-    )
-    assert (out["replacement_pct"] == 12.0).all()
-    opened = out["forecast_growth_pct"].clip(lower=0) + 12.0
-    assert np.allclose(out["openings_pct"], opened)
-    busy = out["openings_pct"] >= 15.0
-    assert (out.loc[busy & (out["status"] == "balans"), "outlook"] == "risk för brist").all()
-    assert out["forecast_growth_pct"].equals(riket["forecast_growth_pct"])
 
 
 def test_county_group_is_scored_with_national_weights(tmp_path: Path, demo_run: RunResult) -> None:

@@ -29,10 +29,12 @@ from kompetens_forecast import __version__
 from kompetens_forecast.backtest_run import run_backtest
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
+from kompetens_forecast.engines import engine_from_options
 from kompetens_forecast.errors import KFError, UsageError
 from kompetens_forecast.exports import export_dataset
 from kompetens_forecast.fetch import scb_clients
 from kompetens_forecast.fetchers import Fetcher
+from kompetens_forecast.outlook_run import run_outlook
 from kompetens_forecast.pipeline import check_language, run_forecast, run_indicators, run_region
 from kompetens_forecast.shortage_run import run_shortage
 from kompetens_forecast.store.datasets import DATA_DIR_ENV, DataContext
@@ -44,6 +46,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+ENGINE_HELP = (
+    "Where the series are computed: local (a process pool, one BLAS thread per worker) or "
+    "dask (dask.distributed; a LocalCluster unless --scheduler). Same numbers either way."
+)
+SCHEDULER_HELP = "Address of an existing Dask scheduler (tcp://HOST:8786); needs --engine dask."
+WORKERS_HELP = "Worker processes (default: one per CPU)."
+
 data_app = typer.Typer(
     help="Inspect the data directory and the embedded demo data.", no_args_is_help=True
 )
@@ -156,12 +165,21 @@ def forecast_command(
         None, "--horizon", help="Forecast horizon in years (default 5)."
     ),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+    engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
+    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
+    workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
 ) -> None:
     """Employment forecasts per occupation: writes OUT/forecast.parquet."""
     settings = _settings(ctx)
+    chosen = engine_from_options(engine, scheduler, workers)
     with _progress(settings, "Forecasting"):
         path, frame = run_forecast(
-            region, out, ctx=settings.context(), horizon=horizon, lang=settings.lang
+            region,
+            out,
+            ctx=settings.context(),
+            horizon=horizon,
+            lang=settings.lang,
+            engine=chosen,
         )
     typer.echo(str(path))
     if bool(frame["synthetic"].any()):
@@ -179,22 +197,32 @@ def backtest_command(
     ),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
     horizon: int = typer.Option(3, "--horizon", help="Backtest horizons 1..N years (default 3)."),
+    engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
+    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
+    workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
 ) -> None:
     """Rolling-origin backtests: writes OUT/backtest.parquet and OUT/backtest_summary.json."""
     settings = _settings(ctx)
+    chosen = engine_from_options(engine, scheduler, workers)
     with _progress(settings, "Backtesting"):
-        path, _frame, summary = run_backtest(region, out, ctx=settings.context(), horizons=horizon)
+        path, _frame, summary = run_backtest(
+            region, out, ctx=settings.context(), horizons=horizon, engine=chosen
+        )
     typer.echo(str(path))
     if settings.quiet:
         return
     for row in summary["by_horizon"]:
         err_console.print(
             f"h={row['horizon']}: MASE {_num(row['mase_mean'])} (naive "
-            f"{_num(row['mase_mean_naive'])}), median error ratio vs naive "
-            f"{_num(row['error_ratio_median'])}, cells beating naive "
-            f"{_pct(row['share_cells_beating_naive'])}, direction "
-            f"{_pct(row['direction_accuracy'])} (naive {_pct(row['direction_accuracy_naive'])}), "
-            f"80 % coverage {_pct(row['coverage'])}, n={row['rows']}",
+            f"{_num(row['mase_mean_naive'])}, share-naive {_num(row['mase_mean_share_naive'])}); "
+            f"error ratio vs naive {_num(row['mase_ratio_naive'])} (abs errors "
+            f"{_num(row['abs_error_ratio_naive'])}), vs share-naive "
+            f"{_num(row['mase_ratio_share_naive'])}; cells beating naive "
+            f"{_pct(row['share_cells_beating_naive'])}; direction "
+            f"{_pct(row['direction_accuracy'])} (up/down {_pct(row['direction_accuracy_up_down'])}"
+            f", naive {_pct(row['direction_accuracy_naive'])}); 80 % coverage "
+            f"{_pct(row['coverage'])} (normal-theory {_pct(row['coverage_normal'])}); "
+            f"n={row['rows']}",
             highlight=False,
             soft_wrap=True,
         )
@@ -202,6 +230,32 @@ def backtest_command(
         "[bold yellow]Note:[/] history and actuals are break-adjusted (value_adj).",
         highlight=False,
     )
+
+
+@app.command()
+def outlook(
+    ctx: typer.Context,
+    region: str = typer.Option(
+        ..., "--region", "-r", help="Riket (00), a county, or 'all' (riket and every county)."
+    ),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+) -> None:
+    """Outlook class per occupation (shortage status × demand): writes OUT/outlook.parquet."""
+    settings = _settings(ctx)
+    with _progress(settings, "Outlook"):
+        path, frame, provenance = run_outlook(region, out, ctx=settings.context())
+    typer.echo(str(path))
+    if settings.quiet:
+        return
+    for name, count in frame["outlook"].value_counts().items():
+        err_console.print(f"{name or '–'}: {count}", highlight=False)
+    if not provenance["parameters"]["replacement_included"]:
+        err_console.print(
+            "[bold yellow]Note:[/] without employment_age_ssyk3 the openings are expansion "
+            "demand only (no replacement demand).",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()

@@ -55,6 +55,10 @@ class InvalidOptionError(UsageError):
     """An option value is outside its valid range or set."""
 
 
+class MissingExtraError(KFError):
+    """An optional dependency (a pip extra such as `dask`) is not installed."""
+
+
 class DataError(KFError):
     """Data are missing, malformed or inconsistent."""
 

@@ -27,6 +27,7 @@ from kompetens_forecast.analysis.regional import (
 )
 from kompetens_forecast.classify.regions import Region, RegionRegistry, default_registry
 from kompetens_forecast.classify.ssyk import OccupationRegistry, default_occupations
+from kompetens_forecast.engines import Engine
 from kompetens_forecast.errors import InvalidOptionError, KFError
 from kompetens_forecast.optional_indicators import recruitment_for, tightness_for
 from kompetens_forecast.outputs import (
@@ -358,8 +359,10 @@ def run_forecast(
     horizon: int | None = None,
     settings: ForecastSettings | None = None,
     lang: str = "sv",
+    engine: Engine | None = None,
 ) -> tuple[Path, pd.DataFrame]:
-    """`forecast forecast`: forecasts for one region or `all` (riket and every county)."""
+    """`forecast forecast`: forecasts for one region or `all` (riket and every county), the
+    per-series work on `engine` (in-process by default)."""
     regions, occupations = default_registry(), default_occupations()
     check_language(lang)
     settings = settings or default_settings()
@@ -369,10 +372,10 @@ def run_forecast(
     region = regions.get(codes[0])
     panel_sets: Sequence[LoadedDataset]
     if len(codes) == 1 and uses_kommun_data(region):
-        analysis = analyse_region(ctx, regions, region, horizon, settings)
+        analysis = analyse_region(ctx, regions, region, horizon, settings, engine)
         fc, panel_sets = analysis.forecast, analysis.panel.datasets
     else:
-        fc, panel = forecast_counties(ctx, regions, codes, horizon, settings)
+        fc, panel = forecast_counties(ctx, regions, codes, horizon, settings, engine)
         panel_sets = panel.datasets
     if fc.empty:
         raise KFError(f"No series to forecast for '{query}'.")
@@ -391,6 +394,10 @@ def run_forecast(
             "phi": settings.phi,
             "window": settings.window,
             "min_points": settings.min_points,
+            "interval_method": settings.interval_method,
+            "size_bands": list(settings.size_bands),
+            "outlook_years": settings.outlook_years,
+            "share_model": settings.share_model,
         },
     }
     with staged_directory(out_dir) as staging:

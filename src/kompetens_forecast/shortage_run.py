@@ -2,9 +2,9 @@
 
 Reads the employment data (county × SSYK-4), AF Yrkesbarometer and, when present, job ads
 (`job_ads`, `job_ads_history`), AF jobseekers (`jobseekers`) and employment by age
-(`employment_age_ssyk3`); scores every cell of riket and the
-21 counties (the standardisation and the fit always see all of them, so a county's score does
-not depend on what was asked for), and writes the asked-for regions.
+(`employment_age_ssyk3`); scores every cell of riket and the 21 counties (the standardisation
+and the fit always see all of them, so a county's score does not depend on what was asked
+for), plus any county group asked for, and writes the asked-for regions.
 """
 
 from __future__ import annotations
@@ -14,18 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from kompetens_forecast.analysis.af_labels import BAROMETER_DATASET
-from kompetens_forecast.analysis.outlook import OutlookSettings, load_outlook_settings, outlook
-from kompetens_forecast.analysis.regional import (
-    forecast_counties,
-    indicators_for,
-    uses_kommun_data,
-)
+from kompetens_forecast.analysis.regional import indicators_for, uses_kommun_data
 from kompetens_forecast.analysis.replacement import AGE_DATASET
 from kompetens_forecast.analysis.shortage import (
+    ShortageResult,
     ShortageSettings,
     load_settings,
     previous_round_labels,
@@ -47,7 +42,7 @@ from kompetens_forecast.outputs import (
 )
 from kompetens_forecast.pipeline import dataset_provenance, region_codes_for
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
-from kompetens_forecast.store.datasets import DataContext
+from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
 PARQUET = "shortage.parquet"
 REPORT = "shortage_report.json"
@@ -64,49 +59,10 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def with_outlook(
-    ctx: DataContext,
-    registry: RegionRegistry,
-    codes: Sequence[str],
-    scored: pd.DataFrame,
-    indicators: pd.DataFrame,
-    settings: OutlookSettings,
-) -> pd.DataFrame:
-    """`scored` with forecast_growth_pct (the published forecast over `settings.horizon`
-    years), replacement_pct (expected exits, when employment by age is fetched), openings_pct
-    and outlook (configs/outlook.toml)."""
-    forecast, _panel = forecast_counties(ctx, registry, codes, settings.horizon)
-    end = forecast[forecast["year"] == forecast["year"].max()]
-    keys = ["region_code", "ssyk"]
-    cells = scored.merge(end[[*keys, "yhat"]], on=keys, how="left")
-    now = cells["n_employed"].astype(float)
-    cells["forecast_growth_pct"] = (cells.pop("yhat") / now.where(now > 0) - 1.0) * 100.0
-    if "replacement_rate_5y" in indicators.columns:
-        rates = indicators[[*keys, "replacement_rate_5y"]]
-        cells = cells.merge(rates, on=keys, how="left")
-        # exits are estimated for 5 years; other horizons scale them in proportion
-        cells["replacement_pct"] = cells.pop("replacement_rate_5y") * settings.horizon / 5
-    else:
-        cells["replacement_pct"] = np.nan
-    classes = outlook(
-        cells["status"], cells["forecast_growth_pct"], cells["replacement_pct"], settings
-    )
-    return cells.assign(openings_pct=classes["openings_pct"], outlook=classes["outlook"])
-
-
-def run_shortage(
-    query: str,
-    out_dir: Path,
-    *,
-    ctx: DataContext | None = None,
-    settings: ShortageSettings | None = None,
-) -> tuple[Path, pd.DataFrame, dict[str, Any]]:
-    """Score, classify and write `out_dir/shortage.parquet` and `out_dir/shortage_report.json`.
-
-    Returns (parquet path, the written frame, the report). Unknown regions raise a UsageError
-    before anything is read or written.
-    """
-    registry = default_registry()
+def shortage_region_codes(query: str, registry: RegionRegistry) -> list[str]:
+    """The regions a shortage status exists for: riket, counties, county groups (`all` = riket
+    and the counties). Municipalities are refused before anything is read: their data are
+    SSYK-3."""
     codes = region_codes_for(query, registry)
     for code in codes:
         region = registry.get(code)
@@ -116,12 +72,17 @@ def run_shortage(
                 f"{region.level} '{region.display()}' (its data are SSYK-3).",
                 "Use --region all, 00, a county (01–25) or a county group (SE1–SE3, SE11–SE33).",
             )
-    ctx = ctx if ctx is not None else DataContext()
-    settings = settings if settings is not None else load_settings()
-    # the standardisation and the fit always see riket and all counties; a group is scored
-    # beside them with the same weights
+    return codes
+
+
+def score_all(
+    ctx: DataContext, settings: ShortageSettings, extra_codes: Sequence[str] = ()
+) -> tuple[ShortageResult, list[LoadedDataset]]:
+    """Scores and statuses of every riket/county × SSYK-4 cell (plus `extra_codes`, county
+    groups scored beside them with the same weights), and the datasets used."""
+    registry = default_registry()
     base_codes = region_codes_for("all", registry)
-    all_codes = [*base_codes, *(c for c in codes if c not in base_codes)]
+    all_codes = [*base_codes, *(c for c in extra_codes if c not in base_codes)]
     indicators, used = indicators_for(ctx, registry, all_codes)
     datasets = list(used)
     if not ctx.has(BAROMETER_DATASET):
@@ -152,20 +113,32 @@ def run_shortage(
         ads_history=optional[ADS_HISTORY_DATASET],
         previous_labels=previous,
     )
-    scored = result.cells[result.cells["region_code"].isin(codes)].reset_index(drop=True)
-    outlook_settings = load_outlook_settings()
-    frame = with_outlook(ctx, registry, codes, scored, indicators, outlook_settings)
+    return result, datasets
+
+
+def run_shortage(
+    query: str,
+    out_dir: Path,
+    *,
+    ctx: DataContext | None = None,
+    settings: ShortageSettings | None = None,
+) -> tuple[Path, pd.DataFrame, dict[str, Any]]:
+    """Score, classify and write `out_dir/shortage.parquet` and `out_dir/shortage_report.json`.
+
+    Returns (parquet path, the written frame, the report). Unknown regions raise a UsageError
+    before anything is read or written.
+    """
+    codes = shortage_region_codes(query, default_registry())
+    ctx = ctx if ctx is not None else DataContext()
+    settings = settings if settings is not None else load_settings()
+    result, datasets = score_all(ctx, settings, codes)
+    frame = result.cells[result.cells["region_code"].isin(codes)].reset_index(drop=True)
     report: dict[str, Any] = {
         **provenance_header(),
         "query": query,
         "regions": codes,
         "rows": len(frame),
         **summary(result),
-        "outlook": {
-            **outlook_settings.to_dict(),
-            "replacement_included": bool(frame["replacement_pct"].notna().any()),
-            "counts": {str(k): int(v) for k, v in frame["outlook"].value_counts().items()},
-        },
         "datasets": dataset_provenance(datasets),
         "synthetic": any(d.manifest.synthetic for d in datasets),
     }

@@ -178,7 +178,17 @@ def rolling_origin(
             )
         )
     out = pd.concat(parts, ignore_index=True)
-    out = out[out["actual"].notna() & out["yhat"].notna()].reset_index(drop=True)
+    out = rescore(out[out["actual"].notna() & out["yhat"].notna()].reset_index(drop=True))
+    out["origin"] = out["origin"].astype("int64")
+    out["horizon"] = out["horizon"].astype("int64")
+    out["year"] = out["year"].astype("int64")
+    out["model"] = out["model"].astype(str)
+    return out[[*BACKTEST_COLUMNS, *EXTRA_COLUMNS]]
+
+
+def rescore(out: pd.DataFrame) -> pd.DataFrame:
+    """Errors, coverage and direction hits of backtest rows from actual, yhat, naive, share."""
+    out = out.copy()
     out["abs_err"] = (out["actual"] - out["yhat"]).abs()
     out["abs_err_naive"] = (out["actual"] - out["naive"]).abs()
     out["abs_err_share"] = (out["actual"] - out["share_naive"]).abs()
@@ -186,11 +196,7 @@ def rolling_origin(
     predicted = direction_class((out["yhat"] - out["naive"]).to_numpy())
     observed = direction_class((out["actual"] - out["naive"]).to_numpy())
     out["direction_hit"] = predicted == observed
-    out["origin"] = out["origin"].astype("int64")
-    out["horizon"] = out["horizon"].astype("int64")
-    out["year"] = out["year"].astype("int64")
-    out["model"] = out["model"].astype(str)
-    return out[[*BACKTEST_COLUMNS, *EXTRA_COLUMNS]]
+    return out
 
 
 def error_ratio(abs_err: pd.Series, abs_err_naive: pd.Series) -> pd.Series:
@@ -203,6 +209,12 @@ def error_ratio(abs_err: pd.Series, abs_err_naive: pd.Series) -> pd.Series:
 
 def _num(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    if not (np.isfinite(numerator) and np.isfinite(denominator)) or denominator == 0:
+        return None
+    return float(numerator / denominator)
 
 
 def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -221,6 +233,7 @@ def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
         predicted = direction_class((part["yhat"] - part["naive"]).to_numpy())
         both_move = (observed != 0) & (predicted != 0)
         flat = observed == 0
+        mase_share_ours = share_rows["abs_err"] / share_rows["scale"]
         rows.append(
             {
                 "horizon": int(str(horizon)),
@@ -233,6 +246,17 @@ def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 "mase_median": _num(float(mase.median())),
                 "mase_median_naive": _num(float(mase_naive.median())),
                 "mase_mean_share_naive": _num(float(mase_share.mean())),
+                "mase_mean_trend": _num(
+                    float(
+                        ((scaled["actual"] - scaled["yhat_trend"]).abs() / scaled["scale"]).mean()
+                    )
+                    if "yhat_trend" in scaled
+                    else float("nan")
+                ),
+                # ratios below 1 mean we beat the benchmark (same rows on both sides)
+                "mase_ratio_naive": _ratio(mase.mean(), mase_naive.mean()),
+                "mase_ratio_share_naive": _ratio(mase_share_ours.mean(), mase_share.mean()),
+                "abs_error_ratio_naive": _ratio(part["abs_err"].sum(), part["abs_err_naive"].sum()),
                 "error_ratio_median": _num(
                     float(error_ratio(part["abs_err"], part["abs_err_naive"]).median())
                 ),
@@ -246,6 +270,11 @@ def summarise(frame: pd.DataFrame) -> list[dict[str, Any]]:
                     else float("nan")
                 ),
                 "coverage": _num(float(part["covered"].mean())),
+                "coverage_normal": _num(
+                    float(part["covered_normal"].mean())
+                    if "covered_normal" in part
+                    else float("nan")
+                ),
                 "share_naive_fallback": _num(float((part["model"] == "naive").mean())),
             }
         )

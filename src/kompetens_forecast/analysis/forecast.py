@@ -14,6 +14,7 @@ county × SSYK-4 series takes well under a second.
 from __future__ import annotations
 
 import tomllib
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -36,6 +37,14 @@ class ForecastSettings:
     interval: float = 0.8
     default_horizon: int = 5
     max_horizon: int = 15
+    # empirical intervals from backtest errors (analysis/intervals.py); "normal" keeps the
+    # normal-theory ones
+    interval_method: str = "empirical"
+    size_bands: tuple[float, ...] = (10.0, 50.0, 200.0, 1000.0, 5000.0)
+    min_rows: int = 200
+    min_origins: int = 2
+    outlook_years: int = 5
+    share_model: bool = True  # counties: county share × national forecast (share_model.py)
 
     @classmethod
     def from_toml(cls, path: Path) -> ForecastSettings:
@@ -48,7 +57,20 @@ class ForecastSettings:
             interval=float(raw["intervals"]["level"]),
             default_horizon=int(raw["horizon"]["default"]),
             max_horizon=int(raw["horizon"]["max"]),
+            interval_method=str(raw["intervals"].get("method", "empirical")),
+            size_bands=tuple(float(b) for b in raw["intervals"].get("size_bands", ())),
+            min_rows=int(raw["intervals"].get("min_rows", 200)),
+            min_origins=int(raw["intervals"].get("min_origins", 2)),
+            outlook_years=int(raw["horizon"].get("outlook", 5)),
+            share_model=bool(raw.get("share_model", {}).get("counties", True)),
         )
+
+    def __post_init__(self) -> None:
+        if self.interval_method not in ("empirical", "normal"):
+            raise InvalidOptionError(
+                f"Unknown interval method '{self.interval_method}'.",
+                "Set [intervals] method to empirical or normal in configs/forecast.toml.",
+            )
 
     def check_horizon(self, horizon: int) -> int:
         if not 1 <= horizon <= self.max_horizon:
@@ -99,7 +121,9 @@ def forecast_series(
     # naive on levels
     level_changes = np.diff(values, axis=1)
     n_level = np.sum(~np.isnan(level_changes), axis=1)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        # rows with a single change are replaced below; their "ddof" warning is noise
+        warnings.simplefilter("ignore", RuntimeWarning)
         sd_level = np.nanstd(np.where(n_level[:, None] >= 2, level_changes, 0.0), axis=1, ddof=1)
     sd_level = np.where(
         (n_level >= 2) & np.isfinite(sd_level), sd_level, np.sqrt(np.maximum(last, 1.0))

@@ -1,8 +1,16 @@
-"""Outlook classes: expected demand over the horizon read against today's shortage status.
+"""Outlook classes: current shortage status × demand over the outlook period (DESIGN §4,
+METHODS-REFERENCE §C.4). Settings and the formula: `configs/outlook.toml`.
 
-Openings = expansion demand (forecast growth, if positive) + replacement demand (expected exits
-from the age structure), as shares of today's employment; the class depends on the current
-status (configs/outlook.toml, which lists the rules). Pure functions, no I/O.
+Per region × SSYK-4 cell, with E_T today's employees and Ê_{T+k} the published (reconciled)
+forecast k = `years` ahead:
+
+    openings_rate = (Ê_{T+k} − E_T + exits_5y) / E_T × 100
+    demand = rising   if openings_rate > median_riket + margin
+             falling  if openings_rate < median_riket − margin
+             steady   otherwise
+
+median_riket is the median openings rate over riket's occupations. The class is looked up from
+(status, demand) in the config (e.g. brist × rising → "ökande brist").
 """
 
 from __future__ import annotations
@@ -10,112 +18,84 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from kompetens_forecast.errors import DataError
 from kompetens_forecast.resources import configs_dir
+from kompetens_forecast.schema import RIKET
 
-OUTLOOKS = (
-    "ökande brist",
-    "fortsatt brist",
-    "minskande brist",
-    "risk för brist",
-    "fortsatt balans",
-    "minskande efterfrågan",
-    "minskande överskott",
-    "fortsatt överskott",
-)
-OUTLOOK_EN = {
-    "ökande brist": "growing shortage",
-    "fortsatt brist": "continued shortage",
-    "minskande brist": "easing shortage",
-    "risk för brist": "risk of shortage",
-    "fortsatt balans": "continued balance",
-    "minskande efterfrågan": "falling demand",
-    "minskande överskott": "shrinking surplus",
-    "fortsatt överskott": "continued surplus",
-}
+DEMANDS = ("rising", "steady", "falling")
+KEYS = ["region_code", "ssyk"]
 
 
 @dataclass(frozen=True)
 class OutlookSettings:
-    horizon: int = 5
-    high_openings_pct: float = 15.0
-    decline_pct: float = 5.0
+    years: int
+    margin: float
+    classes: dict[str, dict[str, str]]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "horizon": self.horizon,
-            "high_openings_pct": self.high_openings_pct,
-            "decline_pct": self.decline_pct,
-        }
-
-
-def load_outlook_settings(path: Path | None = None) -> OutlookSettings:
-    path = path if path is not None else configs_dir() / "outlook.toml"
-    try:
+    @classmethod
+    def from_toml(cls, path: Path) -> OutlookSettings:
         with path.open("rb") as handle:
-            doc = tomllib.load(handle)
-        settings = OutlookSettings(
-            horizon=int(doc["horizon"]),
-            high_openings_pct=float(doc["high_openings_pct"]),
-            decline_pct=float(doc["decline_pct"]),
-        )
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise DataError(f"Cannot read outlook settings {path}: {exc}") from exc
-    if settings.horizon < 1 or settings.high_openings_pct <= 0 or settings.decline_pct <= 0:
-        raise DataError(f"Outlook settings {path}: horizon ≥ 1 and positive thresholds needed.")
-    return settings
-
-
-def outlook(
-    status: pd.Series,
-    growth_pct: pd.Series,
-    replacement_pct: pd.Series,
-    settings: OutlookSettings,
-) -> pd.DataFrame:
-    """Per row: openings_pct and outlook (missing where the status or the growth is missing).
-
-    `growth_pct`: forecast change over the horizon, per cent of today; `replacement_pct`:
-    expected exits over the horizon, per cent of today (0 where unknown)."""
-    growth = growth_pct.astype(float)
-    openings = growth.clip(lower=0.0) + replacement_pct.astype(float).fillna(0.0)
-    high = openings >= settings.high_openings_pct
-    falling = growth <= -settings.decline_pct
-    shortage = status.isin(["brist", "paradox"])
-    surplus = status.eq("överskott")
-    balance = status.eq("balans")
-    choices = [
-        shortage & falling,
-        shortage & high,
-        shortage,
-        balance & high,
-        balance & falling,
-        balance,
-        surplus & falling,
-        surplus & high,
-        surplus,
-    ]
-    labels = [
-        "minskande brist",
-        "ökande brist",
-        "fortsatt brist",
-        "risk för brist",
-        "minskande efterfrågan",
-        "fortsatt balans",
-        "minskande efterfrågan",
-        "minskande överskott",
-        "fortsatt överskott",
-    ]
-    known = growth.notna().to_numpy()
-    conditions = [np.asarray(c, dtype=bool) & known for c in choices]
-    result = np.select(conditions, labels, default="")
-    return pd.DataFrame(
-        {
-            "openings_pct": openings.where(growth.notna()),
-            "outlook": pd.Series(result, index=status.index).replace("", None),
+            raw = tomllib.load(handle)
+        classes = {
+            str(status): {d: str(table[d]) for d in DEMANDS}
+            for status, table in raw["classes"].items()
         }
+        return cls(int(raw["demand"]["years"]), float(raw["demand"]["margin"]), classes)
+
+
+def load_outlook_settings() -> OutlookSettings:
+    return OutlookSettings.from_toml(configs_dir() / "outlook.toml")
+
+
+def outlook_classes(
+    forecast: pd.DataFrame,
+    shortage: pd.DataFrame,
+    settings: OutlookSettings,
+    exits: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per cell with a status and a forecast k years ahead: region_code, ssyk, status,
+    employed, forecast_year, yhat, expansion, replacement, openings, openings_rate, demand,
+    outlook, replacement_included.
+
+    forecast: region_code, ssyk, year, yhat, horizon; shortage: region_code, ssyk, status,
+    n_employed; exits (optional): region_code, ssyk, exits_5y."""
+    ahead = forecast[forecast["horizon"] == settings.years][[*KEYS, "year", "yhat"]]
+    if ahead.empty:
+        raise DataError(
+            f"The outlook needs forecasts {settings.years} years ahead.",
+            f"Forecast with --horizon {settings.years} or more.",
+        )
+    cells = shortage[[*KEYS, "status", "n_employed"]].rename(columns={"n_employed": "employed"})
+    out = cells.merge(ahead.rename(columns={"year": "forecast_year"}), on=KEYS, how="inner")
+    out["expansion"] = out["yhat"] - out["employed"]
+    included = exits is not None and not exits.empty
+    if included and exits is not None:
+        out = out.merge(exits[[*KEYS, "exits_5y"]], on=KEYS, how="left")
+        out["replacement"] = out.pop("exits_5y").fillna(0.0) * settings.years / 5
+    else:
+        out["replacement"] = 0.0
+    out["openings"] = out["expansion"] + out["replacement"]
+    employed = out["employed"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(employed > 0, out["openings"].to_numpy() / employed * 100, np.nan)
+    out["openings_rate"] = rate
+    median = float(np.nanmedian(rate[(out["region_code"] == RIKET).to_numpy()]))
+    if not np.isfinite(median):
+        median = float(np.nanmedian(rate))
+    demand = np.where(
+        rate > median + settings.margin,
+        "rising",
+        np.where(rate < median - settings.margin, "falling", "steady"),
     )
+    out["demand"] = np.where(np.isnan(rate), "", demand)
+    out["outlook"] = [
+        settings.classes.get(str(s), {}).get(str(d), "") if d else ""
+        for s, d in zip(out["status"], out["demand"], strict=True)
+    ]
+    out["replacement_included"] = included
+    out["median_rate_riket"] = median
+    return out.sort_values(KEYS).reset_index(drop=True)

@@ -13,12 +13,11 @@ municipality × SSYK-3 data):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kompetens_forecast.analysis.backtest import cell_verdicts
-from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings, forecast_series
+from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings
 from kompetens_forecast.analysis.indicators import (
     add_composition,
     share_women,
@@ -37,8 +36,15 @@ from kompetens_forecast.analysis.panel import (
     totals_over_sex,
     wide,
 )
+from kompetens_forecast.analysis.publish import publish
+from kompetens_forecast.analysis.reconcile import (
+    reconcile_counties,
+    reconcile_within_counties,
+    total_forecasts,
+)
 from kompetens_forecast.analysis.replacement import AGE_DATASET, add_replacement
 from kompetens_forecast.classify.regions import Region, RegionRegistry
+from kompetens_forecast.engines import Engine
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 from kompetens_forecast.store.manifest import SeriesBreak
@@ -134,13 +140,59 @@ def _with_group(panel: Panel, region: Region) -> Panel:
 
 
 def _forecast(
-    panel: Panel, regions: Sequence[str], horizon: int, settings: ForecastSettings | None
+    panel: Panel,
+    regions: Sequence[str],
+    horizon: int,
+    settings: ForecastSettings | None,
+    engine: Engine | None = None,
+    parent: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    part = panel.data[panel.data["region_code"].isin(list(regions))]
+    """Forecasts for `regions`, computed together with their pool (`_forecast_pool`): interval
+    calibration and reconciliation need the whole national table, so a county's numbers are
+    the same whether it is asked for alone or with all the others. Municipality × SSYK-3
+    forecasts are raked to `parent`, the (reconciled) county × SSYK-4 forecasts of their
+    counties, when given."""
+    pool = _forecast_pool(panel, regions)
+    part = panel.data[panel.data["region_code"].isin(pool)]
     if part.empty:
         return pd.DataFrame()
-    series = wide(part.drop(columns="value").rename(columns={"value_adj": "value"}))
-    return publish_by_backtest(series, horizon, settings or default_settings(), panel.break_years)
+    history = part.drop(columns="value").rename(columns={"value_adj": "value"})
+    settings = settings or default_settings()
+    fc = publish_by_backtest(wide(history), horizon, settings, panel.break_years, engine)
+    counties = [c for c in pool if len(c) == 2 and c != RIKET]
+    if panel.ssyk_level == 4 and RIKET in pool and counties:
+        totals = total_forecasts(history, [RIKET, *counties], horizon, settings)
+        fc = reconcile_counties(fc, totals, counties)
+    elif parent is not None and not parent.empty:
+        places = [c for c in pool if len(c) == 4 and c.isdigit()]
+        counties_fc = parent[
+            (parent["region_code"].str.len() == 2) & (parent["region_code"] != RIKET)
+        ]
+        county_cells = (
+            counties_fc.assign(ssyk=counties_fc["ssyk"].str[:3])
+            .groupby(["region_code", "year", "ssyk"])["yhat"]
+            .sum()
+            .reset_index()
+        )
+        totals = total_forecasts(history, places, horizon, settings)
+        fc = reconcile_within_counties(fc, totals, county_cells)
+    else:
+        fc = fc.assign(yhat_base=fc["yhat"], reconciled=False)
+    fc = fc[fc["region_code"].isin(list(regions))]
+    return fc.reset_index(drop=True)
+
+
+def _forecast_pool(panel: Panel, regions: Sequence[str]) -> list[str]:
+    """Riket and every county for county-level panels; for municipalities, every municipality
+    of the counties the asked-for municipalities lie in (a kommun code starts with its
+    county's)."""
+    codes = set(panel.data["region_code"].unique())
+    if panel.ssyk_level == 4:
+        pool = {c for c in codes if len(c) == 2}
+    else:
+        counties = {r[:2] for r in regions if len(r) == 4 and r.isdigit()}
+        pool = {c for c in codes if len(c) == 4 and c.isdigit() and c[:2] in counties}
+    return sorted(pool | set(regions))
 
 
 def publish_by_backtest(
@@ -148,22 +200,14 @@ def publish_by_backtest(
     horizon: int,
     settings: ForecastSettings,
     break_years: Sequence[int] = (),
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Forecast every series, but publish naive where the model did not beat naive in the
     rolling-origin backtest (1 year ahead, origins 2018–2022, targets across a series break left
-    out): DESIGN §4's publication rule.
-    Adds `backtest_mase`, `backtest_mase_naive` and `beats_naive` after the contract columns."""
-    modelled = forecast_series(series, horizon, settings)
-    naive = forecast_series(series, horizon, replace(settings, min_points=10**9))
-    verdicts = cell_verdicts(series, settings, break_years=break_years)
-    keys = ["region_code", "ssyk"]
-    out = modelled.merge(verdicts, on=keys, how="left")
-    use_naive = (out["model"] != "naive") & out["beats_naive"].eq(False)
-    naive_rows = out[[*keys, "year"]].merge(naive, on=[*keys, "year"], how="left")
-    for column in ("yhat", "yhat_lo", "yhat_hi", "model"):
-        out.loc[use_naive, column] = naive_rows.loc[use_naive, column].to_numpy()
-    out["beats_naive"] = out["beats_naive"].astype("boolean")
-    return out
+    out): DESIGN §4's publication rule. Intervals are empirical (`analysis/intervals.py`).
+    Adds `backtest_mase`, `backtest_mase_naive`, `beats_naive`, `horizon`, `interval_method`
+    and `scenario` after the contract columns. `analysis/publish.py` has the steps."""
+    return publish(series, horizon, settings, break_years, engine)
 
 
 def _indicators(panel: Panel, regions: Sequence[str]) -> pd.DataFrame:
@@ -189,6 +233,7 @@ def analyse_region(
     region: Region,
     horizon: int,
     settings: ForecastSettings | None = None,
+    engine: Engine | None = None,
 ) -> RegionAnalysis:
     """Indicators for the region and its sub-regions, forecasts for both."""
     if uses_kommun_data(region):
@@ -207,16 +252,27 @@ def analyse_region(
             sub_panel, sub_regions = None, []
 
     indicators = [_indicators(panel, [region.code])]
+    # one national computation serves the region and, on the same panel, its sub-regions
+    same_panel = sub_regions if sub_panel is panel else []
+    parent = None
+    if region.level == "kommun":  # raked to its county's SSYK-3 forecasts
+        parent, _ = forecast_counties(ctx, registry, [region.code[:2]], horizon, settings, engine)
+    both = _forecast(panel, [region.code, *same_panel], horizon, settings, engine, parent)
+    codes = both["region_code"] if not both.empty else pd.Series(dtype=str)
+    forecast = both[codes == region.code].reset_index(drop=True)
     sub_forecast = pd.DataFrame()
     if sub_panel is not None and sub_regions:
         indicators.append(_indicators(sub_panel, sub_regions))
-        sub_forecast = _forecast(sub_panel, sub_regions, horizon, settings)
+        if sub_panel is panel:
+            sub_forecast = both[codes.isin(sub_regions)].reset_index(drop=True)
+        else:
+            sub_forecast = _forecast(sub_panel, sub_regions, horizon, settings, engine, forecast)
     breaks = {(b.year, b.kind): b for d in panel.datasets for b in d.manifest.breaks}
     return RegionAnalysis(
         region=region,
         panel=panel,
         indicators=pd.concat(indicators, ignore_index=True),
-        forecast=_forecast(panel, [region.code], horizon, settings),
+        forecast=forecast,
         sub_forecast=sub_forecast,
         sub_panel=sub_panel if sub_regions else None,
         breaks=[breaks[k] for k in sorted(breaks)],
@@ -229,6 +285,7 @@ def forecast_counties(
     region_codes: Sequence[str],
     horizon: int,
     settings: ForecastSettings | None = None,
+    engine: Engine | None = None,
 ) -> tuple[pd.DataFrame, Panel]:
     """Forecasts at SSYK-4 for riket and/or counties (and county groups) in `region_codes`."""
     panel = county_panel(ctx, registry)
@@ -236,7 +293,7 @@ def forecast_counties(
         region = registry.get(code)
         if region.level == "group":
             panel = _with_group(panel, region)
-    return _forecast(panel, region_codes, horizon, settings), panel
+    return _forecast(panel, region_codes, horizon, settings, engine), panel
 
 
 def indicators_for(
