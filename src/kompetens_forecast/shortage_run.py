@@ -18,6 +18,7 @@ from kompetens_forecast.analysis.af_labels import BAROMETER_DATASET
 from kompetens_forecast.analysis.regional import indicators_for
 from kompetens_forecast.analysis.replacement import AGE_DATASET
 from kompetens_forecast.analysis.shortage import (
+    ShortageResult,
     ShortageSettings,
     load_settings,
     previous_round_labels,
@@ -34,7 +35,7 @@ from kompetens_forecast.outputs import (
 )
 from kompetens_forecast.pipeline import dataset_provenance, region_codes_for
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
-from kompetens_forecast.store.datasets import DataContext
+from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
 ADS_DATASET = "job_ads"
 PARQUET = "shortage.parquet"
@@ -52,21 +53,14 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def run_shortage(
-    query: str,
-    out_dir: Path,
-    *,
-    ctx: DataContext | None = None,
-    settings: ShortageSettings | None = None,
-) -> tuple[Path, pd.DataFrame, dict[str, Any]]:
-    """Score, classify and write `out_dir/shortage.parquet` and `out_dir/shortage_report.json`.
+def score_all(
+    ctx: DataContext, settings: ShortageSettings | None = None
+) -> tuple[ShortageResult, list[LoadedDataset]]:
+    """Score every riket and county × SSYK-4 cell; the datasets used (for provenance).
 
-    Returns (parquet path, the written frame, the report). Unknown regions raise a UsageError
-    before anything is read or written.
+    Raises DataError when AF Yrkesbarometer labels (the calibration target) are missing.
     """
     registry = default_registry()
-    codes = region_codes_for(query, registry, counties_only="Shortage statuses")
-    ctx = ctx if ctx is not None else DataContext()
     settings = settings if settings is not None else load_settings()
     all_codes = region_codes_for("all", registry)
     indicators, used = indicators_for(ctx, registry, all_codes)
@@ -97,6 +91,25 @@ def run_shortage(
         age=optional[AGE_DATASET],
         previous_labels=previous,
     )
+    return result, datasets
+
+
+def run_shortage(
+    query: str,
+    out_dir: Path,
+    *,
+    ctx: DataContext | None = None,
+    settings: ShortageSettings | None = None,
+) -> tuple[Path, pd.DataFrame, dict[str, Any]]:
+    """Score, classify and write `out_dir/shortage.parquet` and `out_dir/shortage_report.json`.
+
+    Returns (parquet path, the written frame, the report). Unknown regions raise a UsageError
+    before anything is read or written.
+    """
+    registry = default_registry()
+    codes = region_codes_for(query, registry, counties_only="Shortage statuses")
+    ctx = ctx if ctx is not None else DataContext()
+    result, datasets = score_all(ctx, settings)
     frame = result.cells[result.cells["region_code"].isin(codes)].reset_index(drop=True)
     report: dict[str, Any] = {
         **provenance_header(),
