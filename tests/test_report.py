@@ -309,3 +309,37 @@ def test_report_for_an_unknown_region_exits_2_and_writes_nothing(tmp_path: Path)
     assert not out.exists()
     code, _, stderr = run_cli_captured(["run", "--region", "20", "--size", "a3", "--out", str(out)])
     assert code == 2 and "a4, slide" in stderr and not out.exists()
+
+
+def test_age_and_recruitment_charts_are_drawn_when_age_columns_exist(
+    county_run: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    """With `employment_age_ssyk3` the indicators gain age columns; the charts use them."""
+    from kompetens_forecast.report import charts_age
+    from kompetens_forecast.report.figure import ChartContext
+
+    out = county_run[0]
+    ind = pd.read_parquet(out / "indicators.parquet")
+    own = ind[ind["region_code"] == "20"].copy()
+    assert not charts_age.has_age_data(own)
+    rng = np.random.default_rng(7)
+    own["share_55plus"] = rng.uniform(10, 40, len(own))
+    own["exits_5y"] = own["employed"] * own["share_55plus"] / 100 * 0.6
+    fc = pd.read_parquet(out / "forecast.parquet")
+    table = charts_age.openings_table(own, fc)
+    end = fc[fc["year"] == 2028].set_index("ssyk")["yhat"]
+    first = table.iloc[0]
+    assert first["openings"] == pytest.approx(
+        first["replacement"] + end[first["ssyk"]] - first["employed"]
+    )
+    assert table["openings"].is_monotonic_decreasing
+    ctx = ChartContext("Dalarnas län", "sv", "Källa: test", synthetic=False)
+    files = charts_age.age_structure(own, ctx, tmp_path) + charts_age.openings(table, ctx, tmp_path)
+    assert sorted(p.name for p in files) == [
+        "11_aldersstruktur.png",
+        "11_aldersstruktur.svg",
+        "12_rekryteringsbehov.png",
+        "12_rekryteringsbehov.svg",
+    ]
+    svg = (tmp_path / "12_rekryteringsbehov.svg").read_text(encoding="utf-8")
+    assert "har störst rekryteringsbehov i Dalarnas län till 2028" in svg

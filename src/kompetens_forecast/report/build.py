@@ -132,7 +132,8 @@ def _draw(
     lang, size = data.lang, data.size
     own = _own(data)
     ctx = ChartContext(data.in_text, lang, data.captions.main, data.synthetic, size)
-    largest_ctx = ctx.with_caption(data.captions.largest)
+    has_af = "af_situation" in own and bool(own["af_situation"].notna().any())
+    largest_ctx = ctx.with_caption(data.captions.largest) if has_af else ctx
     files = [
         *charts.largest_occupations(own, largest_ctx, out),
         *charts.change(own, ctx, out),

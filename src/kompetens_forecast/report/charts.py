@@ -27,7 +27,7 @@ from kompetens_forecast.report.figure import (
     wrap_label,
 )
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int, fmt_pct, signed_int, signed_pct
-from kompetens_forecast.report.text import status_word, t
+from kompetens_forecast.report.text import mid, status_word, t
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = (
     "#0072B2",
@@ -104,7 +104,12 @@ def largest_occupations(
             fig,
             ctx,
             t("largest_finding", ctx.lang, label=first, region=ctx.region_name, year=year),
-            t("largest_sub", ctx.lang, n=len(data), year=year),
+            t("largest_sub", ctx.lang, n=len(data), year=year)
+            + (
+                " " + t("largest_sub_af", ctx.lang)
+                if any(isinstance(x, str) for x in situations)
+                else ""
+            ),
         )
         return save(fig, out, "01_storsta_yrken")
 
@@ -184,7 +189,7 @@ def location_quotients(
             title = t(
                 "lq_finding",
                 ctx.lang,
-                label=data["ssyk_label"].iloc[0],
+                label=mid(data["ssyk_label"].iloc[0], ctx.lang),
                 lq=fmt_decimal(float(data["lq"].iloc[0]), ctx.lang, 1),
                 region=ctx.region_name,
             )

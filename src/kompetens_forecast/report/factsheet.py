@@ -19,7 +19,7 @@ import pandas as pd
 from kompetens_forecast import __version__
 from kompetens_forecast.report.factsheet_text import METHODS, p
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int, fmt_pct, signed_int
-from kompetens_forecast.report.text import t
+from kompetens_forecast.report.text import mid, t
 from kompetens_forecast.store.atomic import write_text_atomic
 
 if TYPE_CHECKING:
@@ -48,15 +48,6 @@ def inline_svg(text: str) -> str:
     for _ in range(2):
         svg = _SIZE.sub(r"\1", svg, count=1)
     return svg.strip()
-
-
-def mid(label: object, lang: str) -> str:
-    """An occupation label inside a Swedish sentence: lower-case first letter ('undersköterskor'),
-    unless it starts an acronym ('IT-arkitekter')."""
-    text = str(label)
-    if lang == "sv" and len(text) > 1 and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
 
 
 def _signed_pct(value: float, lang: str) -> str:

@@ -72,10 +72,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "The largest occupation in {region} in {year}: {label}",
     },
     "largest_sub": {
-        "sv": "Antal anställda i de {n} största yrkena (SSYK 2012) {year}. "
-        "AF = Arbetsförmedlingens bedömning av rekryteringsläget.",
-        "en": "Employees in the {n} largest occupations (SSYK 2012), {year}. "
-        "AF = Arbetsförmedlingen's assessment of the recruitment situation.",
+        "sv": "Antal anställda i de {n} största yrkena (SSYK 2012) {year}.",
+        "en": "Employees in the {n} largest occupations (SSYK 2012), {year}.",
+    },
+    "largest_sub_af": {
+        "sv": "AF = Arbetsförmedlingens bedömning av rekryteringsläget.",
+        "en": "AF = Arbetsförmedlingen's assessment of the recruitment situation.",
     },
     "change_finding_up": {
         "sv": "{label} ökade mest i {region} {start}–{end} ({value} anställda)",
@@ -92,8 +94,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "with at least {min} employees. Per cent change in brackets.",
     },
     "lq_finding": {
-        "sv": "{label} är {lq} gånger så vanligt i {region} som i riket",
-        "en": "{label} is {lq} times as common in {region} as in Sweden",
+        "sv": "Yrket {label} är {lq} gånger så vanligt i {region} som i riket",
+        "en": "The occupation {label} is {lq} times as common in {region} as in Sweden",
     },
     "lq_sub": {
         "sv": "Lokaliseringskvot {year}: yrkets andel av de anställda i regionen delat med "
@@ -230,3 +232,12 @@ def status_word(status: str, lang: str) -> str:
     """AF's / the model's status label in `lang` (AF's own Swedish words in sv)."""
     key = f"status_{status}"
     return TEXT[key][lang] if key in TEXT else status
+
+
+def mid(label: object, lang: str) -> str:
+    """An occupation label inside a Swedish sentence: lower-case first letter ('undersköterskor'),
+    unless it starts an acronym ('IT-arkitekter')."""
+    text = str(label)
+    if lang == "sv" and len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
