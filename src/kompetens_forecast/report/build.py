@@ -169,8 +169,11 @@ def _draw(
         )
     else:
         skipped.append({"chart": "07_bristlage", "reason": data.skip_reasons["shortage"]})
-    files += charts_trend.employment_trend(tables["utveckling"], ctx, out)
-    files += charts.major_groups(tables["yrkesomraden"], data.group_labels, ctx, out)
+    is_riket = data.region.code == data.riket_code
+    files += charts_trend.employment_trend(tables["utveckling"], ctx, out, is_riket=is_riket)
+    files += charts.major_groups(
+        tables["yrkesomraden"], data.group_labels, ctx, out, is_riket=is_riket
+    )
     if own["share_women"].notna().any():
         files += charts.women_share(own, ctx, out)
     else:

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kompetens_forecast.report.figure import (
     STYLE,
@@ -67,6 +67,7 @@ def _barh(
     ax.set_yticks(positions, [wrap_label(label) for label in labels])
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     for y, value, text in zip(positions, values, texts, strict=True):
         ax.annotate(
             f" {text} " if text else "",
@@ -257,7 +258,12 @@ def major_group_shares(panel: pd.DataFrame, region_code: str, riket_code: str) -
 
 
 def major_groups(
-    shares: pd.DataFrame, group_labels: dict[str, str], ctx: ChartContext, out: Path
+    shares: pd.DataFrame,
+    group_labels: dict[str, str],
+    ctx: ChartContext,
+    out: Path,
+    *,
+    is_riket: bool = False,
 ) -> list[Path]:
     """Share of employees by major group, the region beside riket."""
     data = shares.sort_values("major")
@@ -266,15 +272,17 @@ def major_groups(
     with plt.style.context(STYLE):
         fig, ax = new_figure(ctx, 0.36 * len(data) + 0.6)
         positions = list(range(len(data)))
-        ax.barh([p - 0.19 for p in positions], data["region"], height=0.38, color=BLUE)
-        ax.barh([p + 0.19 for p in positions], data["riket"], height=0.38, color="#BBBBBB")
+        shift = 0.0 if is_riket else 0.19
+        ax.barh([p - shift for p in positions], data["region"], height=0.38, color=BLUE)
+        if not is_riket:
+            ax.barh([p + shift for p in positions], data["riket"], height=0.38, color="#BBBBBB")
         ax.set_yticks(positions, [wrap_label(label, 34, 3) for label in labels])
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
         for p, value in zip(positions, data["region"], strict=True):
             ax.annotate(
                 f" {fmt_pct(value, ctx.lang, 0)}",
-                (value, p - 0.19),
+                (value, p - shift),
                 va="center",
                 fontsize=7,
             )
@@ -294,12 +302,22 @@ def major_groups(
             Rectangle((0, 0), 1, 1, color=BLUE),
             Rectangle((0, 0), 1, 1, color="#BBBBBB"),
         ]
+        if is_riket:
+            row = data.loc[data["region"].idxmax()]
+            title = t(
+                "groups_finding_riket",
+                ctx.lang,
+                group=group_labels.get(str(row["major"]), str(row["major"])).lower(),
+                a=fmt_pct(float(row["region"]), ctx.lang, 0),
+            )
         finish(
             fig,
             ctx,
             title,
             t("groups_sub", ctx.lang, year=year),
-            legend=(handles, [_capital(ctx.region_name), t("riket", ctx.lang)]),
+            legend=None
+            if is_riket
+            else (handles, [_capital(ctx.region_name), t("riket", ctx.lang)]),
         )
         return save(fig, out, "09_yrkesomraden")
 

@@ -144,17 +144,19 @@ def employment_index(panel: pd.DataFrame, region_code: str, riket_code: str) -> 
     return frame
 
 
-def employment_trend(index: pd.DataFrame, ctx: ChartContext, out: Path) -> list[Path]:
+def employment_trend(
+    index: pd.DataFrame, ctx: ChartContext, out: Path, *, is_riket: bool = False
+) -> list[Path]:
     """Employment index (first year = 100): the region against riket."""
     start, end = int(index["year"].iloc[0]), int(index["year"].iloc[-1])
     with plt.style.context(STYLE):
         fig, ax = new_figure(ctx, 2.8)
         ax.plot(index["year"], index["region_index"], color=BLUE, linewidth=2, marker="o", ms=3)
-        ax.plot(index["year"], index["riket_index"], color="#777777", linewidth=1.2, ls="--")
-        for column, colour, name in (
-            ("region_index", BLUE, ctx.region_name),
-            ("riket_index", "#777777", t("riket", ctx.lang)),
-        ):
+        lines = [("region_index", BLUE, ctx.region_name)]
+        if not is_riket:
+            ax.plot(index["year"], index["riket_index"], color="#777777", linewidth=1.2, ls="--")
+            lines.append(("riket_index", "#777777", t("riket", ctx.lang)))
+        for column, colour, name in lines:
             value = float(index[column].iloc[-1])
             ax.annotate(
                 f" {name[:1].upper() + name[1:]} {fmt_decimal(value, ctx.lang, 0)}",
@@ -176,6 +178,7 @@ def employment_trend(index: pd.DataFrame, ctx: ChartContext, out: Path) -> list[
         pct = float(index["region_index"].iloc[-1]) - 100
         riket = float(index["riket_index"].iloc[-1]) - 100
         key = "trend_finding_up" if pct >= 0 else "trend_finding_down"
+        direction = t("trend_up" if pct >= 0 else "trend_down", ctx.lang)
         title = t(
             key,
             ctx.lang,
@@ -185,6 +188,15 @@ def employment_trend(index: pd.DataFrame, ctx: ChartContext, out: Path) -> list[
             end=end,
             riket=("+" if riket > 0 else "") + fmt_pct(riket, ctx.lang, 1),
         )
+        if is_riket:
+            title = t(
+                "trend_finding_riket",
+                ctx.lang,
+                direction=direction,
+                pct=fmt_pct(abs(pct), ctx.lang, 1),
+                start=start,
+                end=end,
+            )
         finish(fig, ctx, title, t("trend_sub", ctx.lang, start=start))
         return save(fig, out, "08_sysselsattning")
 

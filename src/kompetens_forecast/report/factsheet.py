@@ -66,7 +66,7 @@ def _paragraphs(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[str]:
     region = data.in_text
     out = [
         p(
-            "total",
+            "total_riket" if data.region.code == data.riket_code else "total",
             lang,
             region=region,
             Region=region[:1].upper() + region[1:],

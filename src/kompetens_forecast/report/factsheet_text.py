@@ -32,6 +32,12 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "number has {direction} by {pct}, against {riket} in Sweden (adjusted for series "
         "breaks).",
     },
+    "total_riket": {
+        "sv": "I riket fanns {n} anställda {year}. Sedan {start} har antalet {direction} med "
+        "{pct} (justerat för seriebrott).",
+        "en": "Sweden had {n} employees in {year}. Since {start} the number has {direction} "
+        "by {pct} (adjusted for series breaks).",
+    },
     "up": {"sv": "ökat", "en": "grown"},
     "down": {"sv": "minskat", "en": "fallen"},
     "largest": {

@@ -105,8 +105,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "employees.",
     },
     "subregions_finding": {
-        "sv": "{name} har flest anställda i {region}: {share} av länets anställda {year}",
-        "en": "{name} has the most employees in {region}: {share} of the total, {year}",
+        "sv": "{name} har flest anställda i {region} {year}: {share} av alla anställda",
+        "en": "{name} has the most employees in {region}, {year}: {share} of the total",
     },
     "subregions_sub": {
         "sv": "Anställda per {kind} {year} (arbetsställets läge).",
@@ -138,6 +138,16 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     "trend_finding_down": {
         "sv": "Antalet anställda i {region} minskade med {pct} {start}–{end} (riket {riket})",
         "en": "Employment in {region} fell by {pct}, {start}–{end} (Sweden {riket})",
+    },
+    "trend_finding_riket": {
+        "sv": "Antalet anställda i riket {direction} med {pct} {start}–{end}",
+        "en": "Employment in Sweden {direction} by {pct}, {start}–{end}",
+    },
+    "trend_up": {"sv": "ökade", "en": "grew"},
+    "trend_down": {"sv": "minskade", "en": "fell"},
+    "groups_finding_riket": {
+        "sv": "Största yrkesområdet i riket: {group} ({a} av de anställda)",
+        "en": "The largest major group in Sweden: {group} ({a} of employees)",
     },
     "trend_sub": {
         "sv": "Antal anställda, index {start} = 100, justerat för seriebrott.",
