@@ -48,7 +48,7 @@ def signed_int(value: float, lang: str = "sv") -> str:
     text = fmt_int(abs(value), lang)
     if round(value) == 0:
         return text
-    return ("+" if value > 0 else "−") + text
+    return ("+" if value > 0 else ("\u2212" if lang == "sv" else "-")) + text
 
 
 def signed_pct(percent: float, lang: str = "sv", digits: int = 1) -> str:
