@@ -244,10 +244,11 @@ def subregions(
 
 
 def major_group_shares(panel: pd.DataFrame, region_code: str, riket_code: str) -> pd.DataFrame:
-    """Share (%) of employees by SSYK major group (first digit), latest year: region, riket."""
+    """Share (%) of employees by SSYK major group (first digit), latest year: the region
+    (`share`) and riket (`share_riket`)."""
     latest = panel[panel["year"] == panel["year"].max()]
     out = {}
-    for name, code in (("region", region_code), ("riket", riket_code)):
+    for name, code in (("share", region_code), ("share_riket", riket_code)):
         part = latest[latest["region_code"] == code]
         sums = part.groupby(part["ssyk"].str[0])["value"].sum()
         out[name] = sums / sums.sum() * 100
@@ -273,13 +274,15 @@ def major_groups(
         fig, ax = new_figure(ctx, 0.36 * len(data) + 0.6)
         positions = list(range(len(data)))
         shift = 0.0 if is_riket else 0.19
-        ax.barh([p - shift for p in positions], data["region"], height=0.38, color=BLUE)
+        ax.barh([p - shift for p in positions], data["share"], height=0.38, color=BLUE)
         if not is_riket:
-            ax.barh([p + shift for p in positions], data["riket"], height=0.38, color="#BBBBBB")
+            ax.barh(
+                [p + shift for p in positions], data["share_riket"], height=0.38, color="#BBBBBB"
+            )
         ax.set_yticks(positions, [wrap_label(label, 34, 3) for label in labels])
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
-        for p, value in zip(positions, data["region"], strict=True):
+        for p, value in zip(positions, data["share"], strict=True):
             ax.annotate(
                 f" {fmt_pct(value, ctx.lang, 0)}",
                 (value, p - shift),
@@ -288,14 +291,14 @@ def major_groups(
             )
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt_pct(x, ctx.lang, 0)))
         ax.margins(x=0.12)
-        diff = (data["region"] - data["riket"]).abs()
+        diff = (data["share"] - data["share_riket"]).abs()
         row = data.loc[diff.idxmax()]
         title = t(
             "groups_finding",
             ctx.lang,
             group=group_labels.get(str(row["major"]), str(row["major"])).lower(),
-            a=fmt_pct(float(row["region"]), ctx.lang, 0),
-            b=fmt_pct(float(row["riket"]), ctx.lang, 0),
+            a=fmt_pct(float(row["share"]), ctx.lang, 0),
+            b=fmt_pct(float(row["share_riket"]), ctx.lang, 0),
             region=ctx.region_name,
         )
         handles = [
@@ -303,12 +306,12 @@ def major_groups(
             Rectangle((0, 0), 1, 1, color="#BBBBBB"),
         ]
         if is_riket:
-            row = data.loc[data["region"].idxmax()]
+            row = data.loc[data["share"].idxmax()]
             title = t(
                 "groups_finding_riket",
                 ctx.lang,
                 group=group_labels.get(str(row["major"]), str(row["major"])).lower(),
-                a=fmt_pct(float(row["region"]), ctx.lang, 0),
+                a=fmt_pct(float(row["share"]), ctx.lang, 0),
             )
         finish(
             fig,

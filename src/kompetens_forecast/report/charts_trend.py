@@ -135,12 +135,12 @@ def employment_index(panel: pd.DataFrame, region_code: str, riket_code: str) -> 
     frame = pd.DataFrame(
         {
             "year": sums.index.astype("int64"),
-            "region": sums[region_code].to_numpy(),
-            "riket": sums[riket_code].to_numpy(),
+            "employed": sums[region_code].to_numpy(),
+            "employed_riket": sums[riket_code].to_numpy(),
         }
     )
-    for column in ("region", "riket"):
-        frame[f"{column}_index"] = frame[column] / frame[column].iloc[0] * 100
+    for column, name in (("employed", "region_index"), ("employed_riket", "riket_index")):
+        frame[name] = frame[column] / frame[column].iloc[0] * 100
     return frame
 
 

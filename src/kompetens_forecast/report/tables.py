@@ -34,8 +34,10 @@ NUMBER_FORMATS = {
     "yhat_hi": "#,##0",
     "backtest_mase": "0.00",
     "backtest_mase_naive": "0.00",
-    "region": "0.0",
+    "region": "0.0",  # matchningsgrad, per cent as published
     "riket": "0.0",
+    "employed_riket": "#,##0",
+    "share_riket": "0.00",
     "region_index": "0.0",
     "riket_index": "0.0",
     "probability_brist": "0.00",
