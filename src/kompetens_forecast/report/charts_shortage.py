@@ -48,7 +48,10 @@ def overview_table(
     af = own["af_situation"] if "af_situation" in own else pd.Series([None] * len(own))
     level = own["af_level"] if "af_level" in own else pd.Series([None] * len(own))
     table["af_status"] = af.to_numpy()
-    table["af_national"] = (level == "national").to_numpy()
+    table["af_national"] = [  # empty where AF has no label
+        bool(lvl == "national") if isinstance(a, str) else None
+        for a, lvl in zip(af, level, strict=True)
+    ]
     return table
 
 
