@@ -196,10 +196,13 @@ class _Refs(HTMLParser):
         super().__init__()
         self.refs: list[str] = []
         self.tags: list[str] = []
+        self.ids: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         for name, value in attrs:
+            if name == "id" and value:
+                self.ids.append(value)
             if name in ("src", "href", "xlink:href", "srcset", "data", "poster") and value:
                 self.refs.append(value)
 
@@ -217,6 +220,8 @@ def test_factsheet_is_self_contained_swedish_and_flags_synthetic_data(
     parsed = _parse(html)
     external = [r for r in parsed.refs if not r.startswith("#")]
     assert external == []  # only in-document references (SVG clip paths, glyphs)
+    assert len(parsed.ids) == len(set(parsed.ids))  # charts on one page share no id
+    assert {r[1:] for r in parsed.refs} <= set(parsed.ids)  # every reference resolves
     assert "script" not in parsed.tags and "link" not in parsed.tags and "img" not in parsed.tags
     assert "@import" not in html and not re.search(r"url\((?!#)", html)  # local url(#id) only
     assert parsed.tags.count("svg") >= 5  # key charts inline
@@ -343,3 +348,27 @@ def test_age_and_recruitment_charts_are_drawn_when_age_columns_exist(
     ]
     svg = (tmp_path / "12_rekryteringsbehov.svg").read_text(encoding="utf-8")
     assert "har störst rekryteringsbehov i Dalarnas län till 2028" in svg
+
+
+def test_pdf_is_refused_without_weasyprint_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kompetens_forecast.report import pdf
+
+    monkeypatch.setattr(pdf, "pdf_available", lambda: False)
+    out = tmp_path / "never"
+    code, _, stderr = run_cli_captured(["report", "--region", "20", "--pdf", "--out", str(out)])
+    assert code == 2 and "pip install 'kompetens-forecast[pdf]'" in stderr
+    assert len(stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+@pytest.mark.skipif(
+    not __import__("kompetens_forecast.report.pdf").report.pdf.pdf_available(),
+    reason="the pdf extra (WeasyPrint) is not installed",
+)
+def test_factsheet_renders_to_an_a4_pdf(county_run: tuple[Path, str, str], tmp_path: Path) -> None:
+    from kompetens_forecast.report.pdf import write_pdf
+
+    target = write_pdf(county_run[0] / "faktablad.html", tmp_path / "faktablad.pdf")
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 50_000

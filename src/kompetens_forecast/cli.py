@@ -137,6 +137,9 @@ def run(
         None, "--horizon", help="Forecast horizon in years (default 5)."
     ),
     size: str = _size_option(),
+    pdf: bool = typer.Option(
+        False, "--pdf", help="Also faktablad.pdf (needs the pdf extra: WeasyPrint)."
+    ),
 ) -> None:
     """Indicators, forecasts, tables, charts and the fact sheet for one region."""
     settings = _settings(ctx)
@@ -148,6 +151,7 @@ def run(
             horizon=horizon,
             lang=settings.lang,
             size=size,
+            pdf=pdf,
             progress=progress,
         )
     _print_result(settings, result)
@@ -167,6 +171,9 @@ def report(
         None, "--horizon", help="Forecast horizon in years (default 5)."
     ),
     size: str = _size_option(),
+    pdf: bool = typer.Option(
+        False, "--pdf", help="Also faktablad.pdf (needs the pdf extra: WeasyPrint)."
+    ),
 ) -> None:
     """Report set only: tables.xlsx, csv/, tables.md, charts/, faktablad.html, manifest.json."""
     settings = _settings(ctx)
@@ -178,6 +185,7 @@ def report(
             horizon=horizon,
             lang=settings.lang,
             size=size,
+            pdf=pdf,
             progress=progress,
         )
     _print_result(settings, result)

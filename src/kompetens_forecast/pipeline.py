@@ -37,6 +37,7 @@ from kompetens_forecast.outputs import (
 )
 from kompetens_forecast.report.build import Captions, ReportData, ShortageCells, build_report
 from kompetens_forecast.report.figure import check_size
+from kompetens_forecast.report.pdf import check_pdf
 from kompetens_forecast.report.text import t
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
@@ -182,11 +183,14 @@ def _prepare(
     size: str,
     settings: ForecastSettings | None,
     progress: Progress,
+    pdf: bool = False,
 ) -> _Prepared:
     regions, occupations = default_registry(), default_occupations()
     region = regions.get(query)
     check_language(lang)
     check_size(size)
+    if pdf:
+        check_pdf()
     settings = settings or default_settings()
     horizon = settings.check_horizon(horizon if horizon is not None else settings.default_horizon)
     ctx = ctx or DataContext()
@@ -280,6 +284,7 @@ def _prepare(
         matching=matching,
         shortage=shortage,
         skip_reasons=SKIP_REASONS,
+        pdf=pdf,
     )
     parameters = {
         "horizon": horizon,
@@ -343,6 +348,7 @@ def run_region(
     horizon: int | None = None,
     lang: str = "sv",
     size: str = "a4",
+    pdf: bool = False,
     settings: ForecastSettings | None = None,
     progress: Progress = _noop,
 ) -> RunResult:
@@ -355,6 +361,7 @@ def run_region(
         size=size,
         settings=settings,
         progress=progress,
+        pdf=pdf,
     )
     provenance = prepared.provenance
     names: list[str] = []
@@ -379,6 +386,7 @@ def run_report(
     horizon: int | None = None,
     lang: str = "sv",
     size: str = "a4",
+    pdf: bool = False,
     settings: ForecastSettings | None = None,
     progress: Progress = _noop,
 ) -> RunResult:
@@ -392,6 +400,7 @@ def run_report(
         size=size,
         settings=settings,
         progress=progress,
+        pdf=pdf,
     )
     names: list[str] = []
     with staged_directory(out_dir) as staging:

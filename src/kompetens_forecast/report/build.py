@@ -21,6 +21,7 @@ from kompetens_forecast.report import charts, charts_age, charts_shortage, chart
 from kompetens_forecast.report.csv_export import write_csvs, write_markdown
 from kompetens_forecast.report.factsheet import write_factsheet
 from kompetens_forecast.report.figure import ChartContext
+from kompetens_forecast.report.pdf import write_pdf
 from kompetens_forecast.report.tables import breaks_sheet, sheet, sources_sheet
 from kompetens_forecast.report.workbook import Sheet, write_workbook
 from kompetens_forecast.schema import RIKET
@@ -66,6 +67,7 @@ class ReportData:
     matching: MatchingGrade | None = None
     shortage: ShortageCells | None = None
     skip_reasons: dict[str, str] = field(default_factory=dict)  # chart → why it cannot be drawn
+    pdf: bool = False  # also faktablad.pdf (the `pdf` extra)
 
 
 @dataclass
@@ -212,4 +214,8 @@ def build_report(data: ReportData, directory: Path, progress: Progress) -> Repor
     progress("Writing the fact sheet")
     write_factsheet(data, tables, directory / "charts", directory / "faktablad.html")
     names.append("faktablad.html")
+    if data.pdf:
+        progress("Writing the fact sheet as PDF")
+        write_pdf(directory / "faktablad.html", directory / "faktablad.pdf")
+        names.append("faktablad.pdf")
     return ReportOutputs(names, skipped, sheets)

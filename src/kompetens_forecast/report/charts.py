@@ -67,7 +67,7 @@ def _barh(
     ax.set_yticks(positions, [wrap_label(label) for label in labels])
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     for y, value, text in zip(positions, values, texts, strict=True):
         ax.annotate(
             f" {text} " if text else "",

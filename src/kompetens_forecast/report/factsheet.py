@@ -42,11 +42,16 @@ _METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
 _SIZE = re.compile(r'(<svg\b[^>]*?)\s(?:width|height)="[^"]*"')
 
 
-def inline_svg(text: str) -> str:
-    """An SVG file's markup ready to sit inside HTML: no prolog or metadata, scalable."""
+def inline_svg(text: str, prefix: str = "") -> str:
+    """An SVG file's markup ready to sit inside HTML: no prolog or metadata, scalable, and its
+    ids (and the references to them) prefixed so that several charts on one page never share
+    an id (matplotlib numbers its groups text_1, patch_1, … in every file)."""
     svg = _METADATA.sub("", _PROLOG.sub("", text, count=1))
     for _ in range(2):
         svg = _SIZE.sub(r"\1", svg, count=1)
+    if prefix:
+        svg = svg.replace(' id="', f' id="{prefix}-')
+        svg = svg.replace('href="#', f'href="#{prefix}-').replace("url(#", f"url(#{prefix}-")
     return svg.strip()
 
 
@@ -259,7 +264,10 @@ def render(data: ReportData, tables: dict[str, pd.DataFrame], chart_dir: Path) -
         undefined=jinja2.StrictUndefined,
     )
     charts = [
-        {"name": name, "svg": inline_svg((chart_dir / f"{name}.svg").read_text("utf-8"))}
+        {
+            "name": name,
+            "svg": inline_svg((chart_dir / f"{name}.svg").read_text("utf-8"), prefix=name),
+        }
         for name in KEY_CHARTS
         if (chart_dir / f"{name}.svg").is_file()
     ]
