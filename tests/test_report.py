@@ -133,6 +133,10 @@ def test_workbook_has_five_or_more_sheets_of_real_numbers(county_workbook: Any) 
         assert isinstance(note, str) and ("Källa" in note or "Bearbetning" in note), ws.title
         del digit_strings  # codes ("0110") are text on purpose
     assert len(numeric_sheets) >= 5, numeric_sheets
+    kommuner = book["Delregioner"]
+    assert "SYNTETISKA DEMODATA" in kommuner.cell(row=kommuner.max_row, column=1).value
+    county = book["Sysselsättning"]
+    assert "SYNTETISKA" not in county.cell(row=county.max_row, column=1).value
     assert {"Utveckling", "Yrkesområden", "Bristläge"} <= set(numeric_sheets)
 
 

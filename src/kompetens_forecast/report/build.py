@@ -23,6 +23,7 @@ from kompetens_forecast.report.factsheet import write_factsheet
 from kompetens_forecast.report.figure import ChartContext
 from kompetens_forecast.report.pdf import write_pdf
 from kompetens_forecast.report.tables import breaks_sheet, sheet, sources_sheet
+from kompetens_forecast.report.text import t
 from kompetens_forecast.report.workbook import Sheet, write_workbook
 from kompetens_forecast.schema import RIKET
 
@@ -85,25 +86,33 @@ def _subs(data: ReportData) -> pd.DataFrame:
     return data.ind[data.ind["region_code"] != data.region.code]
 
 
+def _note(caption: str, synthetic: bool, lang: str) -> str:
+    """A table's source line, with the synthetic-data warning where its numbers are synthetic."""
+    return f"{caption} – {t('synthetic_banner', lang)}" if synthetic else caption
+
+
 def build_sheets(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[Sheet]:
-    lang, cap = data.lang, data.captions.main
+    lang = data.lang
+    cap = _note(data.captions.main, data.synthetic, lang)
+    sub_cap = _note(data.captions.sub, data.sub_synthetic, lang)
     own = _own(data).sort_values("employed", ascending=False)
     sheets = [sheet("sysselsattning", own, cap, lang), sheet("prognos", data.fc, cap, lang)]
     if data.matching is not None:
         sheets.append(sheet("matchningsgrad", data.matching.table, data.captions.matching, lang))
     subs = _subs(data)
     if not subs.empty:
-        sheets.append(sheet("delregioner", subs, data.captions.sub, lang))
+        sheets.append(sheet("delregioner", subs, sub_cap, lang))
     if not data.sub_fc.empty:
-        sheets.append(sheet("prognos_delregioner", data.sub_fc, data.captions.sub, lang))
+        sheets.append(sheet("prognos_delregioner", data.sub_fc, sub_cap, lang))
     sheets.append(sheet("utveckling", tables["utveckling"], cap, lang))
     sheets.append(sheet("yrkesomraden", tables["yrkesomraden"], cap, lang))
     if "bristlage" in tables:
-        sheets.append(sheet("bristlage", tables["bristlage"], data.captions.shortage, lang))
+        shortage_cap = _note(data.captions.shortage, data.synthetic, lang)
+        sheets.append(sheet("bristlage", tables["bristlage"], shortage_cap, lang))
     if "rekryteringsbehov" in tables:
         sheets.append(sheet("rekryteringsbehov", tables["rekryteringsbehov"], cap, lang))
-    sheets.append(sources_sheet(data.datasets, cap, lang))
-    breaks = breaks_sheet(data.breaks, cap, lang)
+    sheets.append(sources_sheet(data.datasets, data.captions.main, lang))
+    breaks = breaks_sheet(data.breaks, data.captions.main, lang)
     if breaks is not None:
         sheets.append(breaks)
     return sheets
