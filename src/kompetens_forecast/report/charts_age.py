@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from kompetens_forecast.report.charts import BLUE, ORANGE, SKY, _barh, bar_height
+from kompetens_forecast.report.charts import BLUE, ORANGE, SKY, VERMILLION, _barh, bar_height
 from kompetens_forecast.report.figure import (
     STYLE,
     ChartContext,
@@ -36,7 +36,8 @@ def age_structure(ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15
     year = int(ind["year"].iloc[0])
     exits = data["exits_5y"] if "exits_5y" in data else pd.Series([float("nan")] * len(data))
     texts = [
-        f"{fmt_pct(s, ctx.lang, 0)}" + (f" · {fmt_int(e, ctx.lang)}" if pd.notna(e) else "")
+        fmt_pct(s, ctx.lang, 0)
+        + (f" ({t('age_exits', ctx.lang, n=fmt_int(e, ctx.lang))})" if pd.notna(e) else "")
         for s, e in zip(data["share_55plus"], exits, strict=True)
     ]
     with plt.style.context(STYLE):
@@ -84,21 +85,40 @@ def openings(table: pd.DataFrame, ctx: ChartContext, out: Path) -> list[Path]:
     with plt.style.context(STYLE):
         fig, ax = new_figure(ctx, bar_height(len(data)))
         positions = list(range(len(data)))
+        growth = data["expansion"].fillna(0.0).clip(lower=0.0)
+        decline = data["expansion"].fillna(0.0).clip(upper=0.0)
         ax.barh(positions, data["replacement"], color=BLUE, height=0.7)
-        ax.barh(positions, data["expansion"], left=data["replacement"], color=SKY, height=0.7)
+        ax.barh(positions, growth, left=data["replacement"], color=SKY, height=0.7)
+        ax.barh(  # a forecast decline offsets part of the replacement demand
+            positions,
+            -decline,
+            left=data["replacement"] + decline,
+            color="white",
+            alpha=0.7,
+            hatch="////",
+            edgecolor=VERMILLION,
+            linewidth=0,
+            height=0.7,
+        )
         ax.set_yticks(positions, [wrap_label(s) for s in data["ssyk_label"]])
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
-        for y, total in zip(positions, data["openings"], strict=True):
-            ax.annotate(
-                f" {fmt_int(total, ctx.lang)}", (max(total, 0), y), va="center", fontsize=7.5
-            )
+        ends = data["replacement"] + growth
+        for y, total, x in zip(positions, data["openings"], ends, strict=True):
+            ax.annotate(f" {fmt_int(total, ctx.lang)}", (x, y), va="center", fontsize=7.5)
         ax.margins(x=0.15)
         ax.xaxis.set_major_formatter(thousands(ctx.lang))
         ax.set_xlabel(t("persons", ctx.lang))
         first = data.iloc[0]
         handles = [Rectangle((0, 0), 1, 1, color=c) for c in (BLUE, SKY)]
-        names = [t("openings_replacement", ctx.lang), t("openings_expansion", ctx.lang)]
+        handles.append(
+            Rectangle((0, 0), 1, 1, facecolor="white", hatch="////", edgecolor=VERMILLION, lw=0)
+        )
+        names = [
+            t("openings_replacement", ctx.lang),
+            t("openings_expansion", ctx.lang),
+            t("openings_decline", ctx.lang),
+        ]
         finish(
             fig,
             ctx,

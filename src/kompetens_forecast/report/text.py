@@ -229,7 +229,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "five years.",
     },
     "openings_replacement": {"sv": "Ersättningsbehov", "en": "Replacement demand"},
-    "openings_expansion": {"sv": "Förändring (prognos)", "en": "Change (forecast)"},
+    "openings_expansion": {"sv": "Ökning (prognos)", "en": "Growth (forecast)"},
+    "openings_decline": {
+        "sv": "Minskning (prognos), dras av",
+        "en": "Decline (forecast), subtracted",
+    },
+    "age_exits": {"sv": "{n} avgångar", "en": "{n} exits"},
     "persons": {"sv": "Antal personer", "en": "People"},
 }
 
