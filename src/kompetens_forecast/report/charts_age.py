@@ -43,7 +43,7 @@ def age_structure(ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15
     with plt.style.context(STYLE):
         fig, ax = new_figure(ctx, bar_height(len(data)))
         _barh(ax, list(data["ssyk_label"]), list(data["share_55plus"]), ORANGE, texts)
-        ax.margins(x=0.25)
+        ax.margins(x=0.45)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt_pct(x, ctx.lang, 0)))
         ax.set_xlabel(t("age_axis", ctx.lang))
         first = data.iloc[0]
