@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
 
 from cli_helpers import invoke
-from kompetens_forecast.cli import main
 from kompetens_forecast.outputs import read_provenance
 
 CONTRACT_COLUMNS = ["region_code", "ssyk", "year", "yhat", "yhat_lo", "yhat_hi", "model"]
-
-
-@pytest.fixture(scope="module")
-def county_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
-    """One county run shared by the tests below (module fixtures cannot use capsys)."""
-    out = tmp_path_factory.mktemp("r") / "r20"
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with (
-        contextlib.redirect_stdout(stdout),
-        contextlib.redirect_stderr(stderr),
-        pytest.raises(SystemExit) as exit_info,
-    ):
-        main(["--quiet", "run", "--region", "20", "--out", str(out)])
-    assert exit_info.value.code == 0, stderr.getvalue()
-    return out, stdout.getvalue(), stderr.getvalue()
 
 
 def test_county_run_writes_the_contracted_files(county_run: tuple[Path, str, str]) -> None:
@@ -101,8 +83,8 @@ def test_manifest_and_parquet_carry_provenance(county_run: tuple[Path, str, str]
     assert provenance["parameters"]["horizon"] == 5 and provenance["datasets"]
 
 
-def test_workbook_holds_numbers_and_sources(county_run: tuple[Path, str, str]) -> None:
-    book = load_workbook(county_run[0] / "tables.xlsx")
+def test_workbook_holds_numbers_and_sources(county_workbook: Any) -> None:
+    book = county_workbook
     assert {"Sysselsättning", "Prognos", "Källor"} <= set(book.sheetnames)
     rows = list(book["Sysselsättning"].iter_rows(min_row=1, max_row=3, values_only=True))
     header = list(rows[0])
@@ -112,16 +94,13 @@ def test_workbook_holds_numbers_and_sources(county_run: tuple[Path, str, str]) -
     assert cell.number_format == "#,##0"  # Excel shows "4 866" in a Swedish locale
 
 
-def test_municipal_run_is_labelled_synthetic(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    result = invoke(capsys, "--quiet", "run", "--region", "2080", "--out", str(tmp_path / "k"))
-    assert result.code == 0, result.err
-    assert "SYNTETISKA DATA" in result.out and "Synthetic" in result.err
-    fc = pd.read_parquet(tmp_path / "k" / "forecast.parquet")
+def test_municipal_run_is_labelled_synthetic(municipal_run_en: tuple[Path, str, str]) -> None:
+    out, stdout, stderr = municipal_run_en
+    assert "SYNTHETIC DATA" in stdout and "Synthetic" in stderr
+    fc = pd.read_parquet(out / "forecast.parquet")
     assert set(fc["region_code"]) == {"2080"} and fc["synthetic"].all()
     assert fc["ssyk"].str.fullmatch(r"\d{3}").all()
-    manifest = json.loads((tmp_path / "k" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["synthetic"] is True
 
 

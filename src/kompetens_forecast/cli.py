@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 import typer
@@ -35,7 +36,14 @@ from kompetens_forecast.exports import export_dataset
 from kompetens_forecast.fetch import scb_clients
 from kompetens_forecast.fetchers import Fetcher
 from kompetens_forecast.outlook_run import run_outlook
-from kompetens_forecast.pipeline import check_language, run_forecast, run_indicators, run_region
+from kompetens_forecast.pipeline import (
+    RunResult,
+    check_language,
+    run_forecast,
+    run_indicators,
+    run_region,
+    run_report,
+)
 from kompetens_forecast.shortage_run import run_shortage
 from kompetens_forecast.store.datasets import DATA_DIR_ENV, DataContext
 
@@ -116,6 +124,14 @@ def main_options(
     ctx.obj = Settings(data_dir=data_dir, quiet=quiet, lang=check_language(lang))
 
 
+def _size_option() -> Any:
+    return typer.Option(
+        "a4",
+        "--size",
+        help="Chart size: a4 (16 cm wide, for an A4 report) or slide (16:9, 25.4 × 14.3 cm).",
+    )
+
+
 @app.command()
 def run(
     ctx: typer.Context,
@@ -129,8 +145,12 @@ def run(
     horizon: int | None = typer.Option(
         None, "--horizon", help="Forecast horizon in years (default 5)."
     ),
+    size: str = _size_option(),
+    pdf: bool = typer.Option(
+        False, "--pdf", help="Also faktablad.pdf (needs the pdf extra: WeasyPrint)."
+    ),
 ) -> None:
-    """Indicators, forecasts, tables and charts for one region."""
+    """Indicators, forecasts, tables, charts and the fact sheet for one region."""
     settings = _settings(ctx)
     with _progress(settings, "Starting") as progress:
         result = run_region(
@@ -139,8 +159,48 @@ def run(
             ctx=settings.context(),
             horizon=horizon,
             lang=settings.lang,
+            size=size,
+            pdf=pdf,
             progress=progress,
         )
+    _print_result(settings, result)
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    region: str = typer.Option(
+        ...,
+        "--region",
+        "-r",
+        help="Region: 00 (riket), län (20, Dalarna), kommun (2080, Falun) or group id (SE31).",
+    ),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+    horizon: int | None = typer.Option(
+        None, "--horizon", help="Forecast horizon in years (default 5)."
+    ),
+    size: str = _size_option(),
+    pdf: bool = typer.Option(
+        False, "--pdf", help="Also faktablad.pdf (needs the pdf extra: WeasyPrint)."
+    ),
+) -> None:
+    """Report set only: tables.xlsx, csv/, tables.md, charts/, faktablad.html, manifest.json."""
+    settings = _settings(ctx)
+    with _progress(settings, "Starting") as progress:
+        result = run_report(
+            region,
+            out,
+            ctx=settings.context(),
+            horizon=horizon,
+            lang=settings.lang,
+            size=size,
+            pdf=pdf,
+            progress=progress,
+        )
+    _print_result(settings, result)
+
+
+def _print_result(settings: Settings, result: RunResult) -> None:
     sv = settings.lang == "sv"
     marker = ""
     if result.region_synthetic:

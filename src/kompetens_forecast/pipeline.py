@@ -7,6 +7,7 @@ Progress is reported through an optional callback; the library never prints.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,16 +16,21 @@ from typing import Any
 import pandas as pd
 
 from kompetens_forecast import __version__
-from kompetens_forecast.analysis.af_labels import af_labels, with_af_labels
+from kompetens_forecast.analysis.af_labels import (
+    BAROMETER_DATASET,
+    AfLabels,
+    af_labels,
+    with_af_labels,
+)
 from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings
-from kompetens_forecast.analysis.matching import MatchingGrade, matching_grade
+from kompetens_forecast.analysis.matching import matching_grade
 from kompetens_forecast.analysis.regional import (
-    RegionAnalysis,
     analyse_region,
     forecast_counties,
     indicators_for,
     uses_kommun_data,
 )
+from kompetens_forecast.analysis.replacement import AGE_DATASET, add_replacement
 from kompetens_forecast.classify.regions import Region, RegionRegistry, default_registry
 from kompetens_forecast.classify.ssyk import OccupationRegistry, default_occupations
 from kompetens_forecast.engines import Engine
@@ -36,9 +42,10 @@ from kompetens_forecast.outputs import (
     write_json,
     write_parquet,
 )
-from kompetens_forecast.report import charts
+from kompetens_forecast.report.build import Captions, ReportData, ShortageCells, build_report
+from kompetens_forecast.report.figure import check_size
+from kompetens_forecast.report.pdf import check_pdf
 from kompetens_forecast.report.text import t
-from kompetens_forecast.report.workbook import Sheet, write_workbook
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
@@ -131,83 +138,67 @@ def _region_levels(frame: pd.DataFrame, regions: RegionRegistry) -> pd.Series:
     return frame["region_code"].map(levels)
 
 
-def _sheets(
-    analysis: RegionAnalysis,
-    ind: pd.DataFrame,
-    fc: pd.DataFrame,
-    sub_fc: pd.DataFrame,
-    lang: str,
-    cap: str,
-) -> list[Sheet]:
-    sv = lang == "sv"
-    own = ind[ind["region_code"] == analysis.region.code].sort_values("employed", ascending=False)
-    subs = ind[ind["region_code"] != analysis.region.code]
-    number = {
-        "employed": "#,##0",
-        "share": "0.00",
-        "lq": "0.00",
-        "change_1y": "#,##0",
-        "change_5y": "#,##0",
-        "change_1y_pct": "0.0",
-        "change_5y_pct": "0.0",
-        "change_5y_pct_adj": "0.0",
-        "cagr_5y_adj": "0.00",
-        "yhat": "#,##0",
-        "yhat_lo": "#,##0",
-        "yhat_hi": "#,##0",
-    }
-    sheets = [
-        Sheet("Sysselsättning" if sv else "Employment", own, number, cap),
-        Sheet("Prognos" if sv else "Forecast", fc, number, cap),
-    ]
-    if not subs.empty:
-        sub_note = cap + (
-            ""
-            if not analysis.sub_panel or not analysis.sub_panel.synthetic
-            else " – " + t("synthetic_banner", lang)
-        )
-        sheets.append(Sheet("Delregioner" if sv else "Sub-regions", subs, number, sub_note))
-    if not sub_fc.empty:
-        sheets.append(
-            Sheet("Prognos delregioner" if sv else "Sub-region forecast", sub_fc, number, cap)
-        )
-    breaks = pd.DataFrame(
-        [
-            {"year": b.year, "kind": b.kind, "description": b.description, "effect": b.effect}
-            for b in analysis.breaks
-        ]
-    )
-    sources = pd.DataFrame(dataset_provenance(analysis.datasets)).drop(columns=["checksum"])
-    sources["table_ids"] = sources["table_ids"].map(", ".join)
-    sheets.append(Sheet("Källor" if sv else "Sources", sources, {}, cap))
-    if not breaks.empty:
-        sheets.append(Sheet("Seriebrott" if sv else "Series breaks", breaks, {}, cap))
-    return sheets
+SKIP_REASONS = {
+    "lq": "location quotients compare a region with riket; riket's own are all 1",
+    "sub": "the region has no sub-regions with data",
+    "matching": "dataset matching_grade_county is not available for this region "
+    "(forecast fetch --dataset matching_grade_county; counties and riket only)",
+    "shortage": "shortage status is computed for riket and counties (SSYK-4) with AF "
+    "Yrkesbarometer labels",
+    "age": "dataset employment_age_ssyk3 is not available "
+    "(forecast fetch --dataset employment_age_ssyk3)",
+}
 
 
-def _matching_sheet(matching: MatchingGrade, lang: str) -> Sheet:
-    """SCB's published matchningsgrad, unchanged (one decimal), with the source under it."""
-    note = caption([matching.dataset], lang, matching.dataset.manifest.synthetic)
-    formats = {"region": "0.0", "riket": "0.0"}
-    return Sheet(
-        "Matchningsgrad" if lang == "sv" else "Matching grade", matching.table, formats, note
-    )
+@dataclass
+class _Prepared:
+    """Everything a run computes before it writes a byte."""
+
+    region: Region
+    horizon: int
+    parameters: dict[str, Any]
+    provenance: dict[str, Any]
+    synthetic_sets: list[str]
+    fc: pd.DataFrame
+    ind: pd.DataFrame
+    sub_fc: pd.DataFrame
+    report: ReportData
+    region_synthetic: bool
 
 
-def run_region(
+def _shortage(
+    ctx: DataContext, region: Region, barometer: AfLabels | None
+) -> tuple[ShortageCells | None, list[LoadedDataset]]:
+    """The shortage status of the region's SSYK-4 cells (riket, counties, county groups)."""
+    if uses_kommun_data(region) or not ctx.has(BAROMETER_DATASET):
+        return None, []
+    from kompetens_forecast.shortage_run import score_all  # shortage_run imports this module
+
+    result, datasets = score_all(ctx, extra_codes=[region.code])
+    cells = result.cells[result.cells["region_code"] == region.code].reset_index(drop=True)
+    rounds = barometer.labels["af_omgang"].dropna() if barometer is not None else pd.Series()
+    omgang = str(rounds.max()) if not rounds.empty else None
+    auc = result.cv.model.auc
+    return ShortageCells(cells, omgang, auc if math.isfinite(auc) else None), datasets
+
+
+def _prepare(
     query: str,
-    out_dir: Path,
     *,
-    ctx: DataContext | None = None,
-    horizon: int | None = None,
-    lang: str = "sv",
-    settings: ForecastSettings | None = None,
-    progress: Progress = _noop,
-) -> RunResult:
-    """Indicators, forecast, tables and charts for one region, written to `out_dir`."""
+    ctx: DataContext | None,
+    horizon: int | None,
+    lang: str,
+    size: str,
+    settings: ForecastSettings | None,
+    progress: Progress,
+    pdf: bool = False,
+) -> _Prepared:
     regions, occupations = default_registry(), default_occupations()
     region = regions.get(query)
     check_language(lang)
+    check_size(size)
+    if pdf:
+        check_pdf()
     settings = settings or default_settings()
     horizon = settings.check_horizon(horizon if horizon is not None else settings.default_horizon)
     ctx = ctx or DataContext()
@@ -216,18 +207,16 @@ def run_region(
     analysis = analyse_region(ctx, regions, region, horizon, settings)
     matching = matching_grade(ctx, region, lang)
     barometer = af_labels(ctx, region)
-    used = [
-        *analysis.datasets,
-        *([matching.dataset] if matching else []),
-        *([barometer.dataset] if barometer else []),
-    ]
-    synthetic_sets = sorted({d.manifest.dataset for d in used if d.manifest.synthetic})
-    provenance = {
-        **provenance_header(),
-        "region": {"code": region.code, "name": region.name, "level": region.level},
-        "datasets": dataset_provenance(used),
-        "synthetic": bool(synthetic_sets),
-        "synthetic_datasets": synthetic_sets,
+    progress("Scoring shortage")
+    shortage, shortage_sets = _shortage(ctx, region, barometer)
+    used = {
+        d.manifest.dataset: d
+        for d in (
+            *analysis.datasets,
+            *([matching.dataset] if matching else []),
+            *([barometer.dataset] if barometer else []),
+            *shortage_sets,
+        )
     }
 
     ind = _label_columns(
@@ -238,6 +227,18 @@ def run_region(
     ind["synthetic"] = analysis.panel.synthetic
     if sub_synthetic:
         ind.loc[ind["region_code"] != region.code, "synthetic"] = True
+    if ctx.has(AGE_DATASET) and "share_55plus" not in ind.columns:
+        ages = ctx.load(AGE_DATASET)
+        ind = add_replacement(ind, ages.frame)
+        used[AGE_DATASET] = ages
+    synthetic_sets = sorted({n for n, d in used.items() if d.manifest.synthetic})
+    provenance = {
+        **provenance_header(),
+        "region": {"code": region.code, "name": region.name, "level": region.level},
+        "datasets": dataset_provenance(list(used.values())),
+        "synthetic": bool(synthetic_sets),
+        "synthetic_datasets": synthetic_sets,
+    }
     fc = _label_columns(analysis.forecast, regions, occupations, lang, beside_codes=False)
     fc["ssyk_level"] = fc["ssyk"].str.len().astype("int64")
     fc["level"] = region.level
@@ -251,104 +252,168 @@ def run_region(
         sub_fc["level"] = _region_levels(sub_fc, regions)
         sub_fc["synthetic"] = sub_synthetic
 
-    cap = caption(
-        analysis.datasets if analysis.synthetic else analysis.panel.datasets,
-        lang,
-        analysis.panel.synthetic,
+    panel_synthetic = analysis.panel.synthetic
+    main = caption(
+        analysis.datasets if analysis.synthetic else analysis.panel.datasets, lang, panel_synthetic
     )
-    in_text = in_sentence(region, lang)
-    chart_ctx = charts.ChartContext(in_text, lang, cap, analysis.panel.synthetic)
-    largest_ctx = chart_ctx
-    if barometer is not None:  # the chart shows AF's labels too: cite them
-        sources = [*analysis.panel.datasets, barometer.dataset]
-        largest_ctx = charts.ChartContext(
-            in_text,
-            lang,
-            caption(sources, lang, analysis.panel.synthetic),
-            analysis.panel.synthetic,
-        )
-    own = ind[ind["region_code"] == region.code]
-    history = analysis.panel.data[analysis.panel.data["region_code"] == region.code]
-    labels = dict(zip(own["ssyk"], own["ssyk_label"], strict=True))
+    with_af = [*analysis.panel.datasets, *([barometer.dataset] if barometer else [])]
+    captions = Captions(
+        main=main,
+        largest=caption(with_af, lang, panel_synthetic),
+        sub=caption(analysis.datasets, lang, sub_synthetic),
+        shortage=caption(with_af, lang, panel_synthetic),
+        matching=caption([matching.dataset], lang, matching.dataset.manifest.synthetic)
+        if matching
+        else "",
+    )
+    subs = ind.loc[ind["region_code"] != region.code, "region_code"].unique()
+    breaks = [
+        {"year": b.year, "kind": b.kind, "description": b.description, "effect": b.effect}
+        for b in analysis.breaks
+    ]
+    report = ReportData(
+        region=region,
+        in_text=in_sentence(region, lang),
+        lang=lang,
+        size=size,
+        ind=ind,
+        fc=fc,
+        sub_fc=sub_fc,
+        panel=analysis.panel.data,
+        riket_code=RIKET,
+        sub_names={code: regions.get(code).label(lang) for code in subs},
+        group_labels={o.code: o.label(lang) for o in occupations.level(1)},
+        captions=captions,
+        synthetic=panel_synthetic,
+        sub_synthetic=sub_synthetic,
+        kommuner=region.level == "lan",
+        datasets=provenance["datasets"],
+        breaks=breaks,
+        matching=matching,
+        shortage=shortage,
+        skip_reasons=SKIP_REASONS,
+        pdf=pdf,
+    )
+    parameters = {
+        "horizon": horizon,
+        "interval": settings.interval,
+        "phi": settings.phi,
+        "window": settings.window,
+        "min_points": settings.min_points,
+        "lang": lang,
+        "size": size,
+    }
+    return _Prepared(
+        region,
+        horizon,
+        parameters,
+        provenance,
+        synthetic_sets,
+        fc,
+        ind,
+        sub_fc,
+        report,
+        panel_synthetic,
+    )
 
-    files: list[Path] = []
-    with staged_directory(out_dir) as staging:
-        progress("Writing tables")
-        parameters = {
-            "horizon": horizon,
-            "interval": settings.interval,
-            "phi": settings.phi,
-            "window": settings.window,
-            "min_points": settings.min_points,
-            "lang": lang,
-        }
-        write_parquet(fc, staging / "forecast.parquet", {**provenance, "parameters": parameters})
-        write_parquet(ind, staging / "indicators.parquet", provenance)
-        names = ["forecast.parquet", "indicators.parquet"]
-        if not sub_fc.empty:
-            write_parquet(
-                sub_fc,
-                staging / "forecast_subregions.parquet",
-                {**provenance, "parameters": parameters},
-            )
-            names.append("forecast_subregions.parquet")
-        sheets = _sheets(analysis, ind, fc, sub_fc, lang, cap)
-        if matching is not None:
-            sheets.insert(2, _matching_sheet(matching, lang))
-        write_workbook(staging / "tables.xlsx", sheets)
-        names.append("tables.xlsx")
 
-        progress("Drawing charts")
-        chart_dir = staging / "charts"
-        chart_files = [
-            *charts.largest_occupations(own, largest_ctx, chart_dir),
-            *charts.change(own, chart_ctx, chart_dir),
-            *charts.forecast_fans(history, analysis.forecast, labels, chart_ctx, chart_dir),
-        ]
-        if region.code != RIKET:
-            chart_files += charts.location_quotients(own, chart_ctx, chart_dir)
-        subs = ind[ind["region_code"] != region.code]
-        if not subs.empty:
-            sub_names = {
-                code: regions.get(code).label(lang) for code in subs["region_code"].unique()
-            }
-            sub_cap = caption(analysis.datasets, lang, sub_synthetic)
-            sub_ctx = charts.ChartContext(in_text, lang, sub_cap, sub_synthetic)
-            chart_files += charts.subregions(
-                subs, sub_names, sub_ctx, chart_dir, sub_synthetic, kommuner=region.level == "lan"
-            )
-        if matching is not None:
-            source = caption([matching.dataset], lang, matching.dataset.manifest.synthetic)
-            matching_ctx = charts.ChartContext(
-                in_text, lang, source, matching.dataset.manifest.synthetic
-            )
-            chart_files += charts.matching_grade(matching.table, matching_ctx, chart_dir)
-        names += [f"charts/{p.name}" for p in chart_files]
+def _write_report(prepared: _Prepared, staging: Path, names: list[str], progress: Progress) -> None:
+    """The report set and manifest.json into `staging`; `names` gets every file written."""
+    outputs = build_report(prepared.report, staging, progress)
+    names += outputs.names
+    provenance = prepared.provenance
+    provenance["outputs"] = [*names, "manifest.json"]
+    provenance["charts_skipped"] = outputs.charts_skipped
+    provenance["parameters"] = prepared.parameters
+    provenance["series_breaks"] = prepared.report.breaks
+    write_json(staging / "manifest.json", provenance)
+    names.append("manifest.json")
 
-        provenance["outputs"] = names
-        provenance["parameters"] = parameters
-        provenance["series_breaks"] = [
-            {"year": b.year, "kind": b.kind, "description": b.description, "effect": b.effect}
-            for b in analysis.breaks
-        ]
-        write_json(staging / "manifest.json", provenance)
-        names.append("manifest.json")
-    files = [out_dir / name for name in names]
+
+def _result(prepared: _Prepared, out_dir: Path, names: list[str]) -> RunResult:
     notes = []
-    if synthetic_sets:
+    if prepared.synthetic_sets:
         notes.append(
-            f"Synthetic data used: {', '.join(synthetic_sets)} (municipal figures are generated "
-            "from real county data by a seeded allocation, not official statistics)."
+            f"Synthetic data used: {', '.join(prepared.synthetic_sets)} (municipal figures are "
+            "generated from real county data by a seeded allocation, not official statistics)."
         )
     return RunResult(
-        region,
+        prepared.region,
         out_dir,
-        files,
-        bool(synthetic_sets),
-        analysis.panel.synthetic,
-        synthetic_sets,
+        [out_dir / name for name in names],
+        bool(prepared.synthetic_sets),
+        prepared.region_synthetic,
+        prepared.synthetic_sets,
         notes,
     )
+
+
+def run_region(
+    query: str,
+    out_dir: Path,
+    *,
+    ctx: DataContext | None = None,
+    horizon: int | None = None,
+    lang: str = "sv",
+    size: str = "a4",
+    pdf: bool = False,
+    settings: ForecastSettings | None = None,
+    progress: Progress = _noop,
+) -> RunResult:
+    """`forecast run`: indicators, forecast and the report set for one region → `out_dir`."""
+    prepared = _prepare(
+        query,
+        ctx=ctx,
+        horizon=horizon,
+        lang=lang,
+        size=size,
+        settings=settings,
+        progress=progress,
+        pdf=pdf,
+    )
+    provenance = prepared.provenance
+    names: list[str] = []
+    with staged_directory(out_dir) as staging:
+        progress("Writing data files")
+        with_parameters = {**provenance, "parameters": prepared.parameters}
+        write_parquet(prepared.fc, staging / "forecast.parquet", with_parameters)
+        write_parquet(prepared.ind, staging / "indicators.parquet", provenance)
+        names += ["forecast.parquet", "indicators.parquet"]
+        if not prepared.sub_fc.empty:
+            write_parquet(prepared.sub_fc, staging / "forecast_subregions.parquet", with_parameters)
+            names.append("forecast_subregions.parquet")
+        _write_report(prepared, staging, names, progress)
+    return _result(prepared, out_dir, names)
+
+
+def run_report(
+    query: str,
+    out_dir: Path,
+    *,
+    ctx: DataContext | None = None,
+    horizon: int | None = None,
+    lang: str = "sv",
+    size: str = "a4",
+    pdf: bool = False,
+    settings: ForecastSettings | None = None,
+    progress: Progress = _noop,
+) -> RunResult:
+    """`forecast report`: the report set alone (tables.xlsx, csv/, tables.md, charts/,
+    faktablad.html, manifest.json) for one region → `out_dir`."""
+    prepared = _prepare(
+        query,
+        ctx=ctx,
+        horizon=horizon,
+        lang=lang,
+        size=size,
+        settings=settings,
+        progress=progress,
+        pdf=pdf,
+    )
+    names: list[str] = []
+    with staged_directory(out_dir) as staging:
+        _write_report(prepared, staging, names, progress)
+    return _result(prepared, out_dir, names)
 
 
 def run_forecast(

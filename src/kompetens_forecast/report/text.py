@@ -66,8 +66,193 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "sv": "Syntetiska kommundata fördelade från SCB:s länsdata",
         "en": "Synthetic municipal data allocated from SCB county data",
     },
+    # --- titles that state the finding, and subtitles that say what is shown ---------------
+    "largest_finding": {
+        "sv": "{label} är det största yrket i {region} {year}",
+        "en": "The largest occupation in {region} in {year}: {label}",
+    },
+    "largest_sub": {
+        "sv": "Antal anställda i de {n} största yrkena (SSYK 2012) {year}.",
+        "en": "Employees in the {n} largest occupations (SSYK 2012), {year}.",
+    },
+    "largest_sub_af": {
+        "sv": "AF = Arbetsförmedlingens bedömning av rekryteringsläget.",
+        "en": "AF = Arbetsförmedlingen's assessment of the recruitment situation.",
+    },
+    "change_finding_up": {
+        "sv": "{label} ökade mest i {region} {start}–{end} ({value} anställda)",
+        "en": "Largest increase in {region}, {start}–{end}: {label} ({value} employees)",
+    },
+    "change_finding_down": {
+        "sv": "{label} minskade mest i {region} {start}–{end} ({value} anställda)",
+        "en": "Largest decrease in {region}, {start}–{end}: {label} ({value} employees)",
+    },
+    "change_sub": {
+        "sv": "Förändring i antal anställda {start}–{end}, justerat för seriebrott; "
+        "yrken med minst {min} anställda. Förändring i procent inom parentes.",
+        "en": "Change in employees {start}–{end}, adjusted for series breaks; occupations "
+        "with at least {min} employees. Per cent change in brackets.",
+    },
+    "lq_finding": {
+        "sv": "Yrket {label} är {lq} gånger så vanligt i {region} som i riket",
+        "en": "The occupation {label} is {lq} times as common in {region} as in Sweden",
+    },
+    "lq_sub": {
+        "sv": "Lokaliseringskvot {year}: yrkets andel av de anställda i regionen delat med "
+        "andelen i riket (1 = samma andel). Yrken med minst {min} anställda.",
+        "en": "Location quotient {year}: the occupation's share of employees in the region "
+        "divided by its share in Sweden (1 = same share). Occupations with at least {min} "
+        "employees.",
+    },
+    "subregions_finding": {
+        "sv": "{name} har flest anställda i {region} {year}: {share} av alla anställda",
+        "en": "{name} has the most employees in {region}, {year}: {share} of the total",
+    },
+    "subregions_sub": {
+        "sv": "Anställda per {kind} {year} (arbetsställets läge).",
+        "en": "Employees by {kind}, {year} (by workplace).",
+    },
+    "kind_kommun": {"sv": "kommun", "en": "municipality"},
+    "kind_subregion": {"sv": "delregion", "en": "sub-region"},
+    "groups_finding": {
+        "sv": "Störst skillnad mot riket: {group} ({a} av de anställda i {region}, riket {b})",
+        "en": "Largest difference from Sweden: {group} ({a} of employees in {region}, Sweden {b})",
+    },
+    "groups_sub": {
+        "sv": "Andel av de anställda per yrkesområde (SSYK 2012, 1-siffernivå) {year}.",
+        "en": "Share of employees by major occupational group (SSYK 2012, 1 digit), {year}.",
+    },
+    "women_finding": {
+        "sv": "Kvinnor är i majoritet i {n} av de {m} största yrkena i {region}",
+        "en": "Women are the majority in {n} of the {m} largest occupations in {region}",
+    },
+    "women_sub": {
+        "sv": "Andel kvinnor bland de anställda {year}, de {m} största yrkena.",
+        "en": "Share of women among employees, {year}, the {m} largest occupations.",
+    },
+    "women_axis": {"sv": "Andel kvinnor", "en": "Share of women"},
+    "trend_finding_up": {
+        "sv": "Antalet anställda i {region} ökade med {pct} {start}–{end} (riket {riket})",
+        "en": "Employment in {region} grew by {pct}, {start}–{end} (Sweden {riket})",
+    },
+    "trend_finding_down": {
+        "sv": "Antalet anställda i {region} minskade med {pct} {start}–{end} (riket {riket})",
+        "en": "Employment in {region} fell by {pct}, {start}–{end} (Sweden {riket})",
+    },
+    "trend_finding_riket": {
+        "sv": "Antalet anställda i riket {direction} med {pct} {start}–{end}",
+        "en": "Employment in Sweden {direction} by {pct}, {start}–{end}",
+    },
+    "trend_up": {"sv": "ökade", "en": "grew"},
+    "trend_down": {"sv": "minskade", "en": "fell"},
+    "groups_finding_riket": {
+        "sv": "Största yrkesområdet i riket: {group} ({a} av de anställda)",
+        "en": "The largest major group in Sweden: {group} ({a} of employees)",
+    },
+    "trend_sub": {
+        "sv": "Antal anställda, index {start} = 100, justerat för seriebrott.",
+        "en": "Employees, index {start} = 100, adjusted for series breaks.",
+    },
+    "fans_finding_up": {
+        "sv": "Prognos till {end}: {label} väntas öka mest av de största yrkena i {region} ({pct})",
+        "en": "Forecast to {end}: of the largest occupations in {region}, the strongest "
+        "growth is expected for {label} ({pct})",
+    },
+    "fans_finding_down": {
+        "sv": "Prognos till {end}: alla de största yrkena i {region} väntas minska; "
+        "minst {label} ({pct})",
+        "en": "Forecast to {end}: all the largest occupations in {region} are expected to "
+        "shrink, {label} the least ({pct})",
+    },
+    "fans_sub": {
+        "sv": "Utfall och prognos med 80 % prognosintervall. Träffsäkerhet i backtest "
+        "2018–2022, 1 år framåt: MASE (lägre = bättre) mot den naiva prognosens. Där "
+        "modellen inte slog den naiva prognosen visas den naiva (”naiv”).",
+        "en": "Observed and forecast with 80 % prediction interval. Backtest accuracy "
+        "2018–2022, 1 year ahead: MASE (lower = better) against the naive forecast's. Where "
+        "the model did not beat the naive forecast, the naive one is shown (“naive”).",
+    },
+    "fans_accuracy": {"sv": "MASE {ours} (naiv {naive})", "en": "MASE {ours} (naive {naive})"},
+    "model_damped_trend": {"sv": "dämpad trend", "en": "damped trend"},
+    "model_naive": {"sv": "naiv", "en": "naive"},
+    "matching_finding": {
+        "sv": "Matchningsgrad i {region} {year}: {a} (riket {b})",
+        "en": "Matching grade in {region}, {year}: {a} (Sweden {b})",
+    },
+    "matching_sub": {
+        "sv": "Andel förvärvsarbetande vars utbildning matchar yrket, efter kön "
+        "(heldragen: regionen, streckad: riket).",
+        "en": "Share of employed whose education matches their occupation, by sex "
+        "(solid: the region, dashed: Sweden).",
+    },
+    "shortage_finding": {
+        "sv": "Modellen bedömer brist i {n} av de {m} största yrkena i {region}",
+        "en": "The model indicates shortage in {n} of the {m} largest occupations in {region}",
+    },
+    "shortage_sub": {
+        "sv": "Bristindikatorn (modell, se metodbeskrivningen) bredvid Arbetsförmedlingens "
+        "yrkesbarometer{omgang}. Stjärna = AF:s bedömning för riket; tom ruta = ingen bedömning.",
+        "en": "The shortage indicator (model, see methods) beside Arbetsförmedlingen's "
+        "occupation barometer{omgang}. Asterisk = AF’s national assessment; empty = no assessment.",
+    },
+    "shortage_auc": {
+        "sv": "Modellen är en svag prediktor av AF:s bedömning med enbart sysselsättningsdata "
+        "(korsvaliderad AUC {auc}; 0,5 = slump).",
+        "en": "The model is a weak predictor of AF's assessment with employment data alone "
+        "(cross-validated AUC {auc}; 0.5 = chance).",
+    },
+    "shortage_model": {"sv": "Modellen", "en": "Model"},
+    "shortage_af": {"sv": "Arbetsförmedlingen", "en": "Arbetsförmedlingen"},
+    "status_brist": {"sv": "brist", "en": "shortage"},
+    "status_balans": {"sv": "balans", "en": "balance"},
+    "status_överskott": {"sv": "överskott", "en": "surplus"},
+    "status_paradox": {"sv": "paradox", "en": "paradox"},
+    "age_finding": {
+        "sv": "{pct} av de anställda inom {label} är 55 år eller äldre",
+        "en": "{pct} of employees in {label} are aged 55 or over",
+    },
+    "age_sub": {
+        "sv": "Andel anställda 55 år och äldre och förväntade avgångar inom fem år, "
+        "de {m} största yrkena ({year}, SSYK-3-gruppens åldersstruktur).",
+        "en": "Share of employees aged 55+ and expected exits within five years, the {m} "
+        "largest occupations ({year}, the SSYK-3 group's age structure).",
+    },
+    "age_axis": {"sv": "Andel 55 år och äldre", "en": "Share aged 55 or over"},
+    "openings_finding": {
+        "sv": "{label} har störst rekryteringsbehov i {region} till {end}: {n} personer",
+        "en": "{label} has the largest recruitment need in {region} to {end}: {n} people",
+    },
+    "openings_sub": {
+        "sv": "Rekryteringsbehov = ersättningsbehov (förväntade avgångar) + förändring enligt "
+        "prognosen, fem år.",
+        "en": "Recruitment need = replacement demand (expected exits) + forecast change, "
+        "five years.",
+    },
+    "openings_replacement": {"sv": "Ersättningsbehov", "en": "Replacement demand"},
+    "openings_expansion": {"sv": "Ökning (prognos)", "en": "Growth (forecast)"},
+    "openings_decline": {
+        "sv": "Minskning (prognos), dras av",
+        "en": "Decline (forecast), subtracted",
+    },
+    "age_exits": {"sv": "{n} avgångar", "en": "{n} exits"},
+    "persons": {"sv": "Antal personer", "en": "People"},
 }
 
 
 def t(key: str, lang: str, **values: object) -> str:
     return TEXT[key][lang].format(**values)
+
+
+def status_word(status: str, lang: str) -> str:
+    """AF's / the model's status label in `lang` (AF's own Swedish words in sv)."""
+    key = f"status_{status}"
+    return TEXT[key][lang] if key in TEXT else status
+
+
+def mid(label: object, lang: str) -> str:
+    """An occupation label inside a Swedish sentence: lower-case first letter ('undersköterskor'),
+    unless it starts an acronym ('IT-arkitekter')."""
+    text = str(label)
+    if lang == "sv" and len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text

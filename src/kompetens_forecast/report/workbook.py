@@ -18,6 +18,7 @@ class Sheet:
     frame: pd.DataFrame
     formats: dict[str, str]  # column → Excel number format ("#,##0": Excel shows "12 345" in sv)
     note: str  # source / caption line written under the table
+    slug: str = ""  # file name stem of the table's CSV (csv/<slug>.csv)
 
 
 def _write(path: Path, sheets: Sequence[Sheet]) -> None:

@@ -1,0 +1,240 @@
+"""Charts over time: forecast fans with backtest accuracy, employment index against riket, and
+SCB's matchningsgrad by sex against riket."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from kompetens_forecast.report.charts import BLUE, SKY, VERMILLION
+from kompetens_forecast.report.figure import (
+    STYLE,
+    ChartContext,
+    finish,
+    new_figure,
+    save,
+    thousands,
+    wrap_label,
+)
+from kompetens_forecast.report.numbers import fmt_decimal, fmt_pct
+from kompetens_forecast.report.text import t
+
+
+def _years(ax: Axes, nbins: int = 4) -> None:
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=nbins))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(int(x))))
+
+
+def _accuracy(fc: pd.DataFrame, lang: str) -> str:
+    """'MASE 0,55 (naiv 0,60)' for the model, 'naiv · MASE 1,57' where naive is published."""
+    model = str(fc["model"].iloc[0])
+    if "backtest_mase" not in fc.columns:
+        return t(f"model_{model}", lang) if model in ("damped_trend", "naive") else model
+    ours, naive = fc["backtest_mase"].iloc[0], fc["backtest_mase_naive"].iloc[0]
+    if pd.isna(naive):
+        return t(f"model_{model}", lang) if model in ("damped_trend", "naive") else model
+    if model == "naive":  # published because the model did not beat naive
+        return f"{t('model_naive', lang)} · MASE {fmt_decimal(float(naive), lang, 2)}"
+    return t(
+        "fans_accuracy",
+        lang,
+        ours=fmt_decimal(float(ours), lang, 2),
+        naive=fmt_decimal(float(naive), lang, 2),
+    )
+
+
+def forecast_fans(
+    history: pd.DataFrame,
+    forecast: pd.DataFrame,
+    labels: dict[str, str],
+    ctx: ChartContext,
+    out: Path,
+    top: int = 6,
+) -> list[Path]:
+    """Small multiples: observed, break-adjusted history and forecast with its 80 % band, and
+    each cell's backtest accuracy (MASE against naive) under its title."""
+    latest = int(history["year"].max())
+    now = history[history["year"] == latest]
+    biggest = now.nlargest(top, "value")["ssyk"].tolist()
+    end = int(forecast["year"].max())
+    growth = {}
+    for code in biggest:
+        last = forecast[(forecast["ssyk"] == code) & (forecast["year"] == end)]["yhat"]
+        base = now[now["ssyk"] == code]["value"]
+        if not last.empty and float(base.iloc[0]):
+            growth[code] = (float(last.iloc[0]) / float(base.iloc[0]) - 1) * 100
+    with plt.style.context(STYLE):
+        fig, axes = new_figure(ctx, 4.2, 2, 3, sharex=True)
+        for ax, code in zip(axes.ravel(), biggest, strict=False):
+            hist = history[history["ssyk"] == code].sort_values("year")
+            fc = forecast[forecast["ssyk"] == code].sort_values("year")
+            ax.plot(hist["year"], hist["value"], color="#000000", linewidth=1.1)
+            ax.plot(hist["year"], hist["value_adj"], color=SKY, linewidth=1.0, linestyle=":")
+            ax.fill_between(
+                fc["year"], fc["yhat_lo"], fc["yhat_hi"], color=BLUE, alpha=0.2, linewidth=0
+            )
+            joined = pd.concat(
+                [
+                    hist.tail(1).rename(columns={"value": "yhat"})[["year", "yhat"]],
+                    fc[["year", "yhat"]],
+                ]
+            )
+            ax.plot(joined["year"], joined["yhat"], color=BLUE, linewidth=1.5)
+            name = wrap_label(labels.get(code, code), 26)
+            accuracy = _accuracy(fc, ctx.lang) if not fc.empty else ""
+            ax.set_title(
+                f"{name}\n{accuracy}", fontsize=7, loc="left", fontweight="bold", linespacing=1.3
+            )
+            ax.yaxis.set_major_formatter(thousands(ctx.lang))
+            ax.tick_params(labelsize=7)
+            _years(ax)
+            ax.grid(axis="y", visible=True)
+            ax.set_ylim(bottom=0)
+        for ax in axes.ravel()[len(biggest) :]:
+            ax.set_visible(False)
+        handles = [
+            Line2D([], [], color="#000000", linewidth=1.1),
+            Line2D([], [], color=SKY, linewidth=1.0, linestyle=":"),
+            Line2D([], [], color=BLUE, linewidth=1.5),
+            Rectangle((0, 0), 1, 1, color=BLUE, alpha=0.2),
+        ]
+        names = [
+            t("forecast_legend_history", ctx.lang),
+            t("forecast_legend_adjusted", ctx.lang),
+            t("forecast_legend_forecast", ctx.lang),
+            t("forecast_legend_interval", ctx.lang),
+        ]
+        if growth:
+            best = max(growth, key=lambda c: growth[c])
+            key = "fans_finding_up" if growth[best] > 0 else "fans_finding_down"
+            title = t(
+                key,
+                ctx.lang,
+                end=end,
+                label=labels.get(best, best),
+                region=ctx.region_name,
+                pct=("+" if growth[best] > 0 else "") + fmt_pct(growth[best], ctx.lang, 0),
+            )
+        else:
+            title = t("forecast_title", ctx.lang, region=ctx.region_name, end=end)
+        finish(fig, ctx, title, t("fans_sub", ctx.lang), legend=(handles, names))
+        return save(fig, out, "04_prognos")
+
+
+def employment_index(panel: pd.DataFrame, region_code: str, riket_code: str) -> pd.DataFrame:
+    """Employees (break-adjusted) per year, region and riket, and index first year = 100."""
+    rows = panel[panel["region_code"].isin([region_code, riket_code])]
+    sums = rows.groupby(["region_code", "year"])["value_adj"].sum(min_count=1).unstack(0)
+    frame = pd.DataFrame(
+        {
+            "year": sums.index.astype("int64"),
+            "employed": sums[region_code].to_numpy(),
+            "employed_riket": sums[riket_code].to_numpy(),
+        }
+    )
+    for column, name in (("employed", "region_index"), ("employed_riket", "riket_index")):
+        frame[name] = frame[column] / frame[column].iloc[0] * 100
+    return frame
+
+
+def employment_trend(
+    index: pd.DataFrame, ctx: ChartContext, out: Path, *, is_riket: bool = False
+) -> list[Path]:
+    """Employment index (first year = 100): the region against riket."""
+    start, end = int(index["year"].iloc[0]), int(index["year"].iloc[-1])
+    with plt.style.context(STYLE):
+        fig, ax = new_figure(ctx, 2.8)
+        ax.plot(index["year"], index["region_index"], color=BLUE, linewidth=2, marker="o", ms=3)
+        lines = [("region_index", BLUE, ctx.region_name)]
+        if not is_riket:
+            ax.plot(index["year"], index["riket_index"], color="#777777", linewidth=1.2, ls="--")
+            lines.append(("riket_index", "#777777", t("riket", ctx.lang)))
+        for column, colour, name in lines:
+            value = float(index[column].iloc[-1])
+            ax.annotate(
+                f" {name[:1].upper() + name[1:]} {fmt_decimal(value, ctx.lang, 0)}",
+                (end, value),
+                va="center",
+                fontsize=7.5,
+                color=colour,
+            )
+        ax.axhline(100, color="#333333", linewidth=0.6)
+        ax.grid(axis="y", visible=True)
+        ax.grid(axis="x", visible=False)
+        ax.margins(x=0.02)
+        ax.set_xlim(start - 0.3, end + 2.6)
+        step = 1 if end - start <= 10 else 2
+        ax.set_xticks(
+            list(range(start, end + 1, step)), [str(y) for y in range(start, end + 1, step)]
+        )
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: fmt_decimal(y, ctx.lang, 0)))
+        pct = float(index["region_index"].iloc[-1]) - 100
+        riket = float(index["riket_index"].iloc[-1]) - 100
+        key = "trend_finding_up" if pct >= 0 else "trend_finding_down"
+        direction = t("trend_up" if pct >= 0 else "trend_down", ctx.lang)
+        title = t(
+            key,
+            ctx.lang,
+            region=ctx.region_name,
+            pct=fmt_pct(abs(pct), ctx.lang, 1),
+            start=start,
+            end=end,
+            riket=("+" if riket > 0 else "") + fmt_pct(riket, ctx.lang, 1),
+        )
+        if is_riket:
+            title = t(
+                "trend_finding_riket",
+                ctx.lang,
+                direction=direction,
+                pct=fmt_pct(abs(pct), ctx.lang, 1),
+                start=start,
+                end=end,
+            )
+        finish(fig, ctx, title, t("trend_sub", ctx.lang, start=start))
+        return save(fig, out, "08_sysselsattning")
+
+
+def matching_grade(table: pd.DataFrame, ctx: ChartContext, out: Path) -> list[Path]:
+    """Matchningsgrad by sex over time: the region (solid) against riket (dashed)."""
+    colours = {"1+2": "#000000", "2": VERMILLION, "1": BLUE}
+    with plt.style.context(STYLE):
+        fig, ax = new_figure(ctx, 3.0)
+        for sex, part in table.groupby("sex", sort=False):
+            colour = colours.get(str(sex), "#009E73")
+            label = str(part["sex_label"].iloc[0])
+            ax.plot(part["year"], part["region"], color=colour, linewidth=1.8, marker="o", ms=3)
+            if part["riket"].notna().any():
+                ax.plot(part["year"], part["riket"], color=colour, linewidth=1.0, ls="--")
+            last = part.iloc[-1]
+            ax.annotate(
+                f" {label}", (last["year"], last["region"]), va="center", fontsize=7.5, color=colour
+            )
+        _years(ax, nbins=8)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: fmt_pct(y, ctx.lang, 0)))
+        ax.grid(axis="y", visible=True)
+        ax.margins(x=0.12)
+        total = table[table["sex"] == "1+2"]
+        if total.empty:
+            total = table
+        last = total.iloc[-1]
+        riket = last["riket"]
+        title = t(
+            "matching_finding",
+            ctx.lang,
+            region=ctx.region_name,
+            year=int(last["year"]),
+            a=fmt_pct(float(last["region"]), ctx.lang, 1),
+            b=fmt_pct(float(riket), ctx.lang, 1)
+            if riket is not None and not math.isnan(float(riket))
+            else "–",
+        )
+        finish(fig, ctx, title, t("matching_sub", ctx.lang))
+        return save(fig, out, "06_matchningsgrad")

@@ -1,0 +1,107 @@
+"""The report tables as CSV for Swedish Excel and as Markdown.
+
+CSV dialect (one file per table in `csv/`): `;` as separator, decimal comma, no thousands
+separator, UTF-8 with BOM (Excel then reads å, ä, ö right), CRLF line ends, a header row and
+nothing else — sources are not written into the CSVs (a trailing source line would break
+sorting and filtering in Excel) but into `csv/README.txt` and `tables.md`. Numbers are
+rounded to the digits their Excel format shows; missing values are empty cells.
+
+Markdown (`tables.md`): each table's first rows with numbers in the language's format (Babel:
+"12 345", "3,4"), its source line, and where to find the full table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from kompetens_forecast.report.numbers import fmt_decimal, fmt_int
+from kompetens_forecast.report.workbook import Sheet
+from kompetens_forecast.store.atomic import write_atomic, write_text_atomic
+
+BOM = "\ufeff"
+MARKDOWN_ROWS = 20
+
+
+def _digits(number_format: str) -> int:
+    return len(number_format.split(".")[1]) if "." in number_format else 0
+
+
+def csv_frame(sheet: Sheet) -> pd.DataFrame:
+    """The sheet's frame with numbers rounded as displayed (integers without ',0')."""
+    out = sheet.frame.copy()
+    for column, number_format in sheet.formats.items():
+        if column not in out.columns or not pd.api.types.is_numeric_dtype(out[column]):
+            continue
+        digits = _digits(number_format)
+        values = pd.to_numeric(out[column], errors="coerce").astype("float64").round(digits)
+        out[column] = values.astype("Int64") if digits == 0 else values
+    return out
+
+
+def write_csv(sheet: Sheet, path: Path) -> Path:
+    text = csv_frame(sheet).to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+    return write_atomic(path, lambda tmp: tmp.write_text(BOM + text, encoding="utf-8"))
+
+
+def write_csvs(sheets: Sequence[Sheet], directory: Path, lang: str) -> list[Path]:
+    """csv/<slug>.csv per sheet and csv/README.txt with each file's source line."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = [write_csv(s, directory / f"{s.slug}.csv") for s in sheets]
+    if lang == "sv":
+        head = (
+            "Tabeller för svensk Excel: semikolon som avgränsare, decimalkomma, UTF-8 med BOM.\n"
+            "Källor per fil:\n"
+        )
+    else:
+        head = (
+            "Tables for Excel with Swedish settings: semicolon separator, decimal comma, "
+            "UTF-8 with BOM.\nSources per file:\n"
+        )
+    lines = [head] + [f"\n{s.slug}.csv ({s.name}): {s.note}\n" for s in sheets]
+    paths.append(write_text_atomic(directory / "README.txt", "".join(lines)))
+    return paths
+
+
+def _cell(value: object, number_format: str | None, lang: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    if number_format and isinstance(value, int | float) and not isinstance(value, bool):
+        digits = _digits(number_format)
+        return fmt_int(float(value), lang) if digits == 0 else fmt_decimal(value, lang, digits)
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(sheets: Sequence[Sheet], title: str, lang: str, rows: int = MARKDOWN_ROWS) -> str:
+    sv = lang == "sv"
+    parts = [f"# {title}\n"]
+    for sheet in sheets:
+        frame = sheet.frame
+        parts.append(f"\n## {sheet.name}\n\n")
+        columns = list(frame.columns)
+        parts.append("| " + " | ".join(columns) + " |\n")
+        aligns = ["---:" if c in sheet.formats else "---" for c in columns]
+        parts.append("| " + " | ".join(aligns) + " |\n")
+        for record in frame.head(rows).itertuples(index=False):
+            cells = [
+                _cell(v, sheet.formats.get(c), lang) for c, v in zip(columns, record, strict=True)
+            ]
+            parts.append("| " + " | ".join(cells) + " |\n")
+        if len(frame) > rows:
+            shown = (
+                f"Visar {rows} av {fmt_int(len(frame), lang)} rader; hela tabellen i "
+                if sv
+                else f"Showing {rows} of {fmt_int(len(frame), lang)} rows; the full table is in "
+            )
+            parts.append(
+                f"\n{shown}`csv/{sheet.slug}.csv` {'och' if sv else 'and'} `tables.xlsx`.\n"
+            )
+        parts.append(f"\n*{sheet.note}*\n")
+    return "".join(parts)
+
+
+def write_markdown(sheets: Sequence[Sheet], path: Path, title: str, lang: str) -> Path:
+    return write_text_atomic(path, markdown(sheets, title, lang))

@@ -1,0 +1,307 @@
+"""faktablad.html: one self-contained HTML file per region.
+
+Short text generated from the data (numbers via Babel), key charts inline as SVG, sources and
+methods, the synthetic-data banner where it applies. No scripts and no external resources:
+CSS is inline, charts are inline SVG (their XML prolog, DOCTYPE and metadata removed), so the
+file opens offline and can be mailed or archived as is.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+import pandas as pd
+
+from kompetens_forecast import __version__
+from kompetens_forecast.report.factsheet_text import METHODS, p
+from kompetens_forecast.report.numbers import fmt_decimal, fmt_int, fmt_pct, signed_int
+from kompetens_forecast.report.text import mid, t
+from kompetens_forecast.store.atomic import write_text_atomic
+
+if TYPE_CHECKING:
+    from kompetens_forecast.report.build import ReportData
+
+TEMPLATES = Path(__file__).with_name("templates")
+KEY_CHARTS = (
+    "01_storsta_yrken",
+    "08_sysselsattning",
+    "02_forandring",
+    "04_prognos",
+    "07_bristlage",
+    "12_rekryteringsbehov",
+    "03_lokaliseringskvoter",
+    "05_delregioner",
+    "06_matchningsgrad",
+)
+_PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)
+_METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
+_SIZE = re.compile(r'(<svg\b[^>]*?)\s(?:width|height)="[^"]*"')
+
+
+def inline_svg(text: str, prefix: str = "") -> str:
+    """An SVG file's markup ready to sit inside HTML: no prolog or metadata, scalable, and its
+    ids (and the references to them) prefixed so that several charts on one page never share
+    an id (matplotlib numbers its groups text_1, patch_1, … in every file)."""
+    svg = _METADATA.sub("", _PROLOG.sub("", text, count=1))
+    for _ in range(2):
+        svg = _SIZE.sub(r"\1", svg, count=1)
+    if prefix:
+        svg = svg.replace(' id="', f' id="{prefix}-')
+        svg = svg.replace('href="#', f'href="#{prefix}-').replace("url(#", f"url(#{prefix}-")
+    return svg.strip()
+
+
+def _signed_pct(value: float, lang: str) -> str:
+    return ("+" if value > 0 else "") + fmt_pct(value, lang, 1)
+
+
+def _paragraphs(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[str]:
+    lang = data.lang
+    own = data.ind[data.ind["region_code"] == data.region.code]
+    year = int(own["year"].iloc[0])
+    total = float(own["employed"].sum())
+    trend = tables["utveckling"]
+    start = int(trend["year"].iloc[0])
+    change = float(trend["region_index"].iloc[-1]) - 100
+    riket = float(trend["riket_index"].iloc[-1]) - 100
+    region = data.in_text
+    out = [
+        p(
+            "total_riket" if data.region.code == data.riket_code else "total",
+            lang,
+            region=region,
+            Region=region[:1].upper() + region[1:],
+            n=fmt_int(total, lang),
+            year=year,
+            start=start,
+            direction=p("up" if change >= 0 else "down", lang),
+            pct=fmt_pct(abs(change), lang, 1),
+            riket=_signed_pct(riket, lang),
+        )
+    ]
+    ranked = own.sort_values("employed", ascending=False)
+    first = ranked.iloc[0]
+    out.append(
+        p(
+            "largest",
+            lang,
+            label=mid(first["ssyk_label"], lang),
+            n=fmt_int(float(first["employed"]), lang),
+            share=fmt_pct(float(first["share"]), lang, 1),
+            share5=fmt_pct(float(ranked["share"].head(5).sum()), lang, 0),
+        )
+    )
+    moving = own[(own["employed"] >= 100) & own["change_5y_adj"].notna()]
+    if not moving.empty:
+        up = moving.loc[moving["change_5y_adj"].idxmax()]
+        down = moving.loc[moving["change_5y_adj"].idxmin()]
+        out.append(
+            p(
+                "change",
+                lang,
+                start=year - 5,
+                end=year,
+                up=mid(up["ssyk_label"], lang),
+                up_n=signed_int(float(up["change_5y_adj"]), lang),
+                up_pct=_signed_pct(float(up["change_5y_pct_adj"]), lang),
+                down=mid(down["ssyk_label"], lang),
+                down_n=signed_int(float(down["change_5y_adj"]), lang),
+                down_pct=_signed_pct(float(down["change_5y_pct_adj"]), lang),
+            )
+        )
+    if data.region.code != data.riket_code:
+        common = own[own["employed"] >= 50]
+        if not common.empty:
+            top = common.loc[common["lq"].idxmax()]
+            out.append(
+                p(
+                    "lq",
+                    lang,
+                    label=mid(top["ssyk_label"], lang),
+                    lq=fmt_decimal(float(top["lq"]), lang, 1),
+                )
+            )
+    out += _forecast_paragraph(data, own, year)
+    if "bristlage" in tables:
+        top15 = tables["bristlage"].head(15)
+        omgang = data.shortage.omgang if data.shortage else None
+        out.append(
+            p(
+                "shortage",
+                lang,
+                n=int((top15["model_status"] == "brist").sum()),
+                m=len(top15),
+                af=int((top15["af_status"] == "brist").sum()),
+                omgang=f" ({omgang})" if omgang else "",
+            )
+        )
+    subs = data.ind[data.ind["region_code"] != data.region.code]
+    if not subs.empty and data.kommuner:
+        totals = subs.groupby("region_code")["employed"].sum().sort_values(ascending=False)
+        out.append(
+            p(
+                "subregions",
+                lang,
+                name=data.sub_names.get(str(totals.index[0]), str(totals.index[0])),
+                share=fmt_pct(float(totals.iloc[0]) / float(totals.sum()) * 100, lang, 0),
+            )
+        )
+    if data.matching is not None:
+        table = data.matching.table
+        last = table[table["sex"] == "1+2"].tail(1)
+        if not last.empty:
+            row = last.iloc[0]
+            out.append(
+                p(
+                    "matching",
+                    lang,
+                    a=fmt_pct(float(row["region"]), lang, 1),
+                    b=fmt_pct(float(row["riket"]), lang, 1) if pd.notna(row["riket"]) else "–",
+                    year=int(row["year"]),
+                )
+            )
+    if "rekryteringsbehov" in tables and not tables["rekryteringsbehov"].empty:
+        row = tables["rekryteringsbehov"].iloc[0]
+        out.append(
+            p(
+                "openings",
+                lang,
+                end=int(row["end_year"]),
+                label=mid(row["ssyk_label"], lang),
+                n=fmt_int(float(row["openings"]), lang),
+            )
+        )
+    return out
+
+
+def _forecast_paragraph(data: ReportData, own: pd.DataFrame, year: int) -> list[str]:
+    fc = data.fc
+    if fc.empty:
+        return []
+    end = int(fc["year"].max())
+    last = fc[fc["year"] == end].set_index("ssyk")["yhat"]
+    base = own.set_index("ssyk")["employed"].reindex(last.index)
+    ok = base.notna()
+    if not ok.any() or float(base[ok].sum()) == 0:
+        return []
+    change = (float(last[ok].sum()) / float(base[ok].sum()) - 1) * 100
+    cells = fc.drop_duplicates("ssyk")
+    beats = cells["beats_naive"] if "beats_naive" in cells else pd.Series(dtype="boolean")
+    share = float(beats.fillna(False).astype(bool).mean() * 100) if len(beats) else float("nan")
+    return [
+        p(
+            "forecast",
+            data.lang,
+            n=fmt_int(float(last[ok].sum()), data.lang),
+            end=end,
+            pct=_signed_pct(change, data.lang),
+            year=year,
+            beats=fmt_pct(share, data.lang, 0),
+        )
+    ]
+
+
+def _facts(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[dict[str, str]]:
+    lang, sv = data.lang, data.lang == "sv"
+    own = data.ind[data.ind["region_code"] == data.region.code]
+    year = int(own["year"].iloc[0])
+    trend = tables["utveckling"]
+    start = int(trend["year"].iloc[0])
+    facts = [
+        {
+            "value": fmt_int(float(own["employed"].sum()), lang),
+            "label": (f"anställda {year}" if sv else f"employees, {year}"),
+        },
+        {
+            "value": _signed_pct(float(trend["region_index"].iloc[-1]) - 100, lang),
+            "label": (f"förändring {start}–{year}" if sv else f"change {start}–{year}"),
+        },
+        {
+            "value": fmt_int(float(own["ssyk"].nunique()), lang),
+            "label": "yrken (SSYK)" if sv else "occupations (SSYK)",
+        },
+    ]
+    if "bristlage" in tables:
+        top = tables["bristlage"].head(15)
+        facts.append(
+            {
+                "value": f"{int((top['model_status'] == 'brist').sum())} / {len(top)}",
+                "label": "största yrken med brist (modell)"
+                if sv
+                else "largest occupations in shortage (model)",
+            }
+        )
+    return facts
+
+
+def _sources(data: ReportData) -> list[dict[str, Any]]:
+    lang = data.lang
+    out = []
+    for d in data.datasets:
+        source = {"scb": "SCB", "af": "Arbetsförmedlingen"}.get(d["source"], d["source"])
+        out.append(
+            {
+                "title": d["title"],
+                "source": source,
+                "tables": f"{p('tables', lang)} {', '.join(d['table_ids'])}",
+                "retrieved": f"{p('retrieved', lang)} {str(d['retrieved_at'])[:10]}",
+                "licence": d.get("licence") or "",
+                "synthetic": bool(d["synthetic"]),
+            }
+        )
+    return out
+
+
+def render(data: ReportData, tables: dict[str, pd.DataFrame], chart_dir: Path) -> str:
+    lang = data.lang
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+    )
+    charts = [
+        {
+            "name": name,
+            "svg": inline_svg((chart_dir / f"{name}.svg").read_text("utf-8"), prefix=name),
+        }
+        for name in KEY_CHARTS
+        if (chart_dir / f"{name}.svg").is_file()
+    ]
+    banner = ""
+    if data.synthetic or data.sub_synthetic:
+        what = p("banner_region" if data.synthetic else "banner_subs", lang)
+        banner = p("banner", lang, what=what)
+    today = datetime.now(UTC).date().isoformat()
+    label = data.region.label(lang)
+    return env.get_template("faktablad.html.j2").render(
+        lang=lang,
+        version=__version__,
+        date=today,
+        title=p("title", lang, region=label),
+        lead=p("lead", lang, region=data.in_text, date=today, version=__version__),
+        banner=banner,
+        facts=_facts(data, tables),
+        summary_heading=p("summary", lang),
+        paragraphs=_paragraphs(data, tables),
+        charts_heading=p("charts", lang),
+        charts=charts,
+        more=p("more", lang),
+        sources_heading=p("sources", lang),
+        sources=_sources(data),
+        synthetic_mark=p("synthetic_mark", lang),
+        breaks_heading=p("breaks", lang),
+        breaks=[f"{b['year']}: {b['description']}" for b in data.breaks],
+        methods_heading=p("methods", lang),
+        methods=METHODS[lang],
+        riket=t("riket", lang),
+    )
+
+
+def write_factsheet(
+    data: ReportData, tables: dict[str, pd.DataFrame], chart_dir: Path, path: Path
+) -> Path:
+    return write_text_atomic(path, render(data, tables, chart_dir))

@@ -1,0 +1,144 @@
+"""Sentences of the region fact sheet (faktablad.html), Swedish and English."""
+
+from __future__ import annotations
+
+from typing import Final
+
+PHRASES: Final[dict[str, dict[str, str]]] = {
+    "title": {"sv": "Faktablad: {region}", "en": "Fact sheet: {region}"},
+    "lead": {
+        "sv": "Kompetensbehov och arbetsmarknad i {region}, efter yrke. Genererat {date} "
+        "med kompetens-forecast {version} från officiell statistik (SCB, "
+        "Arbetsförmedlingen).",
+        "en": "Competence needs and the labour market in {region}, by occupation. Generated "
+        "{date} by kompetens-forecast {version} from official statistics (SCB, "
+        "Arbetsförmedlingen).",
+    },
+    "banner": {
+        "sv": "Syntetiska demodata: {what} är framtagna ur SCB:s länsdata med en slumpad "
+        "fördelning och är inte officiell statistik.",
+        "en": "Synthetic demo data: {what} are generated from SCB county data by a random "
+        "allocation and are not official statistics.",
+    },
+    "banner_region": {"sv": "regionens siffror", "en": "the region's figures"},
+    "banner_subs": {"sv": "kommunsiffrorna", "en": "the municipal figures"},
+    "summary": {"sv": "Sammanfattning", "en": "Summary"},
+    "charts": {"sv": "Diagram", "en": "Charts"},
+    "total": {
+        "sv": "I {region} fanns {n} anställda {year} (efter arbetsställets läge). Sedan "
+        "{start} har antalet {direction} med {pct}, jämfört med {riket} i riket (justerat "
+        "för seriebrott).",
+        "en": "{Region} had {n} employees in {year} (by workplace). Since {start} the "
+        "number has {direction} by {pct}, against {riket} in Sweden (adjusted for series "
+        "breaks).",
+    },
+    "total_riket": {
+        "sv": "I riket fanns {n} anställda {year}. Sedan {start} har antalet {direction} med "
+        "{pct} (justerat för seriebrott).",
+        "en": "Sweden had {n} employees in {year}. Since {start} the number has {direction} "
+        "by {pct} (adjusted for series breaks).",
+    },
+    "up": {"sv": "ökat", "en": "grown"},
+    "down": {"sv": "minskat", "en": "fallen"},
+    "largest": {
+        "sv": "Största yrket är {label} med {n} anställda ({share} av alla anställda). De fem "
+        "största yrkena står tillsammans för {share5}.",
+        "en": "The largest occupation is {label} with {n} employees ({share} of all "
+        "employees). The five largest occupations together account for {share5}.",
+    },
+    "change": {
+        "sv": "Under {start}–{end} ökade {up} mest ({up_n} anställda, {up_pct}) och {down} "
+        "minskade mest ({down_n}, {down_pct}).",
+        "en": "In {start}–{end}, {up} grew the most ({up_n} employees, {up_pct}) and {down} "
+        "shrank the most ({down_n}, {down_pct}).",
+    },
+    "lq": {
+        "sv": "Jämfört med riket sticker yrket {label} ut: det är {lq} gånger så vanligt som "
+        "i riket (lokaliseringskvot).",
+        "en": "Compared with Sweden, the occupation {label} stands out: it is {lq} times as "
+        "common as in Sweden (location quotient).",
+    },
+    "forecast": {
+        "sv": "Prognosen pekar på {n} anställda {end} i de yrken som prognostiseras, "
+        "{pct} mot {year}. I backtest 2018–2022 slog prognosmodellen en naiv prognos för "
+        "{beats} av yrkena; för övriga publiceras den naiva prognosen.",
+        "en": "The forecast points to {n} employees in {end} in the occupations forecast, "
+        "{pct} against {year}. In backtests 2018–2022 the model beat a naive forecast for "
+        "{beats} of the occupations; for the others the naive forecast is published.",
+    },
+    "shortage": {
+        "sv": "Modellens bristindikator pekar på brist i {n} av de {m} största yrkena. "
+        "Arbetsförmedlingen bedömer brist i {af} av dem{omgang}.",
+        "en": "The model's shortage indicator points to shortage in {n} of the {m} largest "
+        "occupations. Arbetsförmedlingen assesses shortage in {af} of them{omgang}.",
+    },
+    "subregions": {
+        "sv": "Flest anställda av länets kommuner har {name} ({share} av länets anställda).",
+        "en": "Of the county's municipalities, {name} has the most employees ({share} of "
+        "the county's employees).",
+    },
+    "matching": {
+        "sv": "Matchningsgraden (andel förvärvsarbetande vars utbildning matchar yrket) var "
+        "{a} {year}, mot {b} i riket.",
+        "en": "The matching grade (share of employed whose education matches their "
+        "occupation) was {a} in {year}, against {b} in Sweden.",
+    },
+    "openings": {
+        "sv": "Störst rekryteringsbehov till {end} har {label}: {n} personer (avgångar och "
+        "prognostiserad förändring).",
+        "en": "The largest recruitment need to {end} is for {label}: {n} people (exits and "
+        "forecast change).",
+    },
+    "sources": {"sv": "Källor", "en": "Sources"},
+    "methods": {"sv": "Metod", "en": "Methods"},
+    "breaks": {"sv": "Seriebrott", "en": "Series breaks"},
+    "retrieved": {"sv": "hämtad", "en": "retrieved"},
+    "tables": {"sv": "tabeller", "en": "tables"},
+    "licence": {"sv": "licens", "en": "licence"},
+    "synthetic_mark": {"sv": "SYNTETISKA DEMODATA", "en": "SYNTHETIC DEMO DATA"},
+    "more": {
+        "sv": "Alla tabeller finns i tables.xlsx, csv/ och tables.md; alla diagram som PNG "
+        "(300 dpi) och SVG i charts/.",
+        "en": "All tables are in tables.xlsx, csv/ and tables.md; all charts as PNG (300 dpi) "
+        "and SVG in charts/.",
+    },
+}
+
+METHODS: Final[dict[str, list[str]]] = {
+    "sv": [
+        "Anställda efter arbetsställets region och yrke (SSYK 2012) ur SCB:s yrkesregister; "
+        "summor över kön.",
+        "Seriebrott (2020 RAMS → BAS, 2023 16–69 år och imputerade yrken) hanteras som "
+        "nivåskiften: historiken före brottet skalas med yrkets nationella brottsfaktor.",
+        "Lokaliseringskvot = yrkets andel av de anställda i regionen / andelen i riket.",
+        "Prognos: dämpad trend på logaritmerad sysselsättning (φ = 0,4) med 80 % "
+        "prognosintervall; där modellen inte slog en naiv prognos i backtest (MASE, origo "
+        "2018–2022) publiceras den naiva prognosen.",
+        "Bristindikator: standardiserade indikatorer (tillväxt, storlek, kvalifikationsnivå "
+        "m.m.) krympta mot riket och viktade med en logistisk regression kalibrerad mot "
+        "Arbetsförmedlingens yrkesbarometer. Svag prediktor med enbart sysselsättningsdata; "
+        "visas bredvid AF:s bedömning, aldrig i stället för den.",
+        "Fullständig metodbeskrivning: docs/methods.md.",
+    ],
+    "en": [
+        "Employees by workplace region and occupation (SSYK 2012) from SCB's occupational "
+        "register; totals over sex.",
+        "Series breaks (2020 RAMS → BAS, 2023 ages 16–69 and imputed occupations) are treated "
+        "as level shifts: history before a break is scaled by the occupation's national "
+        "break factor.",
+        "Location quotient = the occupation's share of employees in the region / its share "
+        "in Sweden.",
+        "Forecast: damped trend on log employment (φ = 0.4) with 80 % prediction intervals; "
+        "where the model did not beat a naive forecast in backtests (MASE, origins "
+        "2018–2022) the naive forecast is published.",
+        "Shortage indicator: standardised indicators (growth, size, skill level etc.) shrunk "
+        "toward Sweden and weighted by a logistic regression calibrated to "
+        "Arbetsförmedlingen's occupation barometer. A weak predictor with employment data "
+        "alone; shown beside AF's assessment, never instead of it.",
+        "Full description of methods: docs/methods.md.",
+    ],
+}
+
+
+def p(key: str, lang: str, **values: object) -> str:
+    return PHRASES[key][lang].format(**values)

@@ -1,0 +1,378 @@
+"""The report set of `forecast run` / `forecast report`: charts, workbook, CSV for Swedish
+Excel, Markdown and the self-contained fact sheet (issue 7)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import matplotlib.image as mpimg
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from conftest import run_cli_captured
+from kompetens_forecast.report.csv_export import csv_frame
+from kompetens_forecast.report.numbers import fmt_int, fmt_pct, signed_int
+from kompetens_forecast.report.workbook import Sheet
+
+NBSP = "\xa0"
+
+
+@pytest.fixture(scope="module")
+def slide_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """`forecast report --region 2080 --size slide`: the report set alone, 16:9 charts."""
+    base = tmp_path_factory.mktemp("slide")
+    out = base / "k2080"
+    args = ["--quiet", "--data-dir", str(base / "data"), "report", "--region", "2080"]
+    code, stdout, stderr = run_cli_captured([*args, "--size", "slide", "--out", str(out)])
+    assert code == 0, stderr
+    return out, stdout
+
+
+def _manifest(out: Path) -> dict[str, object]:
+    return dict(json.loads((out / "manifest.json").read_text(encoding="utf-8")))
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+def test_county_run_draws_at_least_eight_charts_as_png_and_svg(
+    county_run: tuple[Path, str, str],
+) -> None:
+    charts = county_run[0] / "charts"
+    pngs = sorted(p.stem for p in charts.glob("*.png"))
+    assert pngs == sorted(p.stem for p in charts.glob("*.svg"))
+    assert len(pngs) >= 8
+    expected = {
+        "01_storsta_yrken",
+        "02_forandring",
+        "03_lokaliseringskvoter",
+        "04_prognos",
+        "05_delregioner",
+        "07_bristlage",
+        "08_sysselsattning",
+        "09_yrkesomraden",
+        "10_kvinnoandel",
+    }
+    assert expected <= set(pngs)
+
+
+def test_charts_are_a4_wide_at_300_dpi_and_not_blank(county_run: tuple[Path, str, str]) -> None:
+    for png in sorted((county_run[0] / "charts").glob("*.png")):
+        assert png.stat().st_size > 50_000, png.name
+        image = mpimg.imread(png)
+        height, width = image.shape[:2]
+        assert abs(width - round(16 / 2.54 * 300)) <= 2, (png.name, width)  # 16 cm at 300 dpi
+        assert 600 < height < 3500, (png.name, height)
+        grey = image[..., :3].mean(axis=2)
+        assert grey.std() > 0.05 and (grey < 0.5).mean() > 0.01, png.name  # ink on the page
+
+
+def test_charts_speak_swedish_and_cite_their_sources(county_run: tuple[Path, str, str]) -> None:
+    charts = county_run[0] / "charts"
+    for svg in charts.glob("*.svg"):
+        text = svg.read_text(encoding="utf-8")
+        assert "Källa: SCB" in text and "Bearbetning: kompetens-forecast" in text, svg.name
+        assert "hämtad 2026" in text and "YREG60BAS" in text, svg.name
+        assert "Source:" not in text and "Employees" not in text, svg.name
+    largest = (charts / "01_storsta_yrken.svg").read_text(encoding="utf-8")
+    assert "är det största yrket i Dalarnas län 2023" in largest  # the title states the finding
+    assert f"4{NBSP}866" in largest  # Babel's Swedish grouping
+    fans = (charts / "04_prognos.svg").read_text(encoding="utf-8")
+    assert "MASE" in fans and "naiv" in fans  # backtest accuracy beside each forecast
+    kommuner = (charts / "05_delregioner.svg").read_text(encoding="utf-8")
+    assert "SYNTETISKA DEMODATA" in kommuner  # municipal data are synthetic
+    county = (charts / "01_storsta_yrken.svg").read_text(encoding="utf-8")
+    assert "SYNTETISKA" not in county  # the county's own numbers are real
+    shortage = (charts / "07_bristlage.svg").read_text(encoding="utf-8")
+    assert "Arbetsförmedlingen" in shortage and "brist" in shortage
+
+
+def test_charts_without_data_are_skipped_with_a_reason(county_run: tuple[Path, str, str]) -> None:
+    out = county_run[0]
+    manifest = _manifest(out)
+    skipped = {s["chart"]: s["reason"] for s in manifest["charts_skipped"]}  # type: ignore[attr-defined]
+    assert "employment_age_ssyk3" in skipped["11_aldersstruktur"]
+    assert "employment_age_ssyk3" in skipped["12_rekryteringsbehov"]
+    assert not (out / "charts" / "11_aldersstruktur.png").exists()
+
+
+def test_manifest_outputs_list_exactly_the_files_written(county_run: tuple[Path, str, str]) -> None:
+    out, stdout, _ = county_run
+    manifest = _manifest(out)
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert sorted(manifest["outputs"]) == written  # type: ignore[arg-type]
+    printed = [line for line in stdout.splitlines() if not line.startswith("#")]
+    assert sorted(printed) == sorted(str(out / name) for name in written)
+
+
+# --- workbook, CSV, Markdown -------------------------------------------------------------------
+
+
+def test_workbook_has_five_or_more_sheets_of_real_numbers(county_workbook: Any) -> None:
+    book = county_workbook
+    numeric_sheets = []
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        rows = list(ws.iter_rows(min_row=2, max_row=min(ws.max_row, 40), values_only=True))
+        numbers = [v for row in rows for v in row if isinstance(v, int | float)]
+        digit_strings = [v for row in rows for v in row if isinstance(v, str) and v.isdigit()]
+        if len(numbers) >= 10:
+            numeric_sheets.append(ws.title)
+            formats = {ws.cell(row=2, column=c).number_format for c in range(1, ws.max_column + 1)}
+            assert formats & {"#,##0", "0.0", "0.00"}, ws.title
+        assert ws.column_dimensions["A"].width and ws.column_dimensions["A"].width >= 8
+        note = ws.cell(row=ws.max_row, column=1).value
+        assert isinstance(note, str) and ("Källa" in note or "Bearbetning" in note), ws.title
+        del digit_strings  # codes ("0110") are text on purpose
+    assert len(numeric_sheets) >= 5, numeric_sheets
+    kommuner = book["Delregioner"]
+    assert "SYNTETISKA DEMODATA" in kommuner.cell(row=kommuner.max_row, column=1).value
+    county = book["Sysselsättning"]
+    assert "SYNTETISKA" not in county.cell(row=county.max_row, column=1).value
+    assert {"Utveckling", "Yrkesområden", "Bristläge"} <= set(numeric_sheets)
+
+
+def test_csv_files_are_for_swedish_excel(
+    county_run: tuple[Path, str, str], county_workbook: Any
+) -> None:
+    out, book = county_run[0], county_workbook
+    csvs = sorted((out / "csv").glob("*.csv"))
+    assert len(csvs) == len(book.sheetnames)
+    raw = (out / "csv" / "sysselsattning.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    text = raw.decode("utf-8-sig")
+    header, first = text.split("\r\n")[:2]
+    assert header.startswith("region_code;region_name;level;ssyk;ssyk_label")
+    assert re.search(r";\d+,\d{2};", first) and not re.search(r";\d+\.\d+;", first)
+    frame = pd.read_csv(
+        out / "csv" / "sysselsattning.csv",
+        sep=";",
+        decimal=",",
+        encoding="utf-8-sig",
+        dtype={"region_code": str, "ssyk": str},
+    )
+    ind = pd.read_parquet(out / "indicators.parquet")
+    own = ind[ind["region_code"] == "20"].set_index("ssyk")
+    assert frame["ssyk"].str.fullmatch(r"\d{4}").all()  # leading zeros kept
+    merged = frame.set_index("ssyk")
+    assert (merged["employed"] == own.loc[merged.index, "employed"]).all()
+    assert np.allclose(merged["lq"], own.loc[merged.index, "lq"].round(2), equal_nan=True)
+    readme = (out / "csv" / "README.txt").read_text(encoding="utf-8")
+    assert "sysselsattning.csv" in readme and "Källa: SCB" in readme
+
+
+def test_csv_rounds_as_displayed_and_keeps_missing_empty() -> None:
+    frame = pd.DataFrame({"ssyk": ["0110", "2341"], "employed": [12.0, np.nan], "lq": [1.234, 2]})
+    out = csv_frame(Sheet("x", frame, {"employed": "#,##0", "lq": "0.00"}, "note", "x"))
+    text = out.to_csv(sep=";", decimal=",", index=False)
+    assert text.splitlines() == ["ssyk;employed;lq", "0110;12;1,23", "2341;;2,0"]
+
+
+def test_markdown_tables_use_swedish_numbers(county_run: tuple[Path, str, str]) -> None:
+    md = (county_run[0] / "tables.md").read_text(encoding="utf-8")
+    assert md.startswith("# Tabeller: Dalarnas län")
+    assert f"| 4{NBSP}866 |" in md and "| 3,84 |" in md
+    assert "## Bristläge" in md and "*Källa: SCB" in md
+    assert "Visar 20 av" in md
+
+
+def test_swedish_number_formats() -> None:
+    assert fmt_int(12345, "sv") == f"12{NBSP}345"
+    assert fmt_pct(3.4, "sv") == "3,4 %"
+    assert fmt_pct(-3.4, "sv") == "−3,4 %"
+    assert signed_int(-1234, "sv") == f"−1{NBSP}234" and signed_int(5, "sv") == "+5"
+    assert fmt_int(12345, "en") == "12,345" and fmt_pct(3.4, "en") == "3.4%"
+
+
+# --- fact sheet ----------------------------------------------------------------------------------
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+        self.tags: list[str] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.append(value)
+            if name in ("src", "href", "xlink:href", "srcset", "data", "poster") and value:
+                self.refs.append(value)
+
+
+def _parse(html: str) -> _Refs:
+    parser = _Refs()
+    parser.feed(html)
+    return parser
+
+
+def test_factsheet_is_self_contained_swedish_and_flags_synthetic_data(
+    county_run: tuple[Path, str, str],
+) -> None:
+    html = (county_run[0] / "faktablad.html").read_text(encoding="utf-8")
+    parsed = _parse(html)
+    external = [r for r in parsed.refs if not r.startswith("#")]
+    assert external == []  # only in-document references (SVG clip paths, glyphs)
+    assert len(parsed.ids) == len(set(parsed.ids))  # charts on one page share no id
+    assert {r[1:] for r in parsed.refs} <= set(parsed.ids)  # every reference resolves
+    assert "script" not in parsed.tags and "link" not in parsed.tags and "img" not in parsed.tags
+    assert "@import" not in html and not re.search(r"url\((?!#)", html)  # local url(#id) only
+    assert parsed.tags.count("svg") >= 5  # key charts inline
+    assert '<html lang="sv">' in html
+    assert "Syntetiska demodata" in html  # municipal figures are synthetic
+    assert f"I Dalarnas län fanns 126{NBSP}857 anställda 2023" in html  # text from the data
+    assert "Källor" in html and "Metod" in html and "AM0208M/YREG60BAS" in html
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+def test_factsheet_renders_in_headless_chromium(
+    county_run: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    shot = tmp_path / "faktablad.png"
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--hide-scrollbars",
+            f"--screenshot={shot}",
+            "--window-size=1000,1800",
+            (county_run[0] / "faktablad.html").as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    image = mpimg.imread(shot)
+    assert image.shape[:2] == (1800, 1000)
+    grey = image[..., :3].mean(axis=2)
+    assert grey.std() > 0.1  # text and charts, not a blank page
+    banner = image[:400, :, :3]  # the orange synthetic banner near the top
+    orange = (banner[..., 0] > 0.75) & (banner[..., 1] > 0.3) & (banner[..., 1] < 0.45)
+    assert orange.mean() > 0.01
+
+
+# --- English and a municipality ------------------------------------------------------------------
+
+
+def test_english_municipal_run_is_english_and_synthetic(
+    municipal_run_en: tuple[Path, str, str],
+) -> None:
+    out, stdout, _ = municipal_run_en
+    assert "SYNTHETIC DATA" in stdout
+    charts = sorted((out / "charts").glob("*.svg"))
+    assert len(charts) >= 6
+    for svg in charts:
+        text = svg.read_text(encoding="utf-8")
+        assert "SYNTHETIC DEMO DATA" in text and "Source: SCB" in text, svg.name
+        assert "Källa" not in text and "anställda" not in text, svg.name
+    html = (out / "faktablad.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "Synthetic demo data" in html
+    assert "Fact sheet: Falun" in html and "Sources" in html
+    book = load_workbook(out / "tables.xlsx", read_only=True)
+    assert {"Employment", "Forecast", "Trend", "Sources"} <= set(book.sheetnames)
+    readme = (out / "csv" / "README.txt").read_text(encoding="utf-8")
+    assert readme.startswith("Tables for Excel") and "Source: SCB" in readme
+    skipped = {s["chart"] for s in _manifest(out)["charts_skipped"]}  # type: ignore[attr-defined]
+    assert {"05_delregioner", "07_bristlage"} <= skipped
+
+
+def test_report_command_writes_the_report_set_alone_in_slide_size(
+    slide_report: tuple[Path, str],
+) -> None:
+    out, stdout = slide_report
+    assert not (out / "forecast.parquet").exists() and not (out / "indicators.parquet").exists()
+    for name in ("tables.xlsx", "tables.md", "faktablad.html", "manifest.json", "csv/README.txt"):
+        assert (out / name).is_file() and str(out / name) in stdout, name
+    for png in (out / "charts").glob("*.png"):
+        height, width = mpimg.imread(png).shape[:2]
+        assert width == 3000 and abs(height - 1688) <= 1, png.name  # 25.4 × 14.3 cm: 16:9
+    assert "SYNTETISKA DEMODATA" in (out / "charts" / "01_storsta_yrken.svg").read_text("utf-8")
+    manifest = _manifest(out)
+    assert manifest["parameters"]["size"] == "slide"  # type: ignore[index]
+    assert "forecast.parquet" not in manifest["outputs"]  # type: ignore[operator]
+
+
+def test_report_for_an_unknown_region_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "never"
+    code, _, stderr = run_cli_captured(["report", "--region", "99", "--out", str(out)])
+    assert code == 2 and len(stderr.strip().splitlines()) == 1 and "'99'" in stderr
+    assert not out.exists()
+    code, _, stderr = run_cli_captured(["run", "--region", "20", "--size", "a3", "--out", str(out)])
+    assert code == 2 and "a4, slide" in stderr and not out.exists()
+
+
+def test_age_and_recruitment_charts_are_drawn_when_age_columns_exist(
+    county_run: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    """With `employment_age_ssyk3` the indicators gain age columns; the charts use them."""
+    from kompetens_forecast.report import charts_age
+    from kompetens_forecast.report.figure import ChartContext
+
+    out = county_run[0]
+    ind = pd.read_parquet(out / "indicators.parquet")
+    own = ind[ind["region_code"] == "20"].copy()
+    assert not charts_age.has_age_data(own)
+    rng = np.random.default_rng(7)
+    own["share_55plus"] = rng.uniform(10, 40, len(own))
+    own["exits_5y"] = own["employed"] * own["share_55plus"] / 100 * 0.6
+    fc = pd.read_parquet(out / "forecast.parquet")
+    table = charts_age.openings_table(own, fc)
+    end = fc[fc["year"] == 2028].set_index("ssyk")["yhat"]
+    first = table.iloc[0]
+    assert first["openings"] == pytest.approx(
+        first["replacement"] + end[first["ssyk"]] - first["employed"]
+    )
+    assert table["openings"].is_monotonic_decreasing
+    ctx = ChartContext("Dalarnas län", "sv", "Källa: test", synthetic=False)
+    files = charts_age.age_structure(own, ctx, tmp_path) + charts_age.openings(table, ctx, tmp_path)
+    assert sorted(p.name for p in files) == [
+        "11_aldersstruktur.png",
+        "11_aldersstruktur.svg",
+        "12_rekryteringsbehov.png",
+        "12_rekryteringsbehov.svg",
+    ]
+    svg = (tmp_path / "12_rekryteringsbehov.svg").read_text(encoding="utf-8")
+    assert "har störst rekryteringsbehov i Dalarnas län till 2028" in svg
+
+
+def test_pdf_is_refused_without_weasyprint_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kompetens_forecast.report import pdf
+
+    monkeypatch.setattr(pdf, "pdf_available", lambda: False)
+    out = tmp_path / "never"
+    code, _, stderr = run_cli_captured(["report", "--region", "20", "--pdf", "--out", str(out)])
+    assert code == 2 and "pip install 'kompetens-forecast[pdf]'" in stderr
+    assert len(stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+@pytest.mark.skipif(
+    not __import__("kompetens_forecast.report.pdf").report.pdf.pdf_available(),
+    reason="the pdf extra (WeasyPrint) is not installed",
+)
+def test_factsheet_renders_to_an_a4_pdf(county_run: tuple[Path, str, str], tmp_path: Path) -> None:
+    from kompetens_forecast.report.pdf import write_pdf
+
+    target = write_pdf(county_run[0] / "faktablad.html", tmp_path / "faktablad.pdf")
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 50_000
