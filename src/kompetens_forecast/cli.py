@@ -132,28 +132,38 @@ def _size_option() -> Any:
     )
 
 
-@app.command()
-def run(
-    ctx: typer.Context,
-    region: str = typer.Option(
+def _region_option() -> Any:
+    return typer.Option(
         ...,
         "--region",
         "-r",
         help="Region: 00 (riket), län (20, Dalarna), kommun (2080, Falun) or group id (SE31).",
-    ),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
-    horizon: int | None = typer.Option(
-        None, "--horizon", help="Forecast horizon in years (default 5)."
-    ),
-    size: str = _size_option(),
-    pdf: bool = typer.Option(
+    )
+
+
+def _horizon_option() -> Any:
+    return typer.Option(None, "--horizon", help="Forecast horizon in years (default 5).")
+
+
+def _pdf_option() -> Any:
+    return typer.Option(
         False, "--pdf", help="Also faktablad.pdf (needs the pdf extra: WeasyPrint)."
-    ),
+    )
+
+
+def _write_region(
+    ctx: typer.Context,
+    runner: Callable[..., RunResult],
+    region: str,
+    out: Path,
+    horizon: int | None,
+    size: str,
+    pdf: bool,
 ) -> None:
-    """Indicators, forecasts, tables, charts and the fact sheet for one region."""
+    """`run` and `report`: the same options, a different set of files."""
     settings = _settings(ctx)
     with _progress(settings, "Starting") as progress:
-        result = run_region(
+        result = runner(
             region,
             out,
             ctx=settings.context(),
@@ -164,40 +174,32 @@ def run(
             progress=progress,
         )
     _print_result(settings, result)
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    region: str = _region_option(),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+    horizon: int | None = _horizon_option(),
+    size: str = _size_option(),
+    pdf: bool = _pdf_option(),
+) -> None:
+    """Indicators, forecasts, tables, charts and the fact sheet for one region."""
+    _write_region(ctx, run_region, region, out, horizon, size, pdf)
 
 
 @app.command()
 def report(
     ctx: typer.Context,
-    region: str = typer.Option(
-        ...,
-        "--region",
-        "-r",
-        help="Region: 00 (riket), län (20, Dalarna), kommun (2080, Falun) or group id (SE31).",
-    ),
+    region: str = _region_option(),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
-    horizon: int | None = typer.Option(
-        None, "--horizon", help="Forecast horizon in years (default 5)."
-    ),
+    horizon: int | None = _horizon_option(),
     size: str = _size_option(),
-    pdf: bool = typer.Option(
-        False, "--pdf", help="Also faktablad.pdf (needs the pdf extra: WeasyPrint)."
-    ),
+    pdf: bool = _pdf_option(),
 ) -> None:
     """Report set only: tables.xlsx, csv/, tables.md, charts/, faktablad.html, manifest.json."""
-    settings = _settings(ctx)
-    with _progress(settings, "Starting") as progress:
-        result = run_report(
-            region,
-            out,
-            ctx=settings.context(),
-            horizon=horizon,
-            lang=settings.lang,
-            size=size,
-            pdf=pdf,
-            progress=progress,
-        )
-    _print_result(settings, result)
+    _write_region(ctx, run_report, region, out, horizon, size, pdf)
 
 
 def _print_result(settings: Settings, result: RunResult) -> None:
