@@ -138,6 +138,20 @@ def test_workbook_has_five_or_more_sheets_of_real_numbers(county_workbook: Any) 
     county = book["Sysselsättning"]
     assert "SYNTETISKA" not in county.cell(row=county.max_row, column=1).value
     assert {"Utveckling", "Yrkesområden", "Bristläge"} <= set(numeric_sheets)
+    headers = [cell.value for cell in county[1]]
+    assert headers[:5] == ["Regionkod", "Region", "Regionnivå", "Yrkeskod (SSYK 2012)", "Yrke"]
+    assert "Anställda" in headers and "employed" not in headers
+    employed = county.cell(row=1, column=headers.index("Anställda") + 1)
+    assert employed.comment is not None and employed.comment.text == "employed"  # traceable
+
+
+def test_english_tables_have_english_headers(municipal_run_en: tuple[Path, str, str]) -> None:
+    out = municipal_run_en[0]
+    header = (out / "csv" / "sysselsattning.csv").read_text(encoding="utf-8-sig").split("\r\n")[0]
+    assert header.startswith("Region code;Region;Region level;Occupation code (SSYK 2012);")
+    assert "Employees" in header.split(";")
+    markdown = (out / "tables.md").read_text(encoding="utf-8")
+    assert "| Employees |" in markdown or "| Employees" in markdown
 
 
 def test_csv_files_are_for_swedish_excel(
@@ -150,21 +164,25 @@ def test_csv_files_are_for_swedish_excel(
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
     text = raw.decode("utf-8-sig")
     header, first = text.split("\r\n")[:2]
-    assert header.startswith("region_code;region_name;level;ssyk;ssyk_label")
+    assert header.startswith("Regionkod;Region;Regionnivå;Yrkeskod (SSYK 2012);Yrke;")
     assert re.search(r";\d+,\d{2};", first) and not re.search(r";\d+\.\d+;", first)
+    assert ";True" not in text and ";False" not in text  # booleans as ja/nej
+    assert re.search(r";(ja|nej)\r?$", first)  # the synthetic flag, last column
     frame = pd.read_csv(
         out / "csv" / "sysselsattning.csv",
         sep=";",
         decimal=",",
         encoding="utf-8-sig",
-        dtype={"region_code": str, "ssyk": str},
+        dtype={"Regionkod": str, "Yrkeskod (SSYK 2012)": str},
     )
     ind = pd.read_parquet(out / "indicators.parquet")
     own = ind[ind["region_code"] == "20"].set_index("ssyk")
-    assert frame["ssyk"].str.fullmatch(r"\d{4}").all()  # leading zeros kept
-    merged = frame.set_index("ssyk")
-    assert (merged["employed"] == own.loc[merged.index, "employed"]).all()
-    assert np.allclose(merged["lq"], own.loc[merged.index, "lq"].round(2), equal_nan=True)
+    assert frame["Yrkeskod (SSYK 2012)"].str.fullmatch(r"\d{4}").all()  # leading zeros kept
+    merged = frame.set_index("Yrkeskod (SSYK 2012)")
+    assert (merged["Anställda"] == own.loc[merged.index, "employed"]).all()
+    assert np.allclose(
+        merged["Lokaliseringskvot"], own.loc[merged.index, "lq"].round(2), equal_nan=True
+    )
     readme = (out / "csv" / "README.txt").read_text(encoding="utf-8")
     assert "sysselsattning.csv" in readme and "Källa: SCB" in readme
 

@@ -16,8 +16,10 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from kompetens_forecast.report.columns import yes_no
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int
 from kompetens_forecast.report.workbook import Sheet
 from kompetens_forecast.store.atomic import write_atomic, write_text_atomic
@@ -31,14 +33,24 @@ def _digits(number_format: str) -> int:
 
 
 def csv_frame(sheet: Sheet) -> pd.DataFrame:
-    """The sheet's frame with numbers rounded as displayed (integers without ',0')."""
+    """The sheet's frame with numbers rounded as displayed (integers without ',0'), yes/no for
+    booleans and plain-language headers when the sheet has a language."""
     out = sheet.frame.copy()
+    if sheet.lang:
+        for column in out.columns:
+            known = out[column].dropna()
+            if len(known) and all(isinstance(v, bool | np.bool_) for v in known):
+                out[column] = [
+                    None if v is None or v is pd.NA or v != v else yes_no(bool(v), sheet.lang)
+                    for v in out[column]
+                ]
     for column, number_format in sheet.formats.items():
         if column not in out.columns or not pd.api.types.is_numeric_dtype(out[column]):
             continue
         digits = _digits(number_format)
         values = pd.to_numeric(out[column], errors="coerce").astype("float64").round(digits)
         out[column] = values.astype("Int64") if digits == 0 else values
+    out.columns = pd.Index(sheet.headers())
     return out
 
 
@@ -69,6 +81,8 @@ def write_csvs(sheets: Sequence[Sheet], directory: Path, lang: str) -> list[Path
 def _cell(value: object, number_format: str | None, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "–"
+    if isinstance(value, bool | np.bool_):
+        return yes_no(bool(value), lang)
     if number_format and isinstance(value, int | float) and not isinstance(value, bool):
         digits = _digits(number_format)
         return fmt_int(float(value), lang) if digits == 0 else fmt_decimal(value, lang, digits)
@@ -82,7 +96,7 @@ def markdown(sheets: Sequence[Sheet], title: str, lang: str, rows: int = MARKDOW
         frame = sheet.frame
         parts.append(f"\n## {sheet.name}\n\n")
         columns = list(frame.columns)
-        parts.append("| " + " | ".join(columns) + " |\n")
+        parts.append("| " + " | ".join(sheet.headers()) + " |\n")
         aligns = ["---:" if c in sheet.formats else "---" for c in columns]
         parts.append("| " + " | ".join(aligns) + " |\n")
         for record in frame.head(rows).itertuples(index=False):

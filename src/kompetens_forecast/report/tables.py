@@ -1,6 +1,7 @@
 """The report's table set: one `Sheet` per table, shared by the workbook, the CSVs and the
-Markdown file. Columns keep their machine names (as in the Parquet outputs and README's
-contract); numbers stay numbers, with Excel number formats per column."""
+Markdown file. Headers are in plain language (`report.columns`; the Parquet outputs keep the
+machine names of README's contract); numbers stay numbers, with Excel number formats per
+column."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ NUMBER_FORMATS = {
     "yhat": "#,##0",
     "yhat_lo": "#,##0",
     "yhat_hi": "#,##0",
+    "yhat_base": "#,##0",
+    "backtest_mase_share": "0.00",
     "backtest_mase": "0.00",
     "backtest_mase_naive": "0.00",
     "region": "0.0",  # matchningsgrad, per cent as published
@@ -64,19 +67,20 @@ NAMES: dict[str, dict[str, str]] = {
 
 def sheet(slug: str, frame: pd.DataFrame, note: str, lang: str) -> Sheet:
     formats = {c: NUMBER_FORMATS[c] for c in frame.columns if c in NUMBER_FORMATS}
-    return Sheet(NAMES[slug][lang], frame.reset_index(drop=True), formats, note, slug)
+    return Sheet(NAMES[slug][lang], frame.reset_index(drop=True), formats, note, slug, lang)
 
 
 def sources_sheet(provenance: Sequence[dict[str, Any]], note: str, lang: str) -> Sheet:
     sources = pd.DataFrame(list(provenance)).drop(columns=["checksum"])
     sources["table_ids"] = sources["table_ids"].map(", ".join)
-    return Sheet(NAMES["kallor"][lang], sources, {}, note, "kallor")
+    return Sheet(NAMES["kallor"][lang], sources, {}, note, "kallor", lang)
 
 
 def breaks_sheet(breaks: Sequence[dict[str, Any]], note: str, lang: str) -> Sheet | None:
     if not breaks:
         return None
-    return Sheet(NAMES["seriebrott"][lang], pd.DataFrame(list(breaks)), {}, note, "seriebrott")
+    frame = pd.DataFrame(list(breaks))
+    return Sheet(NAMES["seriebrott"][lang], frame, {}, note, "seriebrott", lang)
 
 
 def number_sheets(sheets: Sequence[Sheet]) -> list[Sheet]:

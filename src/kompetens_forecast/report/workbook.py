@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from kompetens_forecast.report.columns import column_labels
 from kompetens_forecast.store.atomic import write_atomic
 
 
@@ -19,6 +20,12 @@ class Sheet:
     formats: dict[str, str]  # column → Excel number format ("#,##0": Excel shows "12 345" in sv)
     note: str  # source / caption line written under the table
     slug: str = ""  # file name stem of the table's CSV (csv/<slug>.csv)
+    lang: str = ""  # headers in this language (report.columns); "" keeps machine names
+
+    def headers(self) -> list[str]:
+        if not self.lang:
+            return [str(c) for c in self.frame.columns]
+        return column_labels(self.frame.columns, self.lang)
 
 
 def _write(path: Path, sheets: Sequence[Sheet]) -> None:
@@ -28,15 +35,17 @@ def _write(path: Path, sheets: Sequence[Sheet]) -> None:
     for sheet in sheets:
         ws = book.add_worksheet(sheet.name[:31])
         frame = sheet.frame
-        for col, name in enumerate(frame.columns):
-            ws.write_string(0, col, str(name), header)
+        for col, (name, label) in enumerate(zip(frame.columns, sheet.headers(), strict=True)):
+            ws.write_string(0, col, label, header)
+            if label != name:  # the Parquet column behind the header, for tracing
+                ws.write_comment(0, col, str(name))
             number_format = (
                 book.add_format({"num_format": sheet.formats[name]})
                 if name in sheet.formats
                 else None
             )
             values = frame[name].tolist()
-            width = max([len(str(name))] + [len(str(v)) for v in values[:200]]) + 2
+            width = max([min(len(label), 24)] + [len(str(v)) for v in values[:200]]) + 2
             ws.set_column(col, col, min(max(width, 8), 60), number_format)
             for row, value in enumerate(values, start=1):
                 if value is None or (isinstance(value, float) and value != value):

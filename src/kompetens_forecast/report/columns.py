@@ -1,0 +1,109 @@
+"""Plain-language column headers for the tables people read (workbook, CSV, Markdown).
+
+The Parquet files keep the machine names of README's output contract; a table for a report
+gets these headers instead (the workbook keeps the machine name as a comment on each header
+cell, so a figure can be traced to its Parquet column). Unknown columns keep their name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# machine name → (Swedish, English)
+LABELS: dict[str, tuple[str, str]] = {
+    "region_code": ("Regionkod", "Region code"),
+    "region_name": ("Region", "Region"),
+    "level": ("Regionnivå", "Region level"),
+    "ssyk": ("Yrkeskod (SSYK 2012)", "Occupation code (SSYK 2012)"),
+    "ssyk_label": ("Yrke", "Occupation"),
+    "ssyk_level": ("SSYK-nivå", "SSYK level"),
+    "year": ("År", "Year"),
+    "employed": ("Anställda", "Employees"),
+    "share": ("Andel av anställda (%)", "Share of employees (%)"),
+    "lq": ("Lokaliseringskvot", "Location quotient"),
+    "change_1y": ("Förändring 1 år", "Change 1 year"),
+    "change_1y_pct": ("Förändring 1 år (%)", "Change 1 year (%)"),
+    "change_5y": ("Förändring 5 år", "Change 5 years"),
+    "change_5y_pct": ("Förändring 5 år (%)", "Change 5 years (%)"),
+    "change_5y_adj": ("Förändring 5 år, justerad", "Change 5 years, adjusted"),
+    "change_5y_pct_adj": ("Förändring 5 år, justerad (%)", "Change 5 years, adjusted (%)"),
+    "cagr_5y_adj": ("Årlig förändring 5 år, justerad (%)", "Annual change 5 years, adjusted (%)"),
+    "break_in_1y": ("Seriebrott inom 1 år", "Series break within 1 year"),
+    "break_in_5y": ("Seriebrott inom 5 år", "Series break within 5 years"),
+    "share_women": ("Andel kvinnor (%)", "Share of women (%)"),
+    "ssyk_major": ("Yrkesområde (SSYK 1)", "Major group (SSYK 1)"),
+    "skill_level": ("Kompetensnivå", "Skill level"),
+    "hhi_occupations": ("Koncentration (HHI)", "Concentration (HHI)"),
+    "af_situation": ("AF: rekryteringssituation", "AF: recruitment situation"),
+    "af_prognos": ("AF: prognos", "AF: outlook"),
+    "af_omgang": ("AF: omgång", "AF: round"),
+    "af_yrke": ("AF: yrke", "AF: occupation"),
+    "af_level": ("AF: nivå", "AF: level"),
+    "af_conflict": ("AF: olika bedömningar", "AF: conflicting labels"),
+    "af_status": ("AF:s bedömning", "AF's label"),
+    "af_national": ("AF:s bedömning gäller riket", "AF's label is national"),
+    "synthetic": ("Syntetiska data", "Synthetic data"),
+    "share_55plus": ("Andel 55+ (%)", "Share aged 55+ (%)"),
+    "share_60plus": ("Andel 60+ (%)", "Share aged 60+ (%)"),
+    "replacement_rate_5y": ("Pensionsavgångar 5 år (%)", "Retirements 5 years (%)"),
+    "exits_5y": ("Pensionsavgångar 5 år", "Retirements 5 years"),
+    "openings_5y": ("Rekryteringsbehov 5 år", "Openings 5 years"),
+    "yhat": ("Prognos", "Forecast"),
+    "yhat_lo": ("Prognos, nedre gräns (80 %)", "Forecast, lower bound (80 %)"),
+    "yhat_hi": ("Prognos, övre gräns (80 %)", "Forecast, upper bound (80 %)"),
+    "yhat_base": ("Prognos före avstämning", "Forecast before reconciliation"),
+    "model": ("Modell", "Model"),
+    "backtest_mase": ("Träffsäkerhet (MASE)", "Accuracy (MASE)"),
+    "backtest_mase_naive": ("Träffsäkerhet naiv (MASE)", "Accuracy naive (MASE)"),
+    "backtest_mase_share": ("Träffsäkerhet andelsmodell (MASE)", "Accuracy share model (MASE)"),
+    "beats_naive": ("Slår naiv prognos", "Beats naive forecast"),
+    "horizon": ("Prognoshorisont (år)", "Horizon (years)"),
+    "interval_method": ("Intervallmetod", "Interval method"),
+    "scenario": ("Scenario (bortom 5 år)", "Scenario (beyond 5 years)"),
+    "reconciled": ("Avstämd mot totaler", "Reconciled to totals"),
+    "employed_riket": ("Anställda i riket", "Employees in Sweden"),
+    "region_index": ("Index regionen (2014 = 100)", "Index region (2014 = 100)"),
+    "riket_index": ("Index riket (2014 = 100)", "Index Sweden (2014 = 100)"),
+    "major": ("Yrkesområde (SSYK 1)", "Major group (SSYK 1)"),
+    "label": ("Benämning", "Label"),
+    "share_riket": ("Andel i riket (%)", "Share in Sweden (%)"),
+    "model_status": ("Modellens bedömning", "Model's status"),
+    "probability_brist": ("Sannolikhet brist", "Probability of shortage"),
+    "score": ("Bristindikator", "Shortage score"),
+    "replacement": ("Ersättningsbehov", "Replacement demand"),
+    "expansion": ("Expansionsbehov", "Expansion demand"),
+    "openings": ("Rekryteringsbehov", "Openings"),
+    "region": ("Regionen", "Region"),
+    "riket": ("Riket", "Sweden"),
+    "sex": ("Kön", "Sex"),
+    "dataset": ("Datamängd", "Dataset"),
+    "source": ("Källa", "Source"),
+    "title": ("Titel", "Title"),
+    "table_ids": ("Tabeller", "Tables"),
+    "vintage": ("Version", "Vintage"),
+    "retrieved_at": ("Hämtad", "Retrieved"),
+    "source_updated": ("Uppdaterad hos källan", "Updated at source"),
+    "origin": ("Ursprung", "Origin"),
+    "licence": ("Licens", "Licence"),
+    "kind": ("Typ", "Kind"),
+    "description": ("Beskrivning", "Description"),
+    "effect": ("Effekt", "Effect"),
+}
+
+YES_NO = {"sv": ("ja", "nej"), "en": ("yes", "no")}
+
+
+def column_label(name: str, lang: str) -> str:
+    labels = LABELS.get(name)
+    if labels is None:
+        return name
+    return labels[0] if lang == "sv" else labels[1]
+
+
+def column_labels(names: Iterable[object], lang: str) -> list[str]:
+    return [column_label(str(n), lang) for n in names]
+
+
+def yes_no(value: bool, lang: str) -> str:
+    yes, no = YES_NO["sv" if lang == "sv" else "en"]
+    return yes if value else no
