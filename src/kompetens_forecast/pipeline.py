@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from kompetens_forecast.analysis.regional import (
     uses_kommun_data,
 )
 from kompetens_forecast.analysis.replacement import AGE_DATASET, add_replacement
+from kompetens_forecast.analysis.shortage import load_settings as load_shortage_settings
 from kompetens_forecast.classify.regions import Region, RegionRegistry, default_registry
 from kompetens_forecast.classify.ssyk import OccupationRegistry, default_occupations
 from kompetens_forecast.engines import Engine
@@ -174,7 +175,10 @@ def _shortage(
         return None, []
     from kompetens_forecast.shortage_run import score_all  # shortage_run imports this module
 
-    result, datasets = score_all(ctx, extra_codes=[region.code])
+    # the report states one cross-validated AUC; the repeated shuffles of `forecast shortage`
+    # (several seconds) are not needed for it
+    settings = replace(load_shortage_settings(), repeats=1)
+    result, datasets = score_all(ctx, settings, extra_codes=[region.code])
     cells = result.cells[result.cells["region_code"] == region.code].reset_index(drop=True)
     rounds = barometer.labels["af_omgang"].dropna() if barometer is not None else pd.Series()
     omgang = str(rounds.max()) if not rounds.empty else None
