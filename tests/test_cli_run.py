@@ -88,9 +88,9 @@ def test_workbook_holds_numbers_and_sources(county_workbook: Any) -> None:
     assert {"Sysselsättning", "Prognos", "Källor"} <= set(book.sheetnames)
     rows = list(book["Sysselsättning"].iter_rows(min_row=1, max_row=3, values_only=True))
     header = list(rows[0])
-    employed = rows[1][header.index("employed")]
+    employed = rows[1][header.index("Anställda")]
     assert isinstance(employed, float | int) and employed > 1000
-    cell = book["Sysselsättning"].cell(row=2, column=header.index("employed") + 1)
+    cell = book["Sysselsättning"].cell(row=2, column=header.index("Anställda") + 1)
     assert cell.number_format == "#,##0"  # Excel shows "4 866" in a Swedish locale
 
 
