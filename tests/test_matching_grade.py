@@ -122,6 +122,6 @@ def test_matching_grade_is_fetched_exported_and_reported_to_one_decimal(
     body = [dict(zip(header, r, strict=False)) for r in rows[1:] if isinstance(r[0], int)]
     expected = served[served["Region"] == "20"].set_index(["Tid", "Kon"])["value"]
     assert len(body) == 15
-    for row in body:
-        assert row["region"] == expected[(str(row["year"]), row["sex"])]
-    assert sheet.cell(row=2, column=header.index("region") + 1).number_format == "0.0"
+    for row in body:  # plain-language headers: År, Kön, Regionen (the county), Riket
+        assert row["Regionen"] == expected[(str(row["År"]), row["Kön"])]
+    assert sheet.cell(row=2, column=header.index("Regionen") + 1).number_format == "0.0"

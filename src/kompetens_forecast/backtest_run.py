@@ -85,7 +85,7 @@ def backtest_chunk(
     With the share model on, county rows are scored as published: ŷ = the share model
     (`share_naive`), `model = share`; the county's own trend stays in `yhat_trend`."""
     rows = rolling_origin(matrix, origins, horizons, settings)
-    rows["yhat_trend"] = rows["yhat"]
+    rows = rows.assign(yhat_trend=rows["yhat"])
     if settings.share_model:
         rows = as_share_model(rows)
     rows = rows[rows["region_code"].isin(list(codes))].reset_index(drop=True)
