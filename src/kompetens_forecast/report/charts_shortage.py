@@ -41,7 +41,6 @@ def overview_table(
             "ssyk_label": own["ssyk_label"].to_numpy(),
             "employed": own["employed"].to_numpy(),
             "model_status": [cells["model_status"].get(c) for c in own["ssyk"]],
-            "probability_brist": [cells["probability_brist"].get(c) for c in own["ssyk"]],
             "score": [cells["score"].get(c) for c in own["ssyk"]],
         }
     )
