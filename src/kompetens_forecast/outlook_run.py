@@ -7,7 +7,7 @@ replacement demand. Method: `kompetens_forecast.analysis.outlook`, `configs/outl
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,8 @@ def run_outlook(
     codes = region_codes_for(query, registry, counties_only="Outlooks")
     ctx = ctx if ctx is not None else DataContext()
     settings = load_outlook_settings()
-    result, datasets = score_all(ctx, load_settings())
+    # statuses only: the repeated cross-validation shuffles of `forecast shortage` are not needed
+    result, datasets = score_all(ctx, replace(load_settings(), repeats=1))
     forecast_settings = default_settings()
     horizon = forecast_settings.check_horizon(settings.years)
     forecast, panel = forecast_counties(ctx, registry, codes, horizon, forecast_settings)
