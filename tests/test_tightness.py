@@ -188,3 +188,43 @@ def test_jobseekers_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     result = invoke(capsys, "fetch", "--dataset", "jobseekers")
     assert result.code != 0
     assert "--file" in result.err and len(result.err.strip().splitlines()) <= 2
+
+
+def test_kommun_vacancies_are_summed_within_ssyk3() -> None:
+    ads = pd.DataFrame(
+        {"snapshot_date": "2026-02-01",
+         "region_code": ["2080", "2080", "2080", "2081", "20"],
+         "ssyk": ["2221", "2222", "0002", "2221", "2221"],
+         "ads": [3, 4, 9, 5, 100], "positions": np.nan}
+    )  # fmt: skip
+    kommun = vacancies(ads, "kommun").set_index(["region_code", "ssyk"])["vacancies"]
+    assert kommun[("2080", "222")] == 7  # 2221 + 2222, the unknown 0002 left out
+    assert kommun[("2081", "222")] == 5
+    assert set(kommun.index.get_level_values("region_code")) == {"2080", "2081"}
+    county = vacancies(ads).set_index(["region_code", "ssyk"])["vacancies"]
+    assert county[("20", "2221")] == 100  # the county row, not the kommun sum
+
+
+def test_municipal_indicators_get_tightness_at_ssyk3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_data_dir: Path
+) -> None:
+    ctx = DataContext(isolated_data_dir)
+    ads = pd.DataFrame(  # SYNTHETIC
+        {"snapshot_date": "2026-02-01", "region_code": ["2080", "2080", "2080"],
+         "ssyk": ["2221", "2222", "5321"], "ads": [6, 2, 11], "positions": np.nan}
+    )  # fmt: skip
+    ctx.user_store.write(
+        ads,
+        dataset="job_ads",
+        source="synthetic",
+        title="SYNTHETIC job ads (test)",
+        table_ids=["synthetic"],
+        dims=("snapshot_date", "region_code", "ssyk"),
+        synthetic=True,
+    )
+    result = invoke(capsys, "--quiet", "indicators", "--region", "2080", "--out", str(tmp_path))
+    assert result.code == 0, result.err
+    frame = pd.read_parquet(tmp_path / "indicators.parquet").set_index("ssyk")
+    assert frame.loc["222", "vacancies"] == 8 and frame.loc["532", "vacancies"] == 11
+    assert frame.loc["222", "vacancy_rate"] == pytest.approx(8 / (8 + frame.loc["222", "employed"]))
+    assert (frame.drop(index=["222", "532"])["vacancies"] == 0).all()  # no ads listed

@@ -53,30 +53,46 @@ def _load(ctx: DataContext, name: str) -> LoadedDataset | None:
     return ctx.load(name) if ctx.has(name) else None
 
 
+# indicator rows per level: riket/county rows are SSYK-4, kommun rows SSYK-3 (SCB's levels)
+LEVELS = {"county": (2, 4), "kommun": (4, 3)}
+
+
 def tightness_for(ctx: DataContext, indicators: pd.DataFrame) -> Tightness:
-    """Tightness columns for the SSYK-4 rows of `indicators` whose region is riket or a county
-    (AF's counts are by county; municipalities get none)."""
+    """Tightness columns for the rows of `indicators`: riket/county × SSYK-4 and kommun ×
+    SSYK-3 (AF's kommun × SSYK-4 counts summed within SSYK-3). Ad growth: counties only."""
     ads, seekers, history = (
         _load(ctx, name) for name in (ADS_DATASET, JOBSEEKERS_DATASET, ADS_HISTORY_DATASET)
     )
     used = [d for d in (ads, seekers, history) if d is not None]
-    rows = indicators[
-        (indicators["ssyk"].str.len() == 4) & (indicators["region_code"].str.len() == 2)
-    ]
-    employed = rows[["region_code", "ssyk"]].assign(n_employed=rows["employed"].astype(float))
-    if not used or employed.empty:
-        return Tightness(pd.DataFrame(columns=["region_code", "ssyk"]), pd.DataFrame(), used)
-    cells = tightness_cells(
-        employed,
-        vacancies(ads.frame) if ads is not None else None,
-        jobseekers(seekers.frame) if seekers is not None else None,
-    )
-    regions = pd.DataFrame()
-    if ads is not None and seekers is not None:
-        regions = county_labour_market(cells)
-    if history is not None:
-        cells = cells.merge(ads_growth(history.frame), on=["region_code", "ssyk"], how="left")
+    empty = Tightness(pd.DataFrame(columns=["region_code", "ssyk"]), pd.DataFrame(), used)
+    if not used:
+        return empty
+    parts: list[pd.DataFrame] = []
+    markets: list[pd.DataFrame] = []
+    for level, (region_digits, ssyk_digits) in LEVELS.items():
+        rows = indicators[
+            (indicators["region_code"].str.len() == region_digits)
+            & (indicators["ssyk"].str.len() == ssyk_digits)
+        ]
+        if rows.empty:
+            continue
+        employed = rows[["region_code", "ssyk"]].assign(n_employed=rows["employed"].astype(float))
+        cells = tightness_cells(
+            employed,
+            vacancies(ads.frame, level) if ads is not None else None,
+            jobseekers(seekers.frame, level) if seekers is not None else None,
+        )
+        if ads is not None and seekers is not None:
+            markets.append(county_labour_market(cells))
+        if history is not None and level == "county":
+            growth = ads_growth(history.frame)
+            cells = cells.merge(growth, on=["region_code", "ssyk"], how="left")
+        parts.append(cells)
+    if not parts:
+        return empty
+    cells = pd.concat(parts, ignore_index=True)
     keep = ["region_code", "ssyk", *(c for c in COLUMNS if c in cells.columns)]
+    regions = pd.concat(markets, ignore_index=True) if markets else pd.DataFrame()
     return Tightness(cells[keep], regions, used)
 
 

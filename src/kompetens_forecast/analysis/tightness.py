@@ -54,6 +54,23 @@ def _county_and_riket(frame: pd.DataFrame, value: str) -> pd.DataFrame:
     return per.rename(columns={"value": value})
 
 
+def _kommun_ssyk3(frame: pd.DataFrame, value: str) -> pd.DataFrame:
+    """region_code, ssyk, `value` per kommun × SSYK-3 (the level of SCB's kommun data): the
+    kommun rows' SSYK-4 counts summed within their SSYK-3 group (a finer level summed into its
+    parent, never two levels added together); SSYK 0002 (unknown) is left out."""
+    data = frame.assign(
+        region_code=frame["region_code"].astype(str), ssyk=frame["ssyk"].astype(str)
+    )
+    kommun = data[(data["region_code"].str.len() == 4) & (data["ssyk"].str.len() == 4)]
+    kommun = kommun[kommun["ssyk"] != "0002"]
+    strict = kommun.assign(ssyk=kommun["ssyk"].str[:3]).rename(columns={value: "value"})
+    return sum_parts(strict, ["region_code", "ssyk"]).rename(columns={"value": value})
+
+
+def _by_level(frame: pd.DataFrame, value: str, level: str) -> pd.DataFrame:
+    return _kommun_ssyk3(frame, value) if level == "kommun" else _county_and_riket(frame, value)
+
+
 def _latest(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     if period not in frame.columns or frame.empty:
         return frame
@@ -61,16 +78,17 @@ def _latest(frame: pd.DataFrame, period: str) -> pd.DataFrame:
     return frame.loc[newest]
 
 
-def vacancies(ads: pd.DataFrame) -> pd.DataFrame:
-    """V per region × SSYK-4 at the newest `snapshot_date` of a `job_ads` frame."""
-    return _county_and_riket(_latest(ads, "snapshot_date"), "ads").rename(
+def vacancies(ads: pd.DataFrame, level: str = "county") -> pd.DataFrame:
+    """V at the newest `snapshot_date` of a `job_ads` frame: per riket/county × SSYK-4
+    (`level="county"`) or per kommun × SSYK-3 (`level="kommun"`)."""
+    return _by_level(_latest(ads, "snapshot_date"), "ads", level).rename(
         columns={"ads": "vacancies"}
     )
 
 
-def jobseekers(frame: pd.DataFrame) -> pd.DataFrame:
-    """U per region × SSYK-4 in the newest `period` of a `jobseekers` frame."""
-    return _county_and_riket(_latest(frame, "period"), "jobseekers")
+def jobseekers(frame: pd.DataFrame, level: str = "county") -> pd.DataFrame:
+    """U in the newest `period` of a `jobseekers` frame, at `level` as in `vacancies`."""
+    return _by_level(_latest(frame, "period"), "jobseekers", level)
 
 
 def ads_growth(history: pd.DataFrame) -> pd.DataFrame:
