@@ -7,21 +7,29 @@ PDF (`chromium --headless --print-to-pdf=faktablad.pdf faktablad.html`) gives th
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
+from functools import cache
 from pathlib import Path
 
 from kompetens_forecast.errors import InvalidOptionError
 from kompetens_forecast.store.atomic import write_atomic
 
 
+@cache
 def pdf_available() -> bool:
-    return importlib.util.find_spec("weasyprint") is not None
+    """WeasyPrint imports, and finds its system libraries (Pango): a package that is installed
+    but cannot load them counts as missing."""
+    try:
+        importlib.import_module("weasyprint")
+    except (ImportError, OSError):
+        return False
+    return True
 
 
 def check_pdf() -> None:
     if not pdf_available():
         raise InvalidOptionError(
-            "--pdf needs WeasyPrint, which is not installed.",
+            "--pdf needs WeasyPrint (with Pango), which is not installed or cannot load.",
             "Install the extra: pip install 'kompetens-forecast[pdf]' (or print faktablad.html "
             "to PDF from a browser).",
         )
