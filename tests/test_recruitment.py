@@ -12,6 +12,7 @@ import pytest
 from cli_helpers import invoke
 from kompetens_forecast.analysis.recruitment import recruitment_breadth
 from kompetens_forecast.store.datasets import DataContext
+from store_helpers import store_synthetic
 
 
 def _rows(ssyk: str, counts: dict[str, float], year: int = 2023) -> list[dict[str, object]]:
@@ -62,14 +63,11 @@ def test_indicators_carry_breadth_when_fetched(
     frame = pd.DataFrame(
         [*_rows("2221", {"723": 700.0, "724": 300.0}), *_rows("5321", {"723": 50.0, "010": 50.0})]
     )
-    DataContext(isolated_data_dir).user_store.write(
+    store_synthetic(
+        DataContext(isolated_data_dir),
         frame,
-        dataset="employment_education_ssyk",
-        source="synthetic",
-        title="SYNTHETIC employment by occupation and education (test)",
-        table_ids=["synthetic"],
-        dims=("ssyk", "education", "sex"),
-        synthetic=True,
+        "employment_education_ssyk",
+        ("ssyk", "education", "sex"),
     )
     result = invoke(capsys, "--quiet", "indicators", "--region", "00", "--out", str(tmp_path))
     assert result.code == 0, result.err

@@ -20,6 +20,7 @@ from kompetens_forecast.outputs import read_provenance
 from kompetens_forecast.shortage_run import run_shortage
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 from kompetens_forecast.store.datasets import DataContext
+from store_helpers import store_synthetic
 
 RunResult = tuple[Path, pd.DataFrame, dict[str, Any]]
 
@@ -163,15 +164,7 @@ def _synthetic_store(tmp_path: Path) -> DataContext:
         (pd.DataFrame(ads_rows), "job_ads", ("snapshot_date", "region_code", "ssyk")),
         (ages, "employment_age_ssyk3", ("region_code", "ssyk", "age")),
     ):
-        ctx.user_store.write(
-            frame,
-            dataset=name,
-            source="synthetic",
-            title=f"SYNTHETIC {name} (test)",
-            table_ids=["synthetic"],
-            dims=dims,
-            synthetic=True,
-        )
+        store_synthetic(ctx, frame, name, dims)
     return ctx
 
 

@@ -26,6 +26,7 @@ from kompetens_forecast.analysis.tightness import (
 from kompetens_forecast.errors import DataError
 from kompetens_forecast.sources.af_jobseekers import read_jobseekers
 from kompetens_forecast.store.datasets import DataContext
+from store_helpers import store_synthetic
 
 
 def test_mismatch_index_bounds_and_masked_markets() -> None:
@@ -131,15 +132,7 @@ def _synthetic_af_files(tmp_path: Path, data_dir: Path) -> Path:
          "ads": np.round(cells.to_numpy() * rng.uniform(0.002, 0.04, len(cells))).astype("int64"),
          "positions": np.nan}
     )  # fmt: skip
-    ctx.user_store.write(
-        ads,
-        dataset="job_ads",
-        source="synthetic",
-        title="SYNTHETIC job ads (test)",
-        table_ids=["synthetic"],
-        dims=("snapshot_date", "region_code", "ssyk"),
-        synthetic=True,
-    )
+    store_synthetic(ctx, ads, "job_ads", ("snapshot_date", "region_code", "ssyk"))
     seekers = pd.DataFrame(
         {"period": "2026-02",
          "region_code": cells.index.get_level_values("region_code"),
@@ -213,15 +206,7 @@ def test_municipal_indicators_get_tightness_at_ssyk3(
         {"snapshot_date": "2026-02-01", "region_code": ["2080", "2080", "2080"],
          "ssyk": ["2221", "2222", "5321"], "ads": [6, 2, 11], "positions": np.nan}
     )  # fmt: skip
-    ctx.user_store.write(
-        ads,
-        dataset="job_ads",
-        source="synthetic",
-        title="SYNTHETIC job ads (test)",
-        table_ids=["synthetic"],
-        dims=("snapshot_date", "region_code", "ssyk"),
-        synthetic=True,
-    )
+    store_synthetic(ctx, ads, "job_ads", ("snapshot_date", "region_code", "ssyk"))
     result = invoke(capsys, "--quiet", "indicators", "--region", "2080", "--out", str(tmp_path))
     assert result.code == 0, result.err
     frame = pd.read_parquet(tmp_path / "indicators.parquet").set_index("ssyk")

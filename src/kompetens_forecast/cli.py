@@ -124,6 +124,10 @@ def main_options(
     ctx.obj = Settings(data_dir=data_dir, quiet=quiet, lang=check_language(lang))
 
 
+def _out_option() -> Any:
+    return typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False)
+
+
 def _size_option() -> Any:
     return typer.Option(
         "a4",
@@ -180,7 +184,7 @@ def _write_region(
 def run(
     ctx: typer.Context,
     region: str = _region_option(),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+    out: Path = _out_option(),
     horizon: int | None = _horizon_option(),
     size: str = _size_option(),
     pdf: bool = _pdf_option(),
@@ -193,7 +197,7 @@ def run(
 def report(
     ctx: typer.Context,
     region: str = _region_option(),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+    out: Path = _out_option(),
     horizon: int | None = _horizon_option(),
     size: str = _size_option(),
     pdf: bool = _pdf_option(),
@@ -223,10 +227,8 @@ def forecast_command(
     region: str = typer.Option(
         ..., "--region", "-r", help="Region code or name, or 'all' (riket and every county)."
     ),
-    horizon: int | None = typer.Option(
-        None, "--horizon", help="Forecast horizon in years (default 5)."
-    ),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+    horizon: int | None = _horizon_option(),
+    out: Path = _out_option(),
     engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
     scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
     workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
@@ -257,7 +259,7 @@ def backtest_command(
     region: str = typer.Option(
         ..., "--region", "-r", help="Riket (00), a county, or 'all' (riket and every county)."
     ),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+    out: Path = _out_option(),
     horizon: int = typer.Option(3, "--horizon", help="Backtest horizons 1..N years (default 3)."),
     engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
     scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
@@ -300,7 +302,7 @@ def outlook(
     region: str = typer.Option(
         ..., "--region", "-r", help="Riket (00), a county, or 'all' (riket and every county)."
     ),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+    out: Path = _out_option(),
 ) -> None:
     """Outlook class per occupation (shortage status × demand): writes OUT/outlook.parquet."""
     settings = _settings(ctx)
@@ -324,7 +326,7 @@ def outlook(
 def indicators(
     ctx: typer.Context,
     region: str = typer.Option(..., "--region", "-r", help="Region code or name, or 'all'."),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+    out: Path = _out_option(),
 ) -> None:
     """Regional indicators per occupation: writes OUT/indicators.parquet (and, with AF job ads
     and jobseekers fetched, OUT/labour_market.parquet: Beveridge points, mismatch index)."""
@@ -345,7 +347,7 @@ def shortage(
     region: str = typer.Option(
         ..., "--region", "-r", help="Riket (00), a county, a county group (SE31), or 'all'."
     ),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False),
+    out: Path = _out_option(),
 ) -> None:
     """Shortage status per occupation (score, brist/balans/överskott/paradox, AF beside it)."""
     settings = _settings(ctx)

@@ -363,8 +363,10 @@ def run_region(
     pdf: bool = False,
     settings: ForecastSettings | None = None,
     progress: Progress = _noop,
+    data_files: bool = True,
 ) -> RunResult:
-    """`forecast run`: indicators, forecast and the report set for one region → `out_dir`."""
+    """`forecast run`: indicators, forecast and the report set for one region → `out_dir`
+    (`data_files=False`: the report set alone, as `forecast report`)."""
     prepared = _prepare(
         query,
         ctx=ctx,
@@ -378,14 +380,17 @@ def run_region(
     provenance = prepared.provenance
     names: list[str] = []
     with staged_directory(out_dir) as staging:
-        progress("Writing data files")
-        with_parameters = {**provenance, "parameters": prepared.parameters}
-        write_parquet(prepared.fc, staging / "forecast.parquet", with_parameters)
-        write_parquet(prepared.ind, staging / "indicators.parquet", provenance)
-        names += ["forecast.parquet", "indicators.parquet"]
-        if not prepared.sub_fc.empty:
-            write_parquet(prepared.sub_fc, staging / "forecast_subregions.parquet", with_parameters)
-            names.append("forecast_subregions.parquet")
+        if data_files:
+            progress("Writing data files")
+            with_parameters = {**provenance, "parameters": prepared.parameters}
+            write_parquet(prepared.fc, staging / "forecast.parquet", with_parameters)
+            write_parquet(prepared.ind, staging / "indicators.parquet", provenance)
+            names += ["forecast.parquet", "indicators.parquet"]
+            if not prepared.sub_fc.empty:
+                write_parquet(
+                    prepared.sub_fc, staging / "forecast_subregions.parquet", with_parameters
+                )
+                names.append("forecast_subregions.parquet")
         _write_report(prepared, staging, names, progress)
     return _result(prepared, out_dir, names)
 
@@ -404,20 +409,18 @@ def run_report(
 ) -> RunResult:
     """`forecast report`: the report set alone (tables.xlsx, csv/, tables.md, charts/,
     faktablad.html, manifest.json) for one region → `out_dir`."""
-    prepared = _prepare(
+    return run_region(
         query,
+        out_dir,
         ctx=ctx,
         horizon=horizon,
         lang=lang,
         size=size,
+        pdf=pdf,
         settings=settings,
         progress=progress,
-        pdf=pdf,
+        data_files=False,
     )
-    names: list[str] = []
-    with staged_directory(out_dir) as staging:
-        _write_report(prepared, staging, names, progress)
-    return _result(prepared, out_dir, names)
 
 
 def run_forecast(
@@ -518,7 +521,7 @@ def run_indicators(
     breadth, education = recruitment_for(ctx, out)
     extra = [*tightness.datasets, *([education] if education is not None else [])]
     for columns in (tightness.cells, breadth):
-        if len(columns.columns) > 2:
+        if not columns.empty:
             out = out.merge(columns, on=["region_code", "ssyk"], how="left")
     have = {d.manifest.dataset for d in used}
     used += [d for d in extra if d.manifest.dataset not in have]

@@ -183,7 +183,11 @@ def publish(
     break_years: Sequence[int] = (),
     engine: Engine | None = None,
 ) -> pd.DataFrame:
-    """Forecast, backtest verdicts and intervals for every series, on `engine`."""
+    """Forecast every series, but publish naive where the model did not beat naive in the
+    rolling-origin backtest (1 year ahead, origins 2018–2022, targets across a series break left
+    out): DESIGN §4's publication rule. Intervals are empirical (`analysis/intervals.py`).
+    Adds `backtest_mase`, `backtest_mase_naive`, `beats_naive`, `horizon`, `interval_method`
+    and `scenario` after the contract columns. Runs the per-series work on `engine`."""
     engine = engine or Engine()
     chunks = region_chunks(series, engine.n_chunks())
     work = partial(forecast_chunk, horizon=horizon, settings=settings, break_years=break_years)

@@ -117,12 +117,7 @@ def reconcile_counties(
         index = out.index[at_year][hit]
         out.loc[index, "yhat"] = values[hit]
         out.loc[index, "reconciled"] = True
-    base = out["yhat_base"].to_numpy(dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(base > 0, out["yhat"].to_numpy(dtype="float64") / base, 1.0)
-    out["yhat_lo"] = out["yhat_lo"] * factor
-    out["yhat_hi"] = out["yhat_hi"] * factor
-    return out
+    return _scale_intervals(out)
 
 
 def reconcile_within_counties(
@@ -177,6 +172,11 @@ def reconcile_within_counties(
         hit = ~np.isnan(values)
         out.loc[rows.index[hit], "yhat"] = values[hit]
         out.loc[rows.index[hit], "reconciled"] = True
+    return _scale_intervals(out)
+
+
+def _scale_intervals(out: pd.DataFrame) -> pd.DataFrame:
+    """Move each interval with its point: bounds × (reconciled yhat / yhat_base)."""
     base = out["yhat_base"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(base > 0, out["yhat"].to_numpy(dtype="float64") / base, 1.0)

@@ -158,7 +158,7 @@ def _forecast(
         return pd.DataFrame()
     history = part.drop(columns="value").rename(columns={"value_adj": "value"})
     settings = settings or default_settings()
-    fc = publish_by_backtest(wide(history), horizon, settings, panel.break_years, engine)
+    fc = publish(wide(history), horizon, settings, panel.break_years, engine)
     counties = [c for c in pool if len(c) == 2 and c != RIKET]
     if panel.ssyk_level == 4 and RIKET in pool and counties:
         totals = total_forecasts(history, [RIKET, *counties], horizon, settings)
@@ -193,21 +193,6 @@ def _forecast_pool(panel: Panel, regions: Sequence[str]) -> list[str]:
         counties = {r[:2] for r in regions if len(r) == 4 and r.isdigit()}
         pool = {c for c in codes if len(c) == 4 and c.isdigit() and c[:2] in counties}
     return sorted(pool | set(regions))
-
-
-def publish_by_backtest(
-    series: pd.DataFrame,
-    horizon: int,
-    settings: ForecastSettings,
-    break_years: Sequence[int] = (),
-    engine: Engine | None = None,
-) -> pd.DataFrame:
-    """Forecast every series, but publish naive where the model did not beat naive in the
-    rolling-origin backtest (1 year ahead, origins 2018–2022, targets across a series break left
-    out): DESIGN §4's publication rule. Intervals are empirical (`analysis/intervals.py`).
-    Adds `backtest_mase`, `backtest_mase_naive`, `beats_naive`, `horizon`, `interval_method`
-    and `scenario` after the contract columns. `analysis/publish.py` has the steps."""
-    return publish(series, horizon, settings, break_years, engine)
 
 
 def _indicators(panel: Panel, regions: Sequence[str]) -> pd.DataFrame:

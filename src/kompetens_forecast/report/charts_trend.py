@@ -32,14 +32,16 @@ def _years(ax: Axes, nbins: int = 4) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: str(int(x))))
 
 
+def _model_word(model: str, lang: str) -> str:
+    return t(f"model_{model}", lang) if model in ("damped_trend", "naive", "share") else model
+
+
 def _accuracy(fc: pd.DataFrame, lang: str) -> str:
     """'MASE 0,55 (naiv 0,60)' for the model, 'naiv · MASE 1,57' where naive is published."""
     model = str(fc["model"].iloc[0])
-    if "backtest_mase" not in fc.columns:
-        return t(f"model_{model}", lang) if model in ("damped_trend", "naive") else model
+    if "backtest_mase" not in fc.columns or pd.isna(fc["backtest_mase_naive"].iloc[0]):
+        return _model_word(model, lang)
     ours, naive = fc["backtest_mase"].iloc[0], fc["backtest_mase_naive"].iloc[0]
-    if pd.isna(naive):
-        return t(f"model_{model}", lang) if model in ("damped_trend", "naive") else model
     if model == "naive":  # published because the model did not beat naive
         return f"{t('model_naive', lang)} · MASE {fmt_decimal(float(naive), lang, 2)}"
     return t(

@@ -111,13 +111,16 @@ METHODS: Final[dict[str, list[str]]] = {
         "Seriebrott (2020 RAMS → BAS, 2023 16–69 år och imputerade yrken) hanteras som "
         "nivåskiften: historiken före brottet skalas med yrkets nationella brottsfaktor.",
         "Lokaliseringskvot = yrkets andel av de anställda i regionen / andelen i riket.",
-        "Prognos: dämpad trend på logaritmerad sysselsättning (φ = 0,4) med 80 % "
-        "prognosintervall; där modellen inte slog en naiv prognos i backtest (MASE, origo "
-        "2018–2022) publiceras den naiva prognosen.",
+        "Prognos: riket med dämpad trend på logaritmerad sysselsättning (φ = 0,4), län som "
+        "länets andel av rikets prognos; län × yrke stäms av mot länets total och rikets "
+        "yrken, kommun × yrke mot länet. Där modellen inte slog en naiv prognos i backtest "
+        "(MASE, origo 2018–2022) publiceras den naiva prognosen. 80 % prognosintervall ur "
+        "backtestens fel.",
         "Bristindikator: standardiserade indikatorer (tillväxt, storlek, kvalifikationsnivå "
-        "m.m.) krympta mot riket och viktade med en logistisk regression kalibrerad mot "
-        "Arbetsförmedlingens yrkesbarometer. Svag prediktor med enbart sysselsättningsdata; "
-        "visas bredvid AF:s bedömning, aldrig i stället för den.",
+        "m.m.) krympta mot riket och viktade med en ordinal logistisk regression (överskott < "
+        "balans < brist) kalibrerad mot Arbetsförmedlingens yrkesbarometer. Svag prediktor "
+        "med enbart sysselsättningsdata; visas bredvid AF:s bedömning, aldrig i stället för "
+        "den.",
         "Fullständig metodbeskrivning: docs/methods.md.",
     ],
     "en": [
@@ -128,13 +131,15 @@ METHODS: Final[dict[str, list[str]]] = {
         "break factor.",
         "Location quotient = the occupation's share of employees in the region / its share "
         "in Sweden.",
-        "Forecast: damped trend on log employment (φ = 0.4) with 80 % prediction intervals; "
-        "where the model did not beat a naive forecast in backtests (MASE, origins "
-        "2018–2022) the naive forecast is published.",
+        "Forecast: Sweden by a damped trend on log employment (φ = 0.4), counties as the "
+        "county's share of Sweden's forecast; county × occupation reconciled to the county "
+        "total and Sweden's occupations, municipality × occupation to the county. Where the "
+        "model did not beat a naive forecast in backtests (MASE, origins 2018–2022) the "
+        "naive forecast is published. 80 % prediction intervals from the backtest errors.",
         "Shortage indicator: standardised indicators (growth, size, skill level etc.) shrunk "
-        "toward Sweden and weighted by a logistic regression calibrated to "
-        "Arbetsförmedlingen's occupation barometer. A weak predictor with employment data "
-        "alone; shown beside AF's assessment, never instead of it.",
+        "toward Sweden and weighted by an ordinal logistic regression (surplus < balance < "
+        "shortage) calibrated to Arbetsförmedlingen's occupation barometer. A weak predictor "
+        "with employment data alone; shown beside AF's assessment, never instead of it.",
         "Full description of methods: docs/methods.md.",
     ],
 }

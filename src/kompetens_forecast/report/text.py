@@ -174,6 +174,7 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     },
     "fans_accuracy": {"sv": "MASE {ours} (naiv {naive})", "en": "MASE {ours} (naive {naive})"},
     "model_damped_trend": {"sv": "dämpad trend", "en": "damped trend"},
+    "model_share": {"sv": "andelsmodell", "en": "share model"},
     "model_naive": {"sv": "naiv", "en": "naive"},
     "matching_finding": {
         "sv": "Matchningsgrad i {region} {year}: {a} (riket {b})",
