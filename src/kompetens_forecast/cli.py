@@ -163,6 +163,7 @@ def _write_region(
     horizon: int | None,
     size: str,
     pdf: bool,
+    goals: Path | None = None,
 ) -> None:
     """`run` and `report`: the same options, a different set of files."""
     settings = _settings(ctx)
@@ -176,6 +177,7 @@ def _write_region(
             size=size,
             pdf=pdf,
             progress=progress,
+            **({"goals": goals} if goals is not None else {}),
         )
     _print_result(settings, result)
 
@@ -188,9 +190,12 @@ def run(
     horizon: int | None = _horizon_option(),
     size: str = _size_option(),
     pdf: bool = _pdf_option(),
+    goals: Path | None = typer.Option(
+        None, "--goals", dir_okay=False, help="Goals config (TOML): adds Mål and Måluppfyllelse."
+    ),
 ) -> None:
     """Indicators, forecasts, tables, charts and the fact sheet for one region."""
-    _write_region(ctx, run_region, region, out, horizon, size, pdf)
+    _write_region(ctx, run_region, region, out, horizon, size, pdf, goals)
 
 
 @app.command()

@@ -1,0 +1,112 @@
+"""The årshjul: a one-page timeline of the year by month, one row per dataset.
+
+Filled markers are expected releases (coloured by source), hollow ones "fetch now" (due
+today); a thin line marks today. The title states the finding ("14 publiceringar väntas 2027;
+9 dataset att hämta nu").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
+
+from kompetens_forecast import __version__
+from kompetens_forecast.calendar.releases import Release, source_name
+from kompetens_forecast.report.figure import STYLE, ChartContext, finish, new_figure, save, wrap_label
+
+CHART_NAME = "arshjul"
+SOURCE_COLOURS = {"scb": "#0072B2", "af": "#E69F00", "kolada": "#009E73"}
+MONTHS = {
+    "sv": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+TEXT = {
+    "sv": {
+        "title": "{n} publiceringar väntas {year}; {due} dataset att hämta nu",
+        "sub": "Väntade publiceringar per dataset: en kadens (månad, kvartal, halvår, år) efter "
+        "senast kända uppdatering. Ring = hämta nu (aldrig hämtad eller försenad).",
+        "caption": "Källa: datasetens senast kända uppdatering (källans uppdateringsdatum, annars "
+        "hämtningsdatum) och kadensen i katalogen; Bearbetning: kompetens-forecast {version}",
+        "expected": "Väntad publicering",
+        "due": "Hämta nu",
+        "today": "I dag",
+    },
+    "en": {
+        "title": "{n} releases expected in {year}; {due} datasets to fetch now",
+        "sub": "Expected releases per dataset: one cadence (month, quarter, half-year, year) "
+        "after the last known update. Ring = fetch now (never fetched or overdue).",
+        "caption": "Source: each dataset's last known update (the source's update date, else "
+        "the retrieval date) and the catalog's cadence; Processing: kompetens-forecast "
+        "{version}",
+        "expected": "Expected release",
+        "due": "Fetch now",
+        "today": "Today",
+    },
+}
+
+
+def calendar_caption(lang: str) -> str:
+    return TEXT[lang]["caption"].format(version=__version__)
+
+
+def calendar_title(releases: Sequence[Release], year: int, lang: str) -> str:
+    expected = sum(1 for r in releases for _, kind in r.releases if kind == "expected")
+    due = sum(1 for r in releases if r.due)
+    return TEXT[lang]["title"].format(n=expected, year=year, due=due)
+
+
+def calendar_chart(
+    releases: Sequence[Release], year: int, ctx: ChartContext, out: Path, today: date | None = None
+) -> list[Path]:
+    """`arshjul.png/.svg`: the year by month, one row per dataset."""
+    today = today or datetime.now(UTC).date()
+    text = TEXT[ctx.lang]
+    rows = list(releases)
+    with plt.style.context(STYLE):
+        fig, ax = new_figure(ctx, 0.26 * len(rows) + 0.5)
+        for y, release in enumerate(rows):
+            colour = SOURCE_COLOURS.get(release.cadence.source, "#444444")
+            ax.axhline(y, color="#eeeeee", linewidth=0.6, zorder=0)
+            for day, kind in release.releases:
+                filled = kind == "expected"
+                ax.plot(
+                    [day], [y], marker="o", markersize=5.5 if filled else 7, linestyle="none",
+                    markerfacecolor=colour if filled else "white", markeredgecolor=colour,
+                    markeredgewidth=1.3,
+                )
+        labels = [
+            f"{wrap_label(r.cadence.title, 48, 1)} ({source_name(r.cadence.source)})" for r in rows
+        ]
+        ax.set_yticks(range(len(rows)), labels, fontsize=6.5)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_xlim(date(year, 1, 1), date(year, 12, 31))
+        ax.xaxis.set_major_locator(mdates.MonthLocator())
+        ax.xaxis.set_major_formatter(
+            plt.FuncFormatter(lambda v, _p: MONTHS[ctx.lang][mdates.num2date(v).month - 1])
+        )
+        ax.grid(axis="x", color="#d9d9d9", linewidth=0.6)
+        if today.year == year:
+            ax.axvline(today, color="#444444", linewidth=0.8, linestyle="--")  # type: ignore[arg-type]
+        handles = [
+            Line2D([], [], marker="o", linestyle="none", color=SOURCE_COLOURS[s])
+            for s in ("scb", "af", "kolada")
+        ] + [
+            Line2D([], [], marker="o", linestyle="none", markerfacecolor="white",
+                   markeredgecolor="#444444"),
+            Line2D([], [], color="#444444", linestyle="--", linewidth=0.8),
+        ]
+        names = [source_name(s) for s in ("scb", "af", "kolada")] + [text["due"], text["today"]]
+        finish(
+            fig,
+            ctx,
+            calendar_title(rows, year, ctx.lang),
+            text["sub"],
+            synthetic=False,
+            legend=(handles, names),
+        )
+        return save(fig, out, CHART_NAME)
