@@ -17,7 +17,14 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from kompetens_forecast.goals.evaluate import GoalsResult
-from kompetens_forecast.report.figure import STYLE, ChartContext, finish, new_figure, save
+from kompetens_forecast.report.figure import (
+    STYLE,
+    ChartContext,
+    finish,
+    new_figure,
+    save,
+    wrap_label,
+)
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int
 
 CHART_NAME = "13_mal"
@@ -33,6 +40,7 @@ TEXT = {
     "sv": {
         "title": "{n} av {m} mål i fas",
         "title_region": "{n} av {m} mål i fas i {region}",
+        "missing": "; {k} saknar uppgift",
         "sub": "Utfall (heldragen), väg från utgångsläge till mål (streckad), mål (ring) och "
         "prognos eller trend till målåret (prickad).",
         "actual": "Utfall",
@@ -44,6 +52,7 @@ TEXT = {
     "en": {
         "title": "{n} of {m} goals on track",
         "title_region": "{n} of {m} goals on track in {region}",
+        "missing": "; {k} without data",
         "sub": "Actual (solid), path from baseline to target (dashed), target (ring) and "
         "forecast or trend to the target year (dotted).",
         "actual": "Actual",
@@ -66,7 +75,9 @@ def goals_title(result: GoalsResult, lang: str, region: str = "") -> str:
     summary = result.summary
     n, m = int((summary["status"] == "on_track").sum()), len(summary)
     key = "title_region" if region else "title"
-    return TEXT[lang][key].format(n=n, m=m, region=region)
+    missing = int((summary["status"] == "no_data").sum())
+    tail = TEXT[lang]["missing"].format(k=missing) if missing else ""
+    return TEXT[lang][key].format(n=n, m=m, region=region) + tail
 
 
 def _panel(ax: plt.Axes, frame: pd.DataFrame, row: pd.Series, lang: str) -> None:
@@ -74,7 +85,24 @@ def _panel(ax: plt.Axes, frame: pd.DataFrame, row: pd.Series, lang: str) -> None
     status = str(row["status"])
     colour = STATUS_COLOURS[status]
     label = f"{row['title']}" + (f" – {row['region_name']}" if row["multi_region"] else "")
-    ax.set_title(label, loc="left", fontsize=7.5)
+    ax.set_title(wrap_label(label, 32, 2), loc="left", fontsize=7.5)
+    # the status sits right of the title, outside the plot, so it never hides a data point
+    ax.text(
+        1.0, 1.03, str(row["status_label"]), transform=ax.transAxes, ha="right", va="bottom",
+        fontsize=7, fontweight="bold", color="white",
+        bbox={"facecolor": colour, "edgecolor": "none", "boxstyle": "round,pad=0.25"},
+    )
+    if status == "no_data":
+        ax.set_xlim(row["baseline_year"] - 0.5, row["target_year"] + 0.5)
+        ax.set_yticks([])
+        ax.grid(visible=False)
+        ax.spines["left"].set_visible(False)
+        target = f"{text['target']}: {_fmt(float(row['target']), lang)} ({row['target_year']})"
+        ax.text(0.5, 0.5, f"{text['no_data']}\n{target}", transform=ax.transAxes, ha="center",
+                va="center", color="#666666", fontsize=7)
+        ax.tick_params(labelsize=6.5)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
+        return
     ax.grid(axis="y", color="#d9d9d9", linewidth=0.6)
     ax.grid(axis="x", visible=False)
     actual = frame.dropna(subset=["value"])
@@ -86,9 +114,9 @@ def _panel(ax: plt.Axes, frame: pd.DataFrame, row: pd.Series, lang: str) -> None
             observed["year"], observed["value"], color=ACTUAL, linewidth=1.4, marker=marker,
             markersize=4,
         )
-    if not ahead.empty and not observed.empty:  # forecast_employed: the forecast years
+    if not ahead.empty and not observed.empty:  # forecast_employed: the forecast path itself
         joined = pd.concat([observed.tail(1), ahead])
-        ax.plot(joined["year"], joined["value"], color=ACTUAL, linewidth=1.0, linestyle=":")
+        ax.plot(joined["year"], joined["value"], color=colour, linewidth=1.0, linestyle=":")
     base = float(row["baseline_value"])
     if math.isfinite(base):
         ax.plot(
@@ -105,10 +133,11 @@ def _panel(ax: plt.Axes, frame: pd.DataFrame, row: pd.Series, lang: str) -> None
     projected = float(row["projected"])
     if math.isfinite(projected) and row["latest_year"] is not None and not observed.empty:
         last = observed.iloc[-1]
-        ax.plot(
-            [last["year"], row["target_year"]], [last["value"], projected],
-            color=colour, linewidth=1.0, linestyle=":",
-        )
+        if ahead.empty:
+            ax.plot(
+                [last["year"], row["target_year"]], [last["value"], projected],
+                color=colour, linewidth=1.0, linestyle=":",
+            )
         lo, hi = float(row["projected_lo"]), float(row["projected_hi"])
         if math.isfinite(lo) and math.isfinite(hi):
             ax.errorbar(
@@ -116,17 +145,7 @@ def _panel(ax: plt.Axes, frame: pd.DataFrame, row: pd.Series, lang: str) -> None
                 color=colour, capsize=2, linewidth=1.0,
             )
         ax.plot([row["target_year"]], [projected], marker="D", markersize=3.5, color=colour)
-    if status == "no_data":
-        ax.text(0.5, 0.5, text["no_data"], transform=ax.transAxes, ha="center", va="center",
-                color="#666666", fontsize=7.5)
-        ax.set_yticks([])
-    else:
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: _fmt(v, lang)))
-    ax.text(
-        0.02, 0.95, str(row["status_label"]), transform=ax.transAxes, ha="left", va="top",
-        fontsize=7, fontweight="bold", color="white",
-        bbox={"facecolor": colour, "edgecolor": "none", "boxstyle": "round,pad=0.25"},
-    )
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: _fmt(v, lang)))
     ax.tick_params(labelsize=6.5)
     ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
 
