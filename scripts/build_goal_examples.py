@@ -54,14 +54,14 @@ def employed_baselines(ctx: DataContext) -> dict[str, float]:
     from kompetens_forecast.goals.indicators import IndicatorResolver
 
     registry = default_registry()
-    config = GoalsConfig(Path("."), ())
+    config = GoalsConfig(Path(), ())
     resolver = IndicatorResolver(ctx, registry, config)
     out = {}
     for name, ssyk in (("anstallda", ()), ("vard", ("222", "532"))):
         indicator = "employed_ssyk" if ssyk else "employed"
         goal = GoalSpec(name, name, indicator, (REGION,), 2018, 0.0, 2030, ssyk=ssyk)
-        panel = resolver._panel(registry.get(REGION))  # noqa: SLF001 - a script, same package
-        cells = resolver._cells(registry.get(REGION), goal, panel.data)  # noqa: SLF001
+        panel = resolver._panel(registry.get(REGION))
+        cells = resolver._cells(registry.get(REGION), goal, panel.data)
         out[name] = float(cells[cells["year"] == 2018]["value_adj"].sum())
     return out
 
@@ -70,7 +70,7 @@ def config_text(base: dict[str, float], women_2018: float) -> str:
     def target(name: str, value: float) -> str:
         return f"{round(value * GROWTH[name], -2):.0f}"
 
-    return f'''# Example: a county strategy's goals for Dalarna (county 20), followed up with
+    return f"""# Example: a county strategy's goals for Dalarna (county 20), followed up with
 #   forecast goals --config configs/goals/dalarna.toml --out out/mal
 # Written by scripts/build_goal_examples.py. The TARGETS ARE ILLUSTRATIVE (baseline × a
 # growth factor, or a round level where the demo has no data), not Region Dalarna's adopted
@@ -149,7 +149,7 @@ baseline_year = 2019
 target = {LEVELS["sysselsattningsgrad"]}
 target_year = 2030
 unit = "%"
-'''
+"""
 
 
 def main() -> None:

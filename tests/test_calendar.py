@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_helpers import invoke
 from icalendar import Calendar
 
+from cli_helpers import invoke
 from kompetens_forecast.calendar.releases import (
     add_months,
     due_datasets,
@@ -47,8 +47,14 @@ def test_cadences_cover_the_catalog_and_af() -> None:
 def _store(ctx: DataContext, dataset: str, source: str, updated: str) -> None:
     frame = pd.DataFrame({"region_code": ["20"], "year": [2023], "value": [1.0]})
     ctx.user_store.write(
-        frame, dataset=dataset, source=source, title=dataset, table_ids=["T"],
-        dims=["region_code"], retrieved_at="2026-12-01T00:00:00Z", source_updated=updated,
+        frame,
+        dataset=dataset,
+        source=source,
+        title=dataset,
+        table_ids=["T"],
+        dims=["region_code"],
+        retrieved_at="2026-12-01T00:00:00Z",
+        source_updated=updated,
     )
 
 
@@ -110,5 +116,3 @@ def test_fetch_due_refuses_dataset_and_all_together(
 ) -> None:
     result = invoke(capsys, "fetch", "--due", "--all")
     assert result.code == 2 and "--due chooses the datasets itself" in result.err
-
-

@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_helpers import invoke
 
-from kompetens_forecast.goals.config import GoalsConfigError, GoalSpec, StatusRules, load_goals_config
+from cli_helpers import invoke
+from kompetens_forecast.goals.config import (
+    GoalsConfigError,
+    GoalSpec,
+    StatusRules,
+    load_goals_config,
+)
 from kompetens_forecast.goals.evaluate import COLUMNS
 from kompetens_forecast.goals.indicators import read_csv_indicator
 from kompetens_forecast.goals.status import assess, expected_value
@@ -59,7 +64,9 @@ def test_on_path_with_trend_reaching_target_is_on_track_and_a_half_way_goal_is_a
 
 
 def test_forecast_interval_is_used_when_it_reaches_the_target_year() -> None:
-    forecast = pd.DataFrame({"year": [2030], "yhat": [130.0], "yhat_lo": [120.0], "yhat_hi": [140.0]})
+    forecast = pd.DataFrame(
+        {"year": [2030], "yhat": [130.0], "yhat_lo": [120.0], "yhat_hi": [140.0]}
+    )
     result = assess(_goal(124.0), RISING, forecast, RULES)
     assert result.projection.method == "forecast"
     assert (result.projection.lo, result.projection.hi) == (120.0, 140.0)

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_helpers import invoke
-from support.kolada_server import KoladaServer
 
+from cli_helpers import invoke
 from kompetens_forecast.errors import DataError, InvalidOptionError
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.sources.kolada import (
@@ -17,6 +16,7 @@ from kompetens_forecast.sources.kolada import (
     to_kolada_id,
     to_region_code,
 )
+from support.kolada_server import KoladaServer
 
 DATA = {
     ("N00914", "0020"): {
@@ -105,7 +105,13 @@ def test_fetch_into_store_then_goals_use_it(
     config = tmp_path / "goals.toml"
     config.write_text(GOALS, encoding="utf-8")
     before = invoke(
-        capsys, "--data-dir", str(data_dir), "goals", "--config", str(config), "--out",
+        capsys,
+        "--data-dir",
+        str(data_dir),
+        "goals",
+        "--config",
+        str(config),
+        "--out",
         str(tmp_path / "before"),
     )
     assert before.code == 0, before.err
@@ -114,8 +120,15 @@ def test_fetch_into_store_then_goals_use_it(
     with KoladaServer(DATA) as server:
         monkeypatch.setenv("KF_KOLADA_BASE_URL", server.base_url)
         fetched = invoke(
-            capsys, "--quiet", "--data-dir", str(data_dir), "fetch", "--dataset", "kolada",
-            "--kpi", "N00914",
+            capsys,
+            "--quiet",
+            "--data-dir",
+            str(data_dir),
+            "fetch",
+            "--dataset",
+            "kolada",
+            "--kpi",
+            "N00914",
         )
     assert fetched.code == 0, fetched.err
     assert "kolada\twritten\tN00914" in fetched.out
@@ -123,8 +136,15 @@ def test_fetch_into_store_then_goals_use_it(
     assert "kolada\tstore\tyes\tkolada" in status.out
 
     after = invoke(
-        capsys, "--quiet", "--data-dir", str(data_dir), "goals", "--config", str(config),
-        "--out", str(tmp_path / "after"),
+        capsys,
+        "--quiet",
+        "--data-dir",
+        str(data_dir),
+        "goals",
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "after"),
     )
     assert after.code == 0, after.err
     frame = pd.read_parquet(tmp_path / "after" / "goals.parquet")

@@ -597,9 +597,7 @@ def goals(
         None, "--region", "-r", help="Follow the goals up for this region instead (code or name)."
     ),
     out: Path = _out_option(),
-    lang: str | None = typer.Option(
-        None, "--lang", help="sv or en (default: the global --lang)."
-    ),
+    lang: str | None = typer.Option(None, "--lang", help="sv or en (default: the global --lang)."),
     size: str = _size_option(),
 ) -> None:
     """Follow up goals (målnivåer): OUT/goals.parquet, goals.xlsx, charts/13_mal.png/.svg."""
@@ -608,9 +606,7 @@ def goals(
     settings = _settings(ctx)
     chosen = check_language(lang) if lang is not None else settings.lang
     with _progress(settings, "Following up goals"):
-        run = run_goals(
-            config, out, ctx=settings.context(), region=region, lang=chosen, size=size
-        )
+        run = run_goals(config, out, ctx=settings.context(), region=region, lang=chosen, size=size)
     for path in run.files:
         typer.echo(str(path))
     if settings.quiet:

@@ -16,7 +16,8 @@ class KoladaServer:
     """`KoladaServer(data)` where data maps (kpi, kolada_id) → {year: {gender: value|None}}."""
 
     def __init__(
-        self, data: Mapping[tuple[str, str], Mapping[int, Mapping[str, float | None]]],
+        self,
+        data: Mapping[tuple[str, str], Mapping[int, Mapping[str, float | None]]],
         per_page: int = 5000,
     ) -> None:
         self.data = data
@@ -79,7 +80,11 @@ class KoladaServer:
     def answer(self, path: str) -> tuple[int, dict[str, Any]]:
         parts = urlsplit(path)
         segments = parts.path.strip("/").split("/")
-        if segments[:3] != ["v2", "data", "kpi"] or len(segments) < 6 or segments[4] != "municipality":
+        if (
+            segments[:3] != ["v2", "data", "kpi"]
+            or len(segments) < 6
+            or segments[4] != "municipality"
+        ):
             return 404, {"error": "not found"}
         items = self._items(segments[3].split(","), segments[5].split(","))
         page = int(parse_qs(parts.query).get("page", ["1"])[0])

@@ -7,17 +7,24 @@ today); a thin line marks today. The title states the finding ("14 publiceringar
 
 from __future__ import annotations
 
+import calendar as stdlib_calendar
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 
 from kompetens_forecast import __version__
 from kompetens_forecast.calendar.releases import Release, source_name
-from kompetens_forecast.report.figure import STYLE, ChartContext, finish, new_figure, save, wrap_label
+from kompetens_forecast.report.figure import (
+    STYLE,
+    ChartContext,
+    finish,
+    new_figure,
+    save,
+    wrap_label,
+)
 
 CHART_NAME = "arshjul"
 SOURCE_COLOURS = {"scb": "#0072B2", "af": "#E69F00", "kolada": "#009E73"}
@@ -50,6 +57,12 @@ TEXT = {
 }
 
 
+def month_position(day: date) -> float:
+    """The day on a 0–12 month axis (1 January = 0, 1 February = 1, …)."""
+    days = stdlib_calendar.monthrange(day.year, day.month)[1]
+    return day.month - 1 + (day.day - 1) / days
+
+
 def calendar_caption(lang: str) -> str:
     return TEXT[lang]["caption"].format(version=__version__)
 
@@ -75,8 +88,13 @@ def calendar_chart(
             for day, kind in release.releases:
                 filled = kind == "expected"
                 ax.plot(
-                    [day], [y], marker="o", markersize=5.5 if filled else 7, linestyle="none",
-                    markerfacecolor=colour if filled else "white", markeredgecolor=colour,
+                    [day],
+                    [y],
+                    marker="o",
+                    markersize=5.5 if filled else 7,
+                    linestyle="none",
+                    markerfacecolor=colour if filled else "white",
+                    markeredgecolor=colour,
                     markeredgewidth=1.3,
                 )
         labels = [
@@ -84,20 +102,26 @@ def calendar_chart(
         ]
         ax.set_yticks(range(len(rows)), labels, fontsize=6.5)
         ax.set_ylim(len(rows) - 0.5, -0.5)
-        ax.set_xlim(date(year, 1, 1), date(year, 12, 31))
-        ax.xaxis.set_major_locator(mdates.MonthLocator())
-        ax.xaxis.set_major_formatter(
-            plt.FuncFormatter(lambda v, _p: MONTHS[ctx.lang][mdates.num2date(v).month - 1])
-        )
-        ax.grid(axis="x", color="#d9d9d9", linewidth=0.6)
+        ax.set_xlim(0, 12)
+        ax.set_xticks([m + 0.5 for m in range(12)], MONTHS[ctx.lang])  # labels mid-month
+        ax.set_xticks(range(13), minor=True)
+        ax.tick_params(axis="x", which="major", length=0)
+        ax.grid(axis="x", which="minor", color="#d9d9d9", linewidth=0.6)
+        ax.grid(axis="x", which="major", visible=False)
         if today.year == year:
-            ax.axvline(today, color="#444444", linewidth=0.8, linestyle="--")  # type: ignore[arg-type]
+            ax.axvline(month_position(today), color="#444444", linewidth=0.8, linestyle="--")
         handles = [
             Line2D([], [], marker="o", linestyle="none", color=SOURCE_COLOURS[s])
             for s in ("scb", "af", "kolada")
         ] + [
-            Line2D([], [], marker="o", linestyle="none", markerfacecolor="white",
-                   markeredgecolor="#444444"),
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markerfacecolor="white",
+                markeredgecolor="#444444",
+            ),
             Line2D([], [], color="#444444", linestyle="--", linewidth=0.8),
         ]
         names = [source_name(s) for s in ("scb", "af", "kolada")] + [text["due"], text["today"]]

@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from icalendar import Calendar, Event
 
@@ -20,7 +21,7 @@ from kompetens_forecast.calendar.releases import Release, source_name
 from kompetens_forecast.report.columns import yes_no
 from kompetens_forecast.store.atomic import write_atomic, write_text_atomic
 
-TEXT = {
+TEXT: dict[str, dict[str, Any]] = {
     "sv": {
         "calname": "Årshjul {year}: publiceringar (kompetens-forecast)",
         "expected": "{title}: ny publicering väntas",
@@ -98,7 +99,7 @@ def build_ics(releases: Sequence[Release], year: int, lang: str = "sv") -> bytes
             event.add("categories", [source_name(release.cadence.source)])
             event.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
             calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def _iso(day: date | None) -> str:

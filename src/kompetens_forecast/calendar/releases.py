@@ -115,7 +115,8 @@ def add_months(day: date, months: int) -> date:
 def expected_releases(last: date, cadence: str, year: int) -> list[date]:
     """Releases expected in `year`: every cadence after `last`."""
     step = CADENCE_MONTHS[cadence]
-    out, k = [], 1
+    out: list[date] = []
+    k = 1
     while True:
         when = add_months(last, step * k)
         if when.year > year:
@@ -154,7 +155,9 @@ def plan_releases(
             continue
         following = add_months(last, CADENCE_MONTHS[cadence.cadence])
         due = never or following <= today
-        expected = tuple((day, "expected") for day in expected_releases(last, cadence.cadence, year))
+        expected = tuple(
+            (day, "expected") for day in expected_releases(last, cadence.cadence, year)
+        )
         releases = (now if due else ()) + expected
         out.append(Release(cadence, origin, last, basis, following, due, releases, never))
     return out

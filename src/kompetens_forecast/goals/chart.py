@@ -14,7 +14,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kompetens_forecast.goals.evaluate import GoalsResult
 from kompetens_forecast.report.figure import (
@@ -80,7 +82,7 @@ def goals_title(result: GoalsResult, lang: str, region: str = "") -> str:
     return TEXT[lang][key].format(n=n, m=m, region=region) + tail
 
 
-def _panel(ax: plt.Axes, frame: pd.DataFrame, row: pd.Series, lang: str) -> None:
+def _panel(ax: Axes, frame: pd.DataFrame, row: pd.Series, lang: str) -> None:
     text = TEXT[lang]
     status = str(row["status"])
     colour = STATUS_COLOURS[status]
@@ -88,8 +90,15 @@ def _panel(ax: plt.Axes, frame: pd.DataFrame, row: pd.Series, lang: str) -> None
     ax.set_title(wrap_label(label, 32, 2), loc="left", fontsize=7.5)
     # the status sits right of the title, outside the plot, so it never hides a data point
     ax.text(
-        1.0, 1.03, str(row["status_label"]), transform=ax.transAxes, ha="right", va="bottom",
-        fontsize=7, fontweight="bold", color="white",
+        1.0,
+        1.03,
+        str(row["status_label"]),
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=7,
+        fontweight="bold",
+        color="white",
         bbox={"facecolor": colour, "edgecolor": "none", "boxstyle": "round,pad=0.25"},
     )
     if status == "no_data":
@@ -98,10 +107,18 @@ def _panel(ax: plt.Axes, frame: pd.DataFrame, row: pd.Series, lang: str) -> None
         ax.grid(visible=False)
         ax.spines["left"].set_visible(False)
         target = f"{text['target']}: {_fmt(float(row['target']), lang)} ({row['target_year']})"
-        ax.text(0.5, 0.5, f"{text['no_data']}\n{target}", transform=ax.transAxes, ha="center",
-                va="center", color="#666666", fontsize=7)
+        ax.text(
+            0.5,
+            0.5,
+            f"{text['no_data']}\n{target}",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color="#666666",
+            fontsize=7,
+        )
         ax.tick_params(labelsize=6.5)
-        ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         return
     ax.grid(axis="y", color="#d9d9d9", linewidth=0.6)
     ax.grid(axis="x", visible=False)
@@ -111,7 +128,11 @@ def _panel(ax: plt.Axes, frame: pd.DataFrame, row: pd.Series, lang: str) -> None
     if not observed.empty:
         marker = "o" if len(observed) == 1 else None  # a single value is a point, not a line
         ax.plot(
-            observed["year"], observed["value"], color=ACTUAL, linewidth=1.4, marker=marker,
+            observed["year"],
+            observed["value"],
+            color=ACTUAL,
+            linewidth=1.4,
+            marker=marker,
             markersize=4,
         )
     if not ahead.empty and not observed.empty:  # forecast_employed: the forecast path itself
@@ -127,27 +148,40 @@ def _panel(ax: plt.Axes, frame: pd.DataFrame, row: pd.Series, lang: str) -> None
             linestyle="--",
         )
     ax.plot(
-        [row["target_year"]], [row["target"]], marker="o", markersize=6, markerfacecolor="white",
-        markeredgecolor=PATH, markeredgewidth=1.2, linestyle="none",
+        [row["target_year"]],
+        [row["target"]],
+        marker="o",
+        markersize=6,
+        markerfacecolor="white",
+        markeredgecolor=PATH,
+        markeredgewidth=1.2,
+        linestyle="none",
     )
     projected = float(row["projected"])
     if math.isfinite(projected) and row["latest_year"] is not None and not observed.empty:
         last = observed.iloc[-1]
         if ahead.empty:
             ax.plot(
-                [last["year"], row["target_year"]], [last["value"], projected],
-                color=colour, linewidth=1.0, linestyle=":",
+                [last["year"], row["target_year"]],
+                [last["value"], projected],
+                color=colour,
+                linewidth=1.0,
+                linestyle=":",
             )
         lo, hi = float(row["projected_lo"]), float(row["projected_hi"])
         if math.isfinite(lo) and math.isfinite(hi):
             ax.errorbar(
-                [row["target_year"]], [projected], yerr=[[projected - lo], [hi - projected]],
-                color=colour, capsize=2, linewidth=1.0,
+                [row["target_year"]],
+                [projected],
+                yerr=[[projected - lo], [hi - projected]],
+                color=colour,
+                capsize=2,
+                linewidth=1.0,
             )
         ax.plot([row["target_year"]], [projected], marker="D", markersize=3.5, color=colour)
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: _fmt(v, lang)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _fmt(v, lang)))
     ax.tick_params(labelsize=6.5)
-    ax.xaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
 
 
 def goals_chart(result: GoalsResult, ctx: ChartContext, out: Path, region: str = "") -> list[Path]:
@@ -172,8 +206,9 @@ def goals_chart(result: GoalsResult, ctx: ChartContext, out: Path, region: str =
         handles = [
             Line2D([], [], color=ACTUAL, linewidth=1.4),
             Line2D([], [], color=PATH, linewidth=0.9, linestyle="--"),
-            Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor=PATH,
-                   linestyle="none"),
+            Line2D(
+                [], [], marker="o", markerfacecolor="white", markeredgecolor=PATH, linestyle="none"
+            ),
             Line2D([], [], color="#666666", linestyle=":", marker="D", markersize=3.5),
         ]
         labels = [text["actual"], text["path"], text["target"], text["projected"]]

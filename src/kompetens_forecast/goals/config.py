@@ -105,7 +105,7 @@ class GoalSpec:
 
     @property
     def kind(self) -> str:
-        """"builtin", "kolada" or "csv"."""
+        """ "builtin", "kolada" or "csv"."""
         head, sep, _ = self.indicator.partition(":")
         return head if sep else "builtin"
 
@@ -160,7 +160,7 @@ def _regions(
     if value is None:
         value = default
     if value is None:
-        raise _fail(path, where, "no region.", "Give `region = \"20\"` or --region R.")
+        raise _fail(path, where, "no region.", 'Give `region = "20"` or --region R.')
     items = value if isinstance(value, list) else [value]
     if not items or not all(isinstance(v, str) for v in items):
         raise _fail(path, where, f"'region' must be a code/name or a list of them, not {value!r}.")
@@ -205,9 +205,7 @@ def _ssyk(raw: dict[str, Any], indicator: str, path: Path, where: str) -> tuple[
             raise _fail(path, where, "'ssyk' applies only to indicator employed_ssyk.")
         return ()
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise _fail(
-            path, where, "employed_ssyk needs `ssyk = [\"2221\", …]` (codes as text).", None
-        )
+        raise _fail(path, where, 'employed_ssyk needs `ssyk = ["2221", …]` (codes as text).', None)
     occupations = default_occupations()
     try:
         codes = tuple(dict.fromkeys(occupations.get(code).code for code in value))

@@ -180,6 +180,9 @@ def evaluate_goals(
         {"year": "int64", "target_year": "int64", "synthetic": "bool"}
     )
     return GoalsResult(
-        frame, pd.DataFrame(summary, columns=SUMMARY_COLUMNS), list(used.values()), notes,
+        frame,
+        pd.DataFrame(summary, columns=SUMMARY_COLUMNS),
+        list(used.values()),
+        notes,
         config.title,
     )

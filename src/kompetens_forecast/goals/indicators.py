@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kompetens_forecast.analysis.panel import sum_parts
 from kompetens_forecast.analysis.regional import (
     Panel,
     analyse_region,
@@ -68,8 +69,9 @@ def _series(years: pd.Series, values: pd.Series) -> pd.DataFrame:
 
 
 def _none(note: str, source: str = "") -> IndicatorSeries:
-    return IndicatorSeries(_series(pd.Series([], dtype="int64"), pd.Series([], dtype="float64")),
-                           source, note=note)
+    return IndicatorSeries(
+        _series(pd.Series([], dtype="int64"), pd.Series([], dtype="float64")), source, note=note
+    )
 
 
 def _citation(datasets: tuple[LoadedDataset, ...], lang: str) -> str:
@@ -202,13 +204,19 @@ class IndicatorResolver:
         history = self._employed(region, goal)
         if history.forecast is None or history.empty:
             return IndicatorSeries(
-                history.values, history.source, history.datasets, None, history.synthetic,
+                history.values,
+                history.source,
+                history.datasets,
+                None,
+                history.synthetic,
                 history.note or "No forecast for this region.",
             )
         fc = history.forecast
         last = int(history.values["year"].max())
         ahead = fc[fc["year"] > last]
-        prognos = "prognos kompetens-forecast" if self.lang == "sv" else "forecast kompetens-forecast"
+        prognos = (
+            "prognos kompetens-forecast" if self.lang == "sv" else "forecast kompetens-forecast"
+        )
         return IndicatorSeries(
             history.values,
             f"{history.source}; {prognos}",
@@ -232,7 +240,7 @@ class IndicatorResolver:
         everyone = GoalSpec("all", "", "employed", (region.code,), 2000, 0.0, 2001)
         own = self._cells(region, everyone, panel)
         if region.level == "group":
-            own = own.groupby(["ssyk", "year"], as_index=False)["value"].sum(min_count=1)
+            own = sum_parts(own, ["ssyk", "year"])  # missing if a member is missing
         year = int(own["year"].max())
         latest = own[own["year"] == year].set_index("ssyk")["value"]
         status = cells.set_index("ssyk")["status"].reindex(latest.index)
@@ -287,7 +295,9 @@ class IndicatorResolver:
             ", ".join(loaded.manifest.table_ids), f"KPI {kpi}"
         )
         return IndicatorSeries(
-            _series(own["year"], own["value"]), source, (loaded,),
+            _series(own["year"], own["value"]),
+            source,
+            (loaded,),
             synthetic=loaded.manifest.synthetic,
         )
 

@@ -78,9 +78,11 @@ def project(
             return Projection(
                 float(first["yhat"]), float(first["yhat_lo"]), float(first["yhat_hi"]), "forecast"
             )
-    recent = actual[actual["year"] > int(actual["year"].max()) - rules.trend_years] if len(
-        actual
-    ) else actual
+    recent = (
+        actual[actual["year"] > int(actual["year"].max()) - rules.trend_years]
+        if len(actual)
+        else actual
+    )
     if len(recent) < rules.min_points:
         return Projection(NAN)
     slope, intercept = np.polyfit(recent["year"].to_numpy(float), recent["value"].to_numpy(), 1)

@@ -117,7 +117,9 @@ def build_sheets(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[Shee
     if "rekryteringsbehov" in tables:
         sheets.append(sheet("rekryteringsbehov", tables["rekryteringsbehov"], cap, lang))
     if data.goals is not None:
-        sheets.append(goals_sheet(data.goals, _note(data.goals_caption, data.goals.synthetic, lang), lang))
+        sheets.append(
+            goals_sheet(data.goals, _note(data.goals_caption, data.goals.synthetic, lang), lang)
+        )
     sheets.append(sources_sheet(data.datasets, data.captions.main, lang))
     breaks = breaks_sheet(data.breaks, data.captions.main, lang)
     if breaks is not None:

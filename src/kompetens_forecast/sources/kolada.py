@@ -53,9 +53,7 @@ IDS_PER_CALL = 50
 
 def kolada_base_url(base_url: str | None = None) -> str:
     """The API root: the argument, else `$KF_KOLADA_BASE_URL`, else Kolada's v2."""
-    return (base_url or os.environ.get(KOLADA_BASE_URL_ENV) or DEFAULT_KOLADA_BASE_URL).rstrip(
-        "/"
-    )
+    return (base_url or os.environ.get(KOLADA_BASE_URL_ENV) or DEFAULT_KOLADA_BASE_URL).rstrip("/")
 
 
 def check_kpi(kpi: str) -> str:
@@ -143,7 +141,9 @@ def fetch_kpi(
     return frame.sort_values(["kpi", "region_code", "sex", "year"], ignore_index=True), urls
 
 
-def merge_kpis(previous: pd.DataFrame | None, new: pd.DataFrame, kpis: Sequence[str]) -> pd.DataFrame:
+def merge_kpis(
+    previous: pd.DataFrame | None, new: pd.DataFrame, kpis: Sequence[str]
+) -> pd.DataFrame:
     """The stored rows of other KPIs plus the new rows of `kpis`."""
     if previous is None:
         return new.reset_index(drop=True)
@@ -165,7 +165,7 @@ def fetch_kolada(
 
     Without a KPI this refreshes the KPIs already stored (the manifest lists them)."""
     previous_manifest = ctx.user_store.manifest(DATASET)
-    stored = list((previous_manifest.extra.get("kpis", []) if previous_manifest else []))
+    stored = list(previous_manifest.extra.get("kpis", []) if previous_manifest else [])
     wanted = [check_kpi(k) for k in kpis] or stored
     if not wanted:
         raise InvalidOptionError(
