@@ -10,6 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from cli_helpers import invoke
+from kompetens_forecast.calendar.chart import chart_points, month_position
 from kompetens_forecast.calendar.releases import (
     add_months,
     due_datasets,
@@ -103,6 +104,12 @@ def test_calendar_command_writes_a_valid_ics_csv_and_chart(
     assert (out / "charts" / "arshjul.png").stat().st_size > 10_000
     svg = (out / "charts" / "arshjul.svg").read_text("utf-8")
     assert "dataset att hämta nu" in svg and "Bearbetning: kompetens-forecast" in svg
+    # every event is a point inside the year's month axis, on its dataset's row
+    releases = plan_releases(DataContext(), today=date(2026, 12, 3))
+    points = chart_points(releases)
+    assert len(points) == sum(len(r.releases) for r in releases)
+    assert all(0 <= x < 12 and 0 <= row < len(releases) for x, row, _, _ in points)
+    assert month_position(date(2027, 7, 1)) == 6.0
 
 
 def test_calendar_rejects_a_bad_year(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

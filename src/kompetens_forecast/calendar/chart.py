@@ -63,6 +63,15 @@ def month_position(day: date) -> float:
     return day.month - 1 + (day.day - 1) / days
 
 
+def chart_points(releases: Sequence[Release]) -> list[tuple[float, int, bool, str]]:
+    """(x on the month axis, row, filled = expected release, colour) of every event."""
+    return [
+        (month_position(day), row, kind == "expected", SOURCE_COLOURS.get(r.cadence.source, "#444"))
+        for row, r in enumerate(releases)
+        for day, kind in r.releases
+    ]
+
+
 def calendar_caption(lang: str) -> str:
     return TEXT[lang]["caption"].format(version=__version__)
 
@@ -82,21 +91,19 @@ def calendar_chart(
     rows = list(releases)
     with plt.style.context(STYLE):
         fig, ax = new_figure(ctx, 0.26 * len(rows) + 0.5)
-        for y, release in enumerate(rows):
-            colour = SOURCE_COLOURS.get(release.cadence.source, "#444444")
+        for y in range(len(rows)):
             ax.axhline(y, color="#eeeeee", linewidth=0.6, zorder=0)
-            for day, kind in release.releases:
-                filled = kind == "expected"
-                ax.plot(
-                    [day],
-                    [y],
-                    marker="o",
-                    markersize=5.5 if filled else 7,
-                    linestyle="none",
-                    markerfacecolor=colour if filled else "white",
-                    markeredgecolor=colour,
-                    markeredgewidth=1.3,
-                )
+        for x, y, filled, colour in chart_points(rows):
+            ax.plot(
+                [x],
+                [y],
+                marker="o",
+                markersize=5.5 if filled else 7,
+                linestyle="none",
+                markerfacecolor=colour if filled else "white",
+                markeredgecolor=colour,
+                markeredgewidth=1.3,
+            )
         labels = [
             f"{wrap_label(r.cadence.title, 48, 1)} ({source_name(r.cadence.source)})" for r in rows
         ]
