@@ -44,7 +44,8 @@ def kolada_regions() -> list[str]:
 
 AfFetcher = Callable[[DataContext, HttpClient, SourceOptions, Progress], FetchResult]
 
-#: Arbetsförmedlingen datasets: name → fetcher(ctx, http, options, progress).
+#: Datasets outside the SCB catalog (Arbetsförmedlingen's, and Kolada's KPIs from `--kpi`):
+#: name → fetcher(ctx, http, options, progress).
 AF_FETCHERS: dict[str, AfFetcher] = {
     "yrkesbarometer": lambda ctx, http, o, _p: fetch_yrkesbarometer(ctx, http, dry_run=o.dry_run),
     "taxonomy": lambda ctx, http, o, _p: fetch_taxonomy(ctx, http, dry_run=o.dry_run),
