@@ -63,6 +63,14 @@ def test_on_path_with_trend_reaching_target_is_on_track_and_a_half_way_goal_is_a
     assert result.status == "at_risk"
 
 
+def test_only_the_baseline_value_is_judged_by_the_projection_alone() -> None:
+    only_baseline = _series({2016: 60.0, 2017: 58.0, 2018: 56.0})
+    goal = GoalSpec("g", "G", "csv:x.csv", ("20",), 2018, 25.0, 2030, "lower")
+    assert assess(goal, only_baseline, None, RULES).status == "off_track"  # trend: 32 in 2030
+    single = _series({2018: 56.0})
+    assert assess(goal, single, None, RULES).status == "at_risk"  # nothing can be judged
+
+
 def test_forecast_interval_is_used_when_it_reaches_the_target_year() -> None:
     forecast = pd.DataFrame(
         {"year": [2030], "yhat": [130.0], "yhat_lo": [120.0], "yhat_hi": [140.0]}

@@ -78,10 +78,11 @@ class StatusRules:
     - `trend_years`: the projection is the linear trend of the latest this many years …
     - `min_points`: … fitted only on at least this many values (else no projection).
 
-    Status: on_track when the target is already met, or the latest value is on the path and
-    the projection does not fall short; off_track when the latest value is off the path and
-    the projection does not reach the target; at_risk otherwise; no_data without a latest
-    value or a baseline value.
+    Status: on_track when the target is already met, or every check that can be made passes;
+    off_track when every check that can be made fails; at_risk otherwise (one passes, one
+    fails, or none can be made); no_data without a value since the baseline year or without
+    a baseline value. "On the path" cannot be judged without a value after the baseline
+    year, "reaches" not without a projection.
     """
 
     tolerance: float = 0.10

@@ -117,17 +117,27 @@ def assess(
     sign = 1.0 if goal.direction == "higher" else -1.0
     slack = _slack(goal, baseline, rules)
     met = sign * (value - goal.target) >= 0
-    on_path = sign * (value - expected) >= -slack
+    # with no value after the baseline year there is no progress to judge yet
+    on_path: bool | None = (
+        sign * (value - expected) >= -slack if year > goal.baseline_year else None
+    )
     reaches: bool | None = None
     if math.isfinite(projection.value):
         reaches = sign * (projection.value - goal.target) >= -slack
-    if met or (on_path and reaches is not False):
-        status = "on_track"
-    elif not on_path and reaches is not True:
-        status = "off_track"
-    else:
-        status = "at_risk"
+    status = _status(met, on_path, reaches)
     return Assessment(status, baseline, year, value, expected, projection)
+
+
+def _status(met: bool, on_path: bool | None, reaches: bool | None) -> str:
+    """None = cannot be judged (no value after the baseline; no projection)."""
+    if met:
+        return "on_track"
+    checks = [c for c in (on_path, reaches) if c is not None]
+    if checks and all(checks):
+        return "on_track"
+    if checks and not any(checks):
+        return "off_track"
+    return "at_risk"
 
 
 def status_label(status: str, lang: str) -> str:
