@@ -154,3 +154,13 @@ def test_fetch_into_store_then_goals_use_it(
     direct = frame[frame["goal_id"] == "kolada_direkt"]
     assert set(direct["status"]) == {"off_track"}  # 95 % is far out of reach
     assert "Kolada" in direct["source"].iloc[0] and "N00914" in direct["source"].iloc[0]
+
+
+def test_fetch_kolada_without_a_kpi_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    result = invoke(capsys, "--data-dir", str(tmp_path), "fetch", "--dataset", "kolada")
+    assert result.code == 2 and "--kpi N00914" in result.err
+    bad = invoke(capsys, "--data-dir", str(tmp_path), "fetch", "-d", "kolada", "--kpi", "914")
+    assert bad.code == 2 and "Invalid Kolada KPI '914'" in bad.err
+    assert not (tmp_path / "store").exists()
