@@ -163,6 +163,7 @@ def _write_region(
     horizon: int | None,
     size: str,
     pdf: bool,
+    goals: Path | None = None,
 ) -> None:
     """`run` and `report`: the same options, a different set of files."""
     settings = _settings(ctx)
@@ -176,6 +177,7 @@ def _write_region(
             size=size,
             pdf=pdf,
             progress=progress,
+            **({"goals": goals} if goals is not None else {}),
         )
     _print_result(settings, result)
 
@@ -188,9 +190,12 @@ def run(
     horizon: int | None = _horizon_option(),
     size: str = _size_option(),
     pdf: bool = _pdf_option(),
+    goals: Path | None = typer.Option(
+        None, "--goals", dir_okay=False, help="Goals config (TOML): adds Mål and Måluppfyllelse."
+    ),
 ) -> None:
     """Indicators, forecasts, tables, charts and the fact sheet for one region."""
-    _write_region(ctx, run_region, region, out, horizon, size, pdf)
+    _write_region(ctx, run_region, region, out, horizon, size, pdf, goals)
 
 
 @app.command()
@@ -449,24 +454,31 @@ def fetch(
         exists=True,
         help="job_ads_history/_snapshot: a local .jsonl(.zip); jobseekers: a CSV.",
     ),
+    kpi: list[str] = typer.Option([], "--kpi", help="kolada: KPI id(s), e.g. N00914."),
+    due: bool = typer.Option(
+        False, "--due", help="Only what `forecast calendar` says is due (or never fetched)."
+    ),
 ) -> None:
     """Fetch datasets into the data directory: SCB catalog datasets (env KF_SCB_BASE_URL) and
     Arbetsförmedlingen's (yrkesbarometer, taxonomy, job ads; env KF_AF_DATA_BASE_URL, …)."""
     settings = _settings(ctx)
     fetcher = Fetcher(settings.context(), offline=offline, refresh=refresh)
-    if all_datasets == bool(dataset):
+    if due:
+        names = _due_names(settings, fetcher, bool(dataset) or all_datasets)
+    elif all_datasets == bool(dataset):
         raise UsageError(
-            "Give --dataset NAME (repeatable) or --all, not both or neither.",
+            "Give --dataset NAME (repeatable), --all or --due: one of them.",
             f"Datasets: {', '.join(fetcher.names())}.",
         )
-    names = fetcher.all_names() if all_datasets else [fetcher.check(name) for name in dataset]
+    else:
+        names = fetcher.all_names() if all_datasets else [fetcher.check(name) for name in dataset]
     typer.echo("dataset\tstatus\ttables\tcalls\tcells\tseconds_at_rate\tvintage")
     failures = 0
     for name in names:
         try:
             with _fetch_progress(settings) as progress:
                 result = fetcher.fetch(
-                    name, dry_run=dry_run, progress=progress, years=year, path=file
+                    name, dry_run=dry_run, progress=progress, years=year, path=file, kpis=kpi
                 )
         except KFError as exc:
             if len(names) == 1:
@@ -556,6 +568,82 @@ def _fetch_progress(settings: Settings) -> Iterator[Callable[[str, int, int], No
             bar.update(tasks[what], completed=done, total=total)
 
         yield update
+
+
+def _due_names(settings: Settings, fetcher: Fetcher, also_named: bool) -> list[str]:
+    """`fetch --due`: the datasets the calendar says are due and can be fetched alone."""
+    from kompetens_forecast.calendar.releases import due_datasets
+
+    if also_named:
+        raise UsageError("--due chooses the datasets itself: leave out --dataset and --all.")
+    names, skipped = due_datasets(settings.context())
+    if skipped and not settings.quiet:
+        err_console.print(
+            f"[bold yellow]Note:[/] due but not fetched alone: {', '.join(skipped)} "
+            "(they need --year, --file or --kpi).",
+            highlight=False,
+            soft_wrap=True,
+        )
+    return [n for n in names if n in fetcher.names()]
+
+
+@app.command()
+def goals(
+    ctx: typer.Context,
+    config: Path = typer.Option(
+        ..., "--config", "-c", dir_okay=False, help="Goals config (TOML), see configs/goals/."
+    ),
+    region: str | None = typer.Option(
+        None, "--region", "-r", help="Follow the goals up for this region instead (code or name)."
+    ),
+    out: Path = _out_option(),
+    lang: str | None = typer.Option(None, "--lang", help="sv or en (default: the global --lang)."),
+    size: str = _size_option(),
+) -> None:
+    """Follow up goals (målnivåer): OUT/goals.parquet, goals.xlsx, charts/13_mal.png/.svg."""
+    from kompetens_forecast.goals.run import run_goals
+
+    settings = _settings(ctx)
+    chosen = check_language(lang) if lang is not None else settings.lang
+    with _progress(settings, "Following up goals"):
+        run = run_goals(config, out, ctx=settings.context(), region=region, lang=chosen, size=size)
+    for path in run.files:
+        typer.echo(str(path))
+    if settings.quiet:
+        return
+    for _, row in run.result.summary.iterrows():
+        err_console.print(
+            f"{row['goal_id']} ({row['region_code']}): {row['status_label']}",
+            highlight=False,
+        )
+    for note in run.notes:
+        err_console.print(f"[bold yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
+    if run.result.synthetic:
+        err_console.print(
+            "[bold yellow]Note:[/] some goals use SYNTHETIC demo data.", highlight=False
+        )
+
+
+@app.command("calendar")
+def calendar_command(
+    ctx: typer.Context,
+    year: int | None = typer.Option(None, "--year", help="Calendar year (default: this year)."),
+    out: Path = _out_option(),
+    size: str = _size_option(),
+) -> None:
+    """Publication calendar (årshjul): OUT/calendar.ics, calendar.csv, charts/arshjul.png/.svg."""
+    from kompetens_forecast.calendar.run import run_calendar
+
+    settings = _settings(ctx)
+    with _progress(settings, "Planning the calendar"):
+        run = run_calendar(out, ctx=settings.context(), year=year, lang=settings.lang, size=size)
+    for path in run.files:
+        typer.echo(str(path))
+    if not settings.quiet:
+        due = [r.cadence.dataset for r in run.releases if r.due]
+        err_console.print(
+            f"Due now: {', '.join(due) or 'nothing'}.", highlight=False, soft_wrap=True
+        )
 
 
 def _fail(message: str, code: int) -> None:
