@@ -36,6 +36,7 @@ from kompetens_forecast.classify.regions import Region, RegionRegistry, default_
 from kompetens_forecast.classify.ssyk import OccupationRegistry, default_occupations
 from kompetens_forecast.engines import Engine
 from kompetens_forecast.errors import InvalidOptionError, KFError
+from kompetens_forecast.languages import check_language
 from kompetens_forecast.optional_indicators import recruitment_for, tightness_for
 from kompetens_forecast.outputs import (
     provenance_header,
@@ -50,17 +51,8 @@ from kompetens_forecast.report.text import t
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
-LANGUAGES = ("sv", "en")
 LABOUR_MARKET = "labour_market.parquet"  # Beveridge coordinates and mismatch indices
 Progress = Callable[[str], None]
-
-
-def check_language(lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise InvalidOptionError(
-            f"Invalid language '{lang}'.", f"Choose one of: {', '.join(LANGUAGES)}."
-        )
-    return lang
 
 
 @dataclass
