@@ -112,3 +112,10 @@ def test_library_warnings_are_shown_only_with_debug(
         warnings.simplefilter("always")
         assert invoke(capsys, "--debug", "regions", "--search", "Falun").code == 0
     assert [str(w.message) for w in caught] == ["Mean of empty slice"]
+
+
+def test_no_command_prints_the_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    result = invoke(capsys)
+    assert result.code == 2 and "Usage: forecast" in result.err and "run" in result.err
+    data = invoke(capsys, "data")
+    assert data.code == 2 and "Usage: forecast data" in data.err and "status" in data.err

@@ -192,9 +192,11 @@ def _global_options() -> list[click.Parameter]:
 
 
 def _add_global_options(command: click.Command) -> None:
+    """Give every subcommand the global options (except any a command defines itself)."""
     if isinstance(command, click.Group):
         for sub in command.commands.values():
-            sub.params.extend(_global_options())
+            taken = {name for param in sub.params for name in param.opts}
+            sub.params += [p for p in _global_options() if not taken & set(p.opts)]
             _add_global_options(sub)
 
 
@@ -755,7 +757,8 @@ def _fail_for(exc: Exception) -> None:
     if isinstance(exc, KFError):
         _fail(exc.one_line(), 1)
     if isinstance(exc, click.exceptions.NoArgsIsHelpError):
-        raise SystemExit(2) from None  # typer has printed the help
+        exc.show()  # the help, on stderr (a command was expected)
+        raise SystemExit(2) from None
     if isinstance(exc, click.UsageError):
         command_name = exc.ctx.command_path if exc.ctx else "forecast"
         _fail(f"{exc.format_message()} See `{command_name} --help`.", 2)
