@@ -21,7 +21,12 @@ class Result:
     @property
     def messages(self) -> list[str]:
         """stderr without the timestamped progress lines (stderr is not a terminal here)."""
-        return [line for line in self.err.strip().splitlines() if not PROGRESS.match(line)]
+        return messages(self.err)
+
+
+def messages(err: str) -> list[str]:
+    """The lines of `err` that are not timestamped progress lines."""
+    return [line for line in err.strip().splitlines() if not PROGRESS.match(line)]
 
 
 def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
