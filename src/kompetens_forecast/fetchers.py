@@ -74,6 +74,9 @@ AF_FETCHERS: dict[str, AfFetcher] = {
 AF_IN_ALL = ("yrkesbarometer", "taxonomy", "job_ads")
 
 
+QUICK_ATTEMPTS = 2
+
+
 @dataclass
 class Fetcher:
     """Fetches datasets by name into one data directory, sharing HTTP clients and cache."""
@@ -81,12 +84,19 @@ class Fetcher:
     ctx: DataContext
     offline: bool = False
     refresh: bool = False
+    quick: bool = False  # a dry run: give up after one retry, do not wait out a failing server
 
     def __post_init__(self) -> None:
         self.catalog = Catalog.load()
-        self.clients = scb_clients(self.ctx.data_dir, offline=self.offline, refresh=self.refresh)
+        attempts = QUICK_ATTEMPTS if self.quick else HttpSettings.attempts
+        self.clients = scb_clients(
+            self.ctx.data_dir, offline=self.offline, refresh=self.refresh, attempts=attempts
+        )
         settings = HttpSettings(
-            cache_dir=self.ctx.data_dir / "cache", offline=self.offline, refresh=self.refresh
+            cache_dir=self.ctx.data_dir / "cache",
+            offline=self.offline,
+            refresh=self.refresh,
+            attempts=attempts,
         )
         self.af_http = HttpClient(settings)
 

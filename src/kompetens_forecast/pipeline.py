@@ -38,6 +38,7 @@ from kompetens_forecast.engines import Engine
 from kompetens_forecast.errors import InvalidOptionError, KFError
 from kompetens_forecast.goals.config import GoalsConfig, load_goals_config
 from kompetens_forecast.goals.evaluate import evaluate_goals
+from kompetens_forecast.languages import check_language
 from kompetens_forecast.optional_indicators import recruitment_for, tightness_for
 from kompetens_forecast.outputs import (
     provenance_header,
@@ -52,17 +53,8 @@ from kompetens_forecast.report.text import t
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
-LANGUAGES = ("sv", "en")
 LABOUR_MARKET = "labour_market.parquet"  # Beveridge coordinates and mismatch indices
 Progress = Callable[[str], None]
-
-
-def check_language(lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise InvalidOptionError(
-            f"Invalid language '{lang}'.", f"Choose one of: {', '.join(LANGUAGES)}."
-        )
-    return lang
 
 
 @dataclass

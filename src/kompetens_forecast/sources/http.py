@@ -12,9 +12,12 @@
 from __future__ import annotations
 
 import json
+import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import requests_cache
@@ -53,10 +56,53 @@ class HttpSettings:
 class _RetryableError(Exception):
     """A failed attempt worth repeating (5xx, 429, connection problem)."""
 
-    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+        hint: str = "The server may be down; try again later or use --offline.",
+    ):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        self.hint = hint
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and what it wraps: requests → urllib3's MaxRetryError → its reason → the OSError."""
+    todo, seen = [exc], set()
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        wrapped = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        todo += [e for e in (*wrapped, *current.args) if isinstance(e, BaseException)]
+
+
+def _connection_failure(exc: requests.RequestException, url: str) -> Exception:
+    """A failed connection named for what it is. A failed name lookup (no network, no DNS) is
+    not retried: waiting seconds does not bring the network back."""
+    where = urlsplit(url).netloc or url
+    causes = list(_causes(exc))
+    if any(isinstance(c, socket.gaierror) for c in causes):
+        return SourceError(
+            f"Cannot look up {where}: no network or DNS.",
+            "Check the network connection and the base URL; --offline answers from the cache.",
+        )
+    if isinstance(exc, requests.Timeout):
+        return _RetryableError(
+            f"{where} did not answer in time (timeout)",
+            hint="The server is slow or unreachable; try again later or use --offline.",
+        )
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        return _RetryableError(
+            f"{where} refused the connection",
+            hint="Is the server up and the base URL right? --offline answers from the cache.",
+        )
+    return _RetryableError(f"connection to {where} failed: {type(exc).__name__}: {exc}")
 
 
 class RateLimitedAdapter(HTTPAdapter):
@@ -175,8 +221,8 @@ class HttpClient:
                     )
         except _RetryableError as exc:
             raise SourceError(
-                f"{method} {url} failed after {self.settings.attempts} attempts: {exc}",
-                "The server may be down or limiting us; try again later or use --offline.",
+                f"{method} {url} failed after {self.settings.attempts} attempts: {exc}.",
+                exc.hint,
                 status=exc.status,
             ) from exc
         raise AssertionError("unreachable")  # pragma: no cover
@@ -207,7 +253,7 @@ class HttpClient:
                 force_refresh=refresh and not self.settings.offline,
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
-            raise _RetryableError(f"{type(exc).__name__}: {exc}") from exc
+            raise _connection_failure(exc, url) from exc
         if self.settings.offline and response.status_code == 504:
             raise OfflineError(
                 f"{method} {response.url} is not in the cache.",
@@ -216,9 +262,14 @@ class HttpClient:
         status = response.status_code
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            raise _RetryableError("429 Too Many Requests", 429, retry_after)
+            raise _RetryableError(
+                "rate limited (HTTP 429 Too Many Requests)",
+                429,
+                retry_after,
+                hint="The server limits how often we may ask; try again later or use --offline.",
+            )
         if status >= 500:
-            raise _RetryableError(f"HTTP {status}", status)
+            raise _RetryableError(f"server error HTTP {status}", status)
         if status >= 400:
             raise HttpStatusError(method, response.url, status, response.text)
         try:
