@@ -222,5 +222,5 @@ def test_forecast_goals_refuses_bad_config_before_writing(
     out = tmp_path / "out"
     result = invoke(capsys, "goals", "--config", str(config), "--out", str(out))
     assert result.code == 2
-    assert "Did you mean: employed" in result.err and result.err.count("\n") == 1
+    assert "Did you mean: employed" in result.err and len(result.messages) == 1
     assert not out.exists()
