@@ -182,7 +182,7 @@ def _shortage(
     cells = result.cells[result.cells["region_code"] == region.code].reset_index(drop=True)
     rounds = barometer.labels["af_omgang"].dropna() if barometer is not None else pd.Series()
     omgang = str(rounds.max()) if not rounds.empty else None
-    auc = result.cv.model.auc
+    auc = result.cv.auc_mean
     return ShortageCells(cells, omgang, auc if math.isfinite(auc) else None), datasets
 
 
