@@ -103,8 +103,14 @@ RIKSOMRADE_CODES = {
     "Mellersta Norrland": "SE32",
     "Övre Norrland": "SE33",
 }
-WAGE_MEASURES = {"Medel": "mean", "Median": "median", "P10": "p10", "P25": "p25", "P75": "p75",
-                 "P90": "p90"}
+WAGE_MEASURES = {
+    "Medel": "mean",
+    "Median": "median",
+    "P10": "p10",
+    "P25": "p25",
+    "P75": "p75",
+    "P90": "p90",
+}
 CANARIES_CREDIT = "Lodefalk, Löthman, Koch, Engberg (2026), canaries-sweden, CC BY 4.0"
 
 UPSTREAM = {
@@ -461,7 +467,9 @@ def population_weights(shared: Path) -> dict[str, float]:
     """Real kommun population (31 December of POPULATION_YEAR) as allocation base weights."""
     pop = pd.read_csv(shared / POPULATION_FILE, dtype={"municipality_code": str})
     pop = pop[pop["year"] == POPULATION_YEAR]
-    return {str(c): float(v) for c, v in zip(pop["municipality_code"], pop["population"], strict=True)}
+    return {
+        str(c): float(v) for c, v in zip(pop["municipality_code"], pop["population"], strict=True)
+    }
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -638,8 +646,7 @@ def build_signals(
                 "missing with marker '..'. SSYK 0000 = all occupations (SCB's total)."
             ),
             licence=(
-                "SCB data: CC0 (open data; cite 'Källa: SCB'). Compilation: "
-                f"{lonestatistik}."
+                f"SCB data: CC0 (open data; cite 'Källa: SCB'). Compilation: {lonestatistik}."
             ),
             extra={
                 "unit": "SEK per month (full-time equivalent)",

@@ -108,7 +108,9 @@ def test_demo_model_has_no_skill_of_its_own_so_every_model_status_is_withheld(
     _, frame, report = demo_run
     cv = report["cross_validation"]
     best = cv["best_single_signal"]
-    assert cv["model"]["auc"]["mean"] < max(report["settings"]["status"]["min_cv_auc"], best["auc_mean"])
+    assert cv["model"]["auc"]["mean"] < max(
+        report["settings"]["status"]["min_cv_auc"], best["auc_mean"]
+    )
     assert cv["skilful"] is False
     assert not frame["model_published"].any()
     assert (frame.loc[frame["source"] == "model", "status"] == NO_ASSESSMENT).all()
@@ -152,8 +154,9 @@ def test_out_of_fold_never_fits_on_the_held_out_group() -> None:
     for g in range(n_groups):
         assert grouped.fold[2 * g] == grouped.fold[2 * g + 1]
     assert abs(auc(y, grouped.ranking) - 0.5) < 0.1
-    leaky = out_of_fold(x, labels, [f"r{i}" for i in range(len(labels))], settings, seed=1,
-                        nested=False)
+    leaky = out_of_fold(
+        x, labels, [f"r{i}" for i in range(len(labels))], settings, seed=1, nested=False
+    )
     assert auc(y, leaky.ranking) > 0.9  # the same model with ungrouped folds leaks
 
 

@@ -21,8 +21,15 @@ from kompetens_forecast.store.datasets import DataContext
 def _pay(rows: list[tuple[str, str, str, int, float]]) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            {"region_code": r, "ssyk": o, "sector": "0", "sex": "1+2", "measure": m, "year": y,
-             "value": v}
+            {
+                "region_code": r,
+                "ssyk": o,
+                "sector": "0",
+                "sex": "1+2",
+                "measure": m,
+                "year": y,
+                "value": v,
+            }
             for r, o, m, y, v in rows
         ]
     )
@@ -87,8 +94,14 @@ def _age(values: dict[str, float | None]) -> pd.DataFrame:
 
 
 def test_age_shares_and_a_missing_part_makes_them_missing() -> None:
-    bands = {"16-24": 10.0, "25-29": 10.0, "30-54": 40.0, "55-59": 20.0, "60-64": 15.0,
-             "65-69": 5.0}
+    bands = {
+        "16-24": 10.0,
+        "25-29": 10.0,
+        "30-54": 40.0,
+        "55-59": 20.0,
+        "60-64": 15.0,
+        "65-69": 5.0,
+    }
     out = age_signals(_age(bands)).set_index("ssyk")
     assert out.loc["1111", "share_55plus"] == pytest.approx(40.0)
     assert out.loc["1111", "share_60plus"] == pytest.approx(20.0)
@@ -102,11 +115,19 @@ def test_ads_windows_growth_and_manager_groups() -> None:
     months = pd.period_range("2022-01", "2026-02", freq="M").astype(str)
     rows = []
     for i, month in enumerate(months):
-        rows.append({"month": month, "region_code": "00", "ssyk": "2221", "ads": 10,
-                     "positions": 20})
+        rows.append(
+            {"month": month, "region_code": "00", "ssyk": "2221", "ads": 10, "positions": 20}
+        )
         # the manager group 121 (AF's 1210): ads doubled in the last twelve months
-        rows.append({"month": month, "region_code": "00", "ssyk": "121",
-                     "ads": 4 if i >= len(months) - 12 else 2, "positions": 4})
+        rows.append(
+            {
+                "month": month,
+                "region_code": "00",
+                "ssyk": "121",
+                "ads": 4 if i >= len(months) - 12 else 2,
+                "positions": 4,
+            }
+        )
     history = pd.DataFrame(rows)
     employed = pd.Series({"2221": 240.0, "1211": 30.0, "1212": 10.0, "4430": 50.0})
     out = ads_signals(history, employed).set_index("ssyk")

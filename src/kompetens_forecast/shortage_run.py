@@ -223,8 +223,7 @@ def shortage_summary_lines(report: dict[str, Any]) -> list[str]:
         "all_riket_occupations"
     )
     lines.append(
-        f"calibration\tbrier={_fmt(brier)}\tslope={_fmt(slope)}\tsize_score_spearman="
-        f"{_fmt(size)}"
+        f"calibration\tbrier={_fmt(brier)}\tslope={_fmt(slope)}\tsize_score_spearman={_fmt(size)}"
     )
     best = cv.get("best_single_signal") or {}
     verdict = "published where confident" if cv.get("skilful") else "withheld (ingen bedömning)"

@@ -242,8 +242,10 @@ def barometer_groups(labels: pd.DataFrame) -> pd.Series:
     """Per label row: its CV group, the connected set of barometer occupations (`yb_yrke`,
     several names joined by "; " where an SSYK-4 code belongs to more than one), named by its
     first name in sort order. Codes sharing any barometer occupation share a group."""
-    names = [str(v).split("; ") if isinstance(v, str) and v else [f"ssyk:{i}"] for i, v in
-             enumerate(labels.get("yb_yrke", pd.Series([None] * len(labels))).tolist())]
+    names = [
+        str(v).split("; ") if isinstance(v, str) and v else [f"ssyk:{i}"]
+        for i, v in enumerate(labels.get("yb_yrke", pd.Series([None] * len(labels))).tolist())
+    ]
     parent: dict[str, str] = {}
 
     def root(a: str) -> str:
@@ -341,9 +343,7 @@ def shortage_scores(
             base.append(name)
     features = tuple(dict.fromkeys([*base, *optional_used]))
     reported = tuple(
-        dict.fromkeys(
-            [*features, *(r for r in settings.report_only if r in cells.columns)]
-        )
+        dict.fromkeys([*features, *(r for r in settings.report_only if r in cells.columns)])
     )
     shrunk = shrink(cells, [c for c in reported if c in SHRUNK], settings.kappa)
     z, std = standardise(shrunk, list(reported), settings.clip)
@@ -386,7 +386,9 @@ def shortage_scores(
             "region_code": z["region_code"],
             "ssyk": z["ssyk"],
             "score": score.astype(float),
-            "status": np.where(has_af, z["af_label"], np.where(publish, model_status, NO_ASSESSMENT)),
+            "status": np.where(
+                has_af, z["af_label"], np.where(publish, model_status, NO_ASSESSMENT)
+            ),
             "source": np.where(has_af, "af", "model"),
             "n_employed": z["n_employed"].astype(float),
             "confidence": confidence.astype(float),
@@ -488,7 +490,10 @@ def _checks(out: pd.DataFrame, settings: ShortageSettings) -> dict[str, Any]:
 DRIVER_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     # signal → language → (word when the value is high, word when it is low)
     "growth_5y": {"sv": ("växer", "krymper"), "en": ("growing", "shrinking")},
-    "growth_1y": {"sv": ("ökade i fjol", "minskade i fjol"), "en": ("up last year", "down last year")},
+    "growth_1y": {
+        "sv": ("ökade i fjol", "minskade i fjol"),
+        "en": ("up last year", "down last year"),
+    },
     "pay_relative": {"sv": ("hög lön", "låg lön"), "en": ("high pay", "low pay")},
     "pay_growth_3y": {
         "sv": ("lönen ökar snabbt", "lönen ökar långsamt"),
@@ -498,27 +503,46 @@ DRIVER_WORDS: dict[str, dict[str, tuple[str, str]]] = {
         "sv": ("lönen har ökat snabbt", "lönen har ökat långsamt"),
         "en": ("pay has risen fast", "pay has risen slowly"),
     },
-    "pay_dispersion": {"sv": ("stor lönespridning", "liten lönespridning"),
-                       "en": ("wide pay spread", "narrow pay spread")},
+    "pay_dispersion": {
+        "sv": ("stor lönespridning", "liten lönespridning"),
+        "en": ("wide pay spread", "narrow pay spread"),
+    },
     "share_55plus": {"sv": ("många 55+", "få 55+"), "en": ("many aged 55+", "few aged 55+")},
     "share_60plus": {"sv": ("många 60+", "få 60+"), "en": ("many aged 60+", "few aged 60+")},
     "share_under30": {"sv": ("många unga", "få unga"), "en": ("many under 30", "few under 30")},
-    "replacement_5y": {"sv": ("stort ersättningsbehov", "litet ersättningsbehov"),
-                       "en": ("high replacement need", "low replacement need")},
-    "replacement_10y": {"sv": ("stort ersättningsbehov", "litet ersättningsbehov"),
-                        "en": ("high replacement need", "low replacement need")},
-    "vacancies_per_employed": {"sv": ("många lediga jobb", "få lediga jobb"),
-                               "en": ("many vacancies", "few vacancies")},
-    "ads_growth_12m": {"sv": ("annonser ökar", "annonser minskar"),
-                       "en": ("ads rising", "ads falling")},
-    "ads_growth_36m": {"sv": ("fler annonser än för tre år sedan", "färre annonser än för tre år sedan"),
-                       "en": ("more ads than 3 years ago", "fewer ads than 3 years ago")},
+    "replacement_5y": {
+        "sv": ("stort ersättningsbehov", "litet ersättningsbehov"),
+        "en": ("high replacement need", "low replacement need"),
+    },
+    "replacement_10y": {
+        "sv": ("stort ersättningsbehov", "litet ersättningsbehov"),
+        "en": ("high replacement need", "low replacement need"),
+    },
+    "vacancies_per_employed": {
+        "sv": ("många lediga jobb", "få lediga jobb"),
+        "en": ("many vacancies", "few vacancies"),
+    },
+    "ads_growth_12m": {
+        "sv": ("annonser ökar", "annonser minskar"),
+        "en": ("ads rising", "ads falling"),
+    },
+    "ads_growth_36m": {
+        "sv": ("fler annonser än för tre år sedan", "färre annonser än för tre år sedan"),
+        "en": ("more ads than 3 years ago", "fewer ads than 3 years ago"),
+    },
     "ads_per_employed": {"sv": ("många annonser", "få annonser"), "en": ("many ads", "few ads")},
-    "log_tightness": {"sv": ("få sökande per jobb", "många sökande per jobb"),
-                      "en": ("few jobseekers per job", "many jobseekers per job")},
-    "jobseekers_per_employed": {"sv": ("många arbetssökande", "få arbetssökande"),
-                                "en": ("many jobseekers", "few jobseekers")},
-    "ads_growth": {"sv": ("annonser ökar", "annonser minskar"), "en": ("ads rising", "ads falling")},
+    "log_tightness": {
+        "sv": ("få sökande per jobb", "många sökande per jobb"),
+        "en": ("few jobseekers per job", "many jobseekers per job"),
+    },
+    "jobseekers_per_employed": {
+        "sv": ("många arbetssökande", "få arbetssökande"),
+        "en": ("many jobseekers", "few jobseekers"),
+    },
+    "ads_growth": {
+        "sv": ("annonser ökar", "annonser minskar"),
+        "en": ("ads rising", "ads falling"),
+    },
     "share_55plus_ssyk3": {"sv": ("många 55+", "få 55+"), "en": ("many aged 55+", "few aged 55+")},
 }
 MAX_DRIVERS = 3

@@ -45,13 +45,17 @@ ADS_SIGNALS = ("vacancies_per_employed", "ads_growth_12m", "ads_growth_36m")
 SIGNALS = (*PAY_SIGNALS, *AGE_SIGNALS, *ADS_SIGNALS)
 
 
+def _all_sectors_both_sexes(wages: pd.DataFrame) -> pd.DataFrame:
+    return wages[(wages["sector"] == ALL_SECTORS) & (wages["sex"] == BOTH_SEXES)]
+
+
 def _pay_table(wages: pd.DataFrame, measure: str, region: str = RIKET) -> pd.DataFrame:
     """ssyk × year of one pay measure (all sectors, both sexes) in one region."""
     rows = wages[
-        (wages["region_code"].astype(str) == region)
-        & (wages["sector"].astype(str) == ALL_SECTORS)
-        & (wages["sex"].astype(str) == BOTH_SEXES)
-        & (wages["measure"].astype(str) == measure)
+        (wages["region_code"] == region)
+        & (wages["sector"] == ALL_SECTORS)
+        & (wages["sex"] == BOTH_SEXES)
+        & (wages["measure"] == measure)
     ]
     return rows.pivot_table(index="ssyk", columns="year", values="value", aggfunc="first")
 
@@ -64,6 +68,7 @@ def _log_ratio(numerator: pd.Series, denominator: float) -> pd.Series:
 def pay_signals(wages: pd.DataFrame) -> pd.DataFrame:
     """Per SSYK-4 (riket): pay_relative, pay_growth_3y, pay_growth_7y, pay_dispersion and
     `pay_year` (the latest year with pay data)."""
+    wages = _all_sectors_both_sexes(wages)
     median = _pay_table(wages, "median")
     if median.empty or ALL_OCCUPATIONS not in median.index:
         return pd.DataFrame(columns=["ssyk", *PAY_SIGNALS, "pay_year"])
@@ -93,6 +98,7 @@ def regional_pay(wages: pd.DataFrame, groups: dict[str, Sequence[str]]) -> pd.Da
     """Per county × SSYK-4: `pay_relative_region` = log(mean pay / all occupations' mean pay)
     in the county's riksområde (`groups`: riksområde id → member counties), latest year."""
     parts = []
+    wages = _all_sectors_both_sexes(wages)
     for group, members in groups.items():
         mean = _pay_table(wages, "mean", group)
         if mean.empty or ALL_OCCUPATIONS not in mean.index:
@@ -127,9 +133,12 @@ def age_signals(age: pd.DataFrame) -> pd.DataFrame:
     if data.empty:
         return pd.DataFrame(columns=["ssyk", *AGE_SIGNALS, "age_year"])
     year = int(data["year"].max())
-    latest = data[data["year"] == year].assign(band=lambda d: d["age"].map(_band_start))
-    per = latest.groupby(["ssyk", "band"])["value"].agg(["sum", lambda v: v.isna().any()])
-    per.columns = ["value", "missing"]
+    latest = data[data["year"] == year]
+    bands_of = {a: _band_start(a) for a in latest["age"].unique()}
+    latest = latest.assign(band=latest["age"].map(bands_of), missing=latest["value"].isna())
+    per = latest.groupby(["ssyk", "band"]).agg(
+        value=("value", "sum"), missing=("missing", "any")
+    )
     wide = per["value"].unstack("band")
     incomplete = per["missing"].unstack("band").any(axis=1)
     total = wide.sum(axis=1).where(~incomplete)  # a total with a missing part is missing
@@ -148,7 +157,14 @@ def age_signals(age: pd.DataFrame) -> pd.DataFrame:
     )
     # cohort exit rates need regions to pool; riket is the only region here, so it is pooled
     # under a stand-in code (it is never added to anything)
-    cohort = replacement(data.assign(region_code="RR"), ["RR"])
+    # (only the base year and the latest year enter the cohort rates: summed over sex first)
+    cohort_years = data[data["year"].isin([year - 5, year])]
+    cohort_input = (
+        cohort_years.assign(region_code="RR")
+        .groupby(["region_code", "ssyk", "age", "year"], as_index=False)["value"]
+        .sum(min_count=1)
+    )
+    cohort = replacement(cohort_input, ["RR"])
     if not cohort.empty:
         cohort = cohort.set_index("ssyk")
         employed = cohort["employed_age_data"].where(cohort["employed_age_data"] > 0)
@@ -186,7 +202,11 @@ def ads_signals(history: pd.DataFrame, employed: pd.Series) -> pd.DataFrame:
     codes = employed.index.astype(str)
     group = pd.Series(np.where(codes.isin(data["ssyk"].astype(str)), codes, codes.str[:3]), codes)
     group_employed = employed.groupby(group.to_numpy()).sum()
-    vac, ads_now, ads_before = window(last, value_col), window(last, "ads"), window(last - 12, "ads")
+    vac, ads_now, ads_before = (
+        window(last, value_col),
+        window(last, "ads"),
+        window(last - 12, "ads"),
+    )
     ads_36 = window(last - 36, "ads") if complete_36 else pd.Series(dtype=float)
     out = pd.DataFrame({"ssyk": codes, "group": group.to_numpy()})
     listed = out["group"].isin(data["ssyk"].astype(str))
@@ -195,7 +215,9 @@ def ads_signals(history: pd.DataFrame, employed: pd.Series) -> pd.DataFrame:
         group_employed
     ).where(lambda v: v > 0)
     now = out["group"].map(ads_now).fillna(0.0) + SMOOTHING
-    out["ads_growth_12m"] = np.log(now) - np.log(out["group"].map(ads_before).fillna(0.0) + SMOOTHING)
+    out["ads_growth_12m"] = np.log(now) - np.log(
+        out["group"].map(ads_before).fillna(0.0) + SMOOTHING
+    )
     out["ads_growth_36m"] = (
         np.log(now) - np.log(out["group"].map(ads_36).fillna(0.0) + SMOOTHING)
         if complete_36

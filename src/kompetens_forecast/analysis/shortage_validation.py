@@ -425,9 +425,7 @@ def cross_validate(
         l2_chosen={
             str(v): int(c) for v, c in zip(*np.unique(chosen, return_counts=True), strict=True)
         },
-        selected={
-            name: sum(j in cols for cols in selected) for j, name in enumerate(features)
-        },
+        selected={name: sum(j in cols for cols in selected) for j, name in enumerate(features)},
         fits=len(selected),
         settings=settings,
     )
