@@ -136,9 +136,7 @@ def age_signals(age: pd.DataFrame) -> pd.DataFrame:
     latest = data[data["year"] == year]
     bands_of = {a: _band_start(a) for a in latest["age"].unique()}
     latest = latest.assign(band=latest["age"].map(bands_of), missing=latest["value"].isna())
-    per = latest.groupby(["ssyk", "band"]).agg(
-        value=("value", "sum"), missing=("missing", "any")
-    )
+    per = latest.groupby(["ssyk", "band"]).agg(value=("value", "sum"), missing=("missing", "any"))
     wide = per["value"].unstack("band")
     incomplete = per["missing"].unstack("band").any(axis=1)
     total = wide.sum(axis=1).where(~incomplete)  # a total with a missing part is missing

@@ -63,8 +63,10 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "Series breaks: {breaks}.",
     },
     "synthetic_source": {
-        "sv": "Syntetiska kommundata fördelade från SCB:s länsdata",
-        "en": "Synthetic municipal data allocated from SCB county data",
+        "sv": "Syntetiska kommundata fördelade från SCB:s länsdata efter kommunernas "
+        "folkmängd (SCB)",
+        "en": "Synthetic municipal data allocated from SCB county data by municipal "
+        "population (SCB)",
     },
     # --- titles that state the finding, and subtitles that say what is shown ---------------
     "largest_finding": {
