@@ -43,7 +43,8 @@ from kompetens_forecast.outputs import (
     write_json,
     write_parquet,
 )
-from kompetens_forecast.report.build import Captions, ReportData, ShortageCells, build_report
+from kompetens_forecast.report.build import Captions, ReportData, build_report
+from kompetens_forecast.report.shortage_cells import ShortageCells
 from kompetens_forecast.report.figure import check_size
 from kompetens_forecast.report.pdf import check_pdf
 from kompetens_forecast.report.text import t

@@ -270,7 +270,7 @@ def _signal_cells(cells: pd.DataFrame, signals: pd.DataFrame | None) -> pd.DataF
     extra = [c for c in signals.columns if c != "ssyk"]
     merged = cells.merge(signals, on="ssyk", how="left")
     has_any = merged[[c for c in extra if c in SIGNALS]].notna().any(axis=1)
-    merged["signals_scope"] = np.where(has_any, RIKET, None)
+    merged["signals_scope"] = pd.Series(RIKET, index=merged.index, dtype=object).where(has_any)
     return merged
 
 
@@ -447,7 +447,7 @@ def _final_selection(
     if rows["af_label"].nunique() < 2:
         return tuple(features), settings
     x = rows.loc[:, list(features)].to_numpy(dtype=np.float64)
-    y = (rows["af_label"] == "brist").to_numpy(dtype=np.float64)
+    y = np.asarray(rows["af_label"] == "brist", dtype=np.float64)
     columns, l2 = select_features(x, y, rows["af_group"].astype(str).to_numpy(), settings)
     return tuple(features[c] for c in columns), replace(settings, l2=l2)
 

@@ -80,14 +80,14 @@ def pay_signals(wages: pd.DataFrame) -> pd.DataFrame:
     for span, name in ((3, "pay_growth_3y"), (7, "pay_growth_7y")):
         start = year - span
         if start in median.columns:
-            own = np.log(median[year] / median[start]).reindex(out.index)
+            own = _log_ratio(median[year] / median[start], 1.0).reindex(out.index)
             market = float(np.log(total[year] / total[start]))
             out[name] = (own - market) * 100.0
         else:
             out[name] = np.nan
     p90, p10 = _pay_table(wages, "p90"), _pay_table(wages, "p10")
     if year in p90.columns and year in p10.columns:
-        out["pay_dispersion"] = np.log(p90[year] / p10[year]).reindex(out.index)
+        out["pay_dispersion"] = _log_ratio(p90[year] / p10[year], 1.0).reindex(out.index)
     else:
         out["pay_dispersion"] = np.nan
     out["pay_year"] = year
@@ -104,7 +104,7 @@ def regional_pay(wages: pd.DataFrame, groups: dict[str, Sequence[str]]) -> pd.Da
         if mean.empty or ALL_OCCUPATIONS not in mean.index:
             continue
         year = int(max(mean.columns))
-        value = _log_ratio(mean[year], float(mean.loc[ALL_OCCUPATIONS, year]))
+        value = _log_ratio(mean[year], float(mean[year].loc[ALL_OCCUPATIONS]))
         value = value[(value.index != ALL_OCCUPATIONS) & value.index.str.fullmatch(r"\d{4}")]
         for county in members:
             parts.append(
@@ -145,7 +145,7 @@ def age_signals(age: pd.DataFrame) -> pd.DataFrame:
     def share(selected: pd.Series) -> pd.Series:
         return wide.loc[:, selected].sum(axis=1) / total * 100.0
 
-    bands = pd.Series(wide.columns, index=wide.columns)
+    bands = pd.Series([int(b) for b in wide.columns], index=wide.columns, dtype="int64")
     out = pd.DataFrame(
         {
             "share_55plus": share(bands >= 55),
@@ -157,10 +157,11 @@ def age_signals(age: pd.DataFrame) -> pd.DataFrame:
     # under a stand-in code (it is never added to anything)
     # (only the base year and the latest year enter the cohort rates: summed over sex first)
     cohort_years = data[data["year"].isin([year - 5, year])]
-    cohort_input = (
+    cohort_input: pd.DataFrame = (
         cohort_years.assign(region_code="RR")
-        .groupby(["region_code", "ssyk", "age", "year"], as_index=False)["value"]
+        .groupby(["region_code", "ssyk", "age", "year"])["value"]
         .sum(min_count=1)
+        .reset_index()
     )
     cohort = replacement(cohort_input, ["RR"])
     if not cohort.empty:

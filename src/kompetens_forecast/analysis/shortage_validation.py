@@ -248,8 +248,8 @@ class CrossValidation:
     repeats: int
     model: dict[str, dict[str, float]]  # metric → mean/min/max over the repeats
     single: dict[str, dict[str, dict[str, float]]]  # signal → metric → mean/min/max
-    majority: dict[str, float]
-    persistence: dict[str, float]
+    majority: dict[str, Any]
+    persistence: dict[str, Any]
     n: int
     n_auc: int
     n_groups: int
@@ -278,10 +278,10 @@ class CrossValidation:
         that is too confident is pulled toward 0.5, never made more confident)."""
         a = self.model["intercept"]["mean"]
         b = self.model["slope"]["mean"]
-        if not (math.isfinite(a) and math.isfinite(b)):
-            return 1.0 / (1.0 + np.exp(-log_odds.astype(float)))
-        eta = a + min(max(b, 0.0), 1.0) * log_odds.astype(float)
-        return 1.0 / (1.0 + np.exp(-eta))
+        values = log_odds.to_numpy(dtype=np.float64)
+        if math.isfinite(a) and math.isfinite(b):
+            values = a + min(max(b, 0.0), 1.0) * values
+        return pd.Series(1.0 / (1.0 + np.exp(-values)), index=log_odds.index)
 
     def best_single(self) -> tuple[str, float]:
         name, best = "", math.nan
@@ -337,7 +337,7 @@ class CrossValidation:
         }
 
 
-def _majority(labels: Sequence[str]) -> dict[str, float]:
+def _majority(labels: Sequence[str]) -> dict[str, Any]:
     three = [lab for lab in labels if lab in ORDINAL]
     if not three:
         return {"label": "", "auc": math.nan, "macro_f1": math.nan}
@@ -349,7 +349,7 @@ def _majority(labels: Sequence[str]) -> dict[str, float]:
     }
 
 
-def _persistence(labels: Sequence[str], previous: Sequence[object]) -> dict[str, float]:
+def _persistence(labels: Sequence[str], previous: Sequence[object]) -> dict[str, Any]:
     """The previous AF round's label as the prediction, on the rows that have one."""
     pairs = [(t, str(p)) for t, p in zip(labels, previous, strict=True) if p in LABELS]
     three = [(t, p) for t, p in pairs if t in ORDINAL]
@@ -364,7 +364,7 @@ def _persistence(labels: Sequence[str], previous: Sequence[object]) -> dict[str,
         if three
         else math.nan,
         "note": "previous round's AF label of the same occupation (rows with one)",
-    }  # type: ignore[return-value]
+    }
 
 
 def cross_validate(
