@@ -36,7 +36,7 @@ from kompetens_forecast.classify.regions import Region, RegionRegistry, default_
 from kompetens_forecast.classify.ssyk import OccupationRegistry, default_occupations
 from kompetens_forecast.engines import Engine
 from kompetens_forecast.errors import InvalidOptionError, KFError
-from kompetens_forecast.optional_indicators import recruitment_for, tightness_for
+from kompetens_forecast.optional_indicators import recruitment_for, signals_for, tightness_for
 from kompetens_forecast.outputs import (
     provenance_header,
     staged_directory,
@@ -44,9 +44,9 @@ from kompetens_forecast.outputs import (
     write_parquet,
 )
 from kompetens_forecast.report.build import Captions, ReportData, build_report
-from kompetens_forecast.report.shortage_cells import ShortageCells
 from kompetens_forecast.report.figure import check_size
 from kompetens_forecast.report.pdf import check_pdf
+from kompetens_forecast.report.shortage_cells import ShortageCells
 from kompetens_forecast.report.text import t
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
@@ -546,8 +546,13 @@ def run_indicators(
     out = pd.concat(labelled, ignore_index=True)
     tightness = tightness_for(ctx, out)
     breadth, education = recruitment_for(ctx, out)
-    extra = [*tightness.datasets, *([education] if education is not None else [])]
-    for columns in (tightness.cells, breadth):
+    signals, signal_sets = signals_for(ctx, out)
+    extra = [
+        *tightness.datasets,
+        *([education] if education is not None else []),
+        *signal_sets,
+    ]
+    for columns in (tightness.cells, breadth, signals):
         if not columns.empty:
             out = out.merge(columns, on=["region_code", "ssyk"], how="left")
     have = {d.manifest.dataset for d in used}
