@@ -155,8 +155,9 @@ KOMMUN_PROVENANCE = (
 ALLOCATION_RULE = (
     "The real county × SSYK-4 × sex × year counts are summed to SSYK-3 (the parent level of "
     "the same hierarchy; levels are never mixed). Each kommun k gets the weight "
-    "w(k,o,t) = b(k) · p(k,o) · exp(d(k,o) · (t − 2014)) for SSYK-3 group o and year t, with a "
-    "seeded base weight b(k) ~ LogNormal(0, base_sigma) (a few kommuner dominate their county), "
+    "w(k,o,t) = b(k) · p(k,o) · exp(d(k,o) · (t − 2014)) for SSYK-3 group o and year t, with "
+    "the base weight b(k) = the kommun's real population on 31 December 2023 (SCB; the seeded "
+    "LogNormal(0, base_sigma) base draw is made but replaced, keeping the random stream), "
     "a seeded kommun × SSYK-3 perturbation p(k,o) ~ LogNormal(0, occupation_sigma) and a small "
     "seeded per-year drift d(k,o) ~ Normal(0, drift_sigma); both sexes share the weights. Each "
     "county × SSYK-3 × sex × year count is split over the county's kommuner in proportion to "

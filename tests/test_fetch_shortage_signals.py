@@ -111,3 +111,21 @@ def test_age_structure_fetched_for_riket(
     expected = raw[(raw["code_4"] == "2221") & (raw["year"] == 2023)]["value"].sum()
     got = frame[(frame["ssyk"] == "2221") & (frame["year"] == 2023)]["value"].sum()
     assert got == expected
+
+
+def test_data_status_lists_the_new_demo_datasets_with_licences(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = invoke(capsys, "data", "status")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    header = lines[1].split("\t")
+    assert header[-1] == "licence"
+    rows = {
+        line.split("\t")[0]: dict(zip(header, line.split("\t"), strict=True)) for line in lines[2:]
+    }
+    for name in ("wages_ssyk4", "employment_age_ssyk4", "job_ads_history"):
+        assert rows[name]["origin"] == "demo" and rows[name]["in_use"] == "yes"
+        assert rows[name]["licence"]
+    assert "CC BY 4.0" in rows["job_ads_history"]["licence"]
+    assert "Lodefalk" in rows["job_ads_history"]["licence"]

@@ -404,10 +404,12 @@ def test_a_skilful_model_publishes_only_confident_rows_with_data(
     # confidence reach the configured minima, and say "ingen bedömning" elsewhere
     from dataclasses import replace
 
+    import kompetens_forecast.shortage_run as shortage_run
     from kompetens_forecast.analysis.shortage_validation import CrossValidation
     from kompetens_forecast.shortage_run import score_all
 
     monkeypatch.setattr(CrossValidation, "skilful", property(lambda self: True))
+    monkeypatch.setattr(shortage_run, "_RECENT", {})  # never a result scored without the patch
     settings = replace(load_settings(), repeats=1)
     result, _ = score_all(DataContext(tmp_path), settings)
     model_rows = result.cells[result.cells["source"] == "model"]

@@ -500,7 +500,9 @@ def data_status(ctx: typer.Context) -> None:
     settings = _settings(ctx)
     context = settings.context()
     typer.echo(f"# data directory: {context.data_dir}")
-    typer.echo("dataset\torigin\tin_use\tsource\tvintage\trows\tretrieved_at\tsynthetic\ttables")
+    typer.echo(
+        "dataset\torigin\tin_use\tsource\tvintage\trows\tretrieved_at\tsynthetic\ttables\tlicence"
+    )
     for origin, manifest, in_use in context.status():
         cells = [
             manifest.dataset,
@@ -512,6 +514,7 @@ def data_status(ctx: typer.Context) -> None:
             manifest.retrieved_at,
             "SYNTHETIC" if manifest.synthetic else "no",
             ", ".join(manifest.table_ids),
+            " ".join(manifest.licence.split()),
         ]
         typer.echo("\t".join(cells))
 

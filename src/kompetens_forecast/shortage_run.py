@@ -81,7 +81,41 @@ def shortage_region_codes(query: str, registry: RegionRegistry) -> list[str]:
     return codes
 
 
+#: Recent results by (data in use, settings, extra regions): the repeated cross-validation
+#: takes seconds, and a report, an outlook and a shortage run on the same data in one process
+#: would otherwise repeat it. Keyed on every in-use dataset's checksum, so new data never hit
+#: an old result.
+_RECENT: dict[tuple[Any, ...], tuple[ShortageResult, list[LoadedDataset]]] = {}
+_RECENT_MAX = 4
+
+
+def _data_key(ctx: DataContext) -> tuple[tuple[str, str, str, str], ...]:
+    return tuple(
+        sorted(
+            (m.dataset, origin, m.vintage, m.checksum)
+            for origin, m, in_use in ctx.status()
+            if in_use
+        )
+    )
+
+
 def score_all(
+    ctx: DataContext,
+    settings: ShortageSettings | None = None,
+    extra_codes: Sequence[str] = (),
+) -> tuple[ShortageResult, list[LoadedDataset]]:
+    """Scores and statuses of every riket/county × SSYK-4 cell (see `_score_all`), reused
+    from an earlier call in this process on the same data and settings."""
+    settings = settings if settings is not None else load_settings()
+    key = (_data_key(ctx), settings, tuple(extra_codes))
+    if key not in _RECENT:
+        if len(_RECENT) >= _RECENT_MAX:
+            _RECENT.pop(next(iter(_RECENT)))
+        _RECENT[key] = _score_all(ctx, settings, extra_codes)
+    return _RECENT[key]
+
+
+def _score_all(
     ctx: DataContext,
     settings: ShortageSettings | None = None,
     extra_codes: Sequence[str] = (),
