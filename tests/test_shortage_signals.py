@@ -159,3 +159,14 @@ def test_demo_signals_cover_the_occupations() -> None:
     assert out["vacancies_per_employed"].notna().mean() > 0.95
     # nurses are paid above the all-occupation median (SCB 2025: 42,900 vs the total)
     assert out.loc["2221", "pay_relative"] > 0
+
+
+def test_a_fetched_kommun_history_gives_riket_as_the_kommun_sum() -> None:
+    months = pd.period_range("2024-01", "2026-02", freq="M").astype(str)
+    rows = [
+        {"month": m, "region_code": k, "ssyk": "2221", "ads": 3, "positions": 5}
+        for m in months
+        for k in ("0180", "2080")
+    ]
+    out = ads_signals(pd.DataFrame(rows), pd.Series({"2221": 120.0})).set_index("ssyk")
+    assert out.loc["2221", "vacancies_per_employed"] == pytest.approx(2 * 5 * 12 / 120)

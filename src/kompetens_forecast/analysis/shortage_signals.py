@@ -181,12 +181,26 @@ def _month_index(month: pd.Series) -> pd.Series:
     return text.str[:4].astype(int) * 12 + text.str[5:7].astype(int) - 1
 
 
+def _riket_rows(history: pd.DataFrame) -> pd.DataFrame:
+    """The riket rows of a `job_ads_history` frame; a fetched history (kommun rows, from AF's
+    yearly files) has none, and its riket is then the sum of its finest regional level per
+    month and SSYK (counts of ads: disjoint parts of one level)."""
+    region = history["region_code"].astype(str)
+    riket = history[region == RIKET]
+    if not riket.empty:
+        return riket
+    finest = history[region.str.len() == region.str.len().max()]
+    value_columns = [c for c in ("ads", "positions") if c in finest.columns]
+    summed = finest.groupby(["month", "ssyk"], as_index=False)[value_columns].sum()
+    return summed.assign(region_code=RIKET)
+
+
 def ads_signals(history: pd.DataFrame, employed: pd.Series) -> pd.DataFrame:
     """Per SSYK-4 (riket rows of `job_ads_history`): vacancies_per_employed (last 12 months'
     vacancies / employees), ads_growth_12m, ads_growth_36m, `ads_scope` (ssyk4 / ssyk3) and
     `ads_to` (the last month). `employed`: riket employees per SSYK-4 (index ssyk)."""
     columns = ["ssyk", *ADS_SIGNALS, "ads_scope", "ads_to"]
-    data = history[history["region_code"].astype(str) == RIKET]
+    data = _riket_rows(history)
     if data.empty:
         return pd.DataFrame(columns=columns)
     index = _month_index(data["month"])
