@@ -9,6 +9,7 @@ import pytest
 
 from cli_helpers import invoke
 from kompetens_forecast.analysis.outlook import load_outlook_settings, outlook_classes
+from kompetens_forecast.outputs import read_provenance
 
 
 def frames() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,6 +66,10 @@ def test_cli_outlook_for_riket(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert set(frame["region_code"]) == {"00"} and frame["ssyk"].str.fullmatch(r"\d{4}").all()
     assert frame["forecast_year"].eq(2028).all()
     assert frame["outlook"].isin(["fortsatt brist", "fortsatt balans", "ökande brist"]).any()
-    assert "expansion demand only" in result.err
+    # the demo's SSYK-4 age structure gives the replacement need (riket's exit rates)
+    assert "expansion demand only" not in result.err
+    assert frame["replacement_included"].all() and (frame["replacement"] > 0).mean() > 0.9
+    provenance = read_provenance(tmp_path / "o" / "outlook.parquet")
+    assert "employment_age_ssyk4" in provenance["parameters"]["replacement_source"]
     bad = invoke(capsys, "outlook", "--region", "2080", "--out", str(tmp_path / "x"))
     assert bad.code == 2 and not (tmp_path / "x").exists()
