@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,13 @@ class ForecastSettings:
     min_origins: int = 2
     outlook_years: int = 5
     share_model: bool = True  # counties: county share × national forecast (share_model.py)
+    # the real-time procedure (analysis/procedure.py): candidates and weights on the model
+    phi_grid: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8, 1.0)
+    window_grid: tuple[int, ...] = (3, 5)
+    weights: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
+    selection_bands: tuple[float, ...] = (200.0, 2000.0)
+    calibration_origins: int = 3  # interval quantiles from errors of the latest origins
+    min_selection_rows: int = 30  # fewer backtest rows in a group × horizon → no evidence
 
     @classmethod
     def from_toml(cls, path: Path) -> ForecastSettings:
@@ -63,6 +71,7 @@ class ForecastSettings:
             min_origins=int(raw["intervals"].get("min_origins", 2)),
             outlook_years=int(raw["horizon"].get("outlook", 5)),
             share_model=bool(raw.get("share_model", {}).get("counties", True)),
+            **_procedure(raw.get("procedure", {})),
         )
 
     def __post_init__(self) -> None:
@@ -72,12 +81,36 @@ class ForecastSettings:
                 "Set [intervals] method to empirical or normal in configs/forecast.toml.",
             )
 
+        if not self.weights or self.weights[0] != 0.0 or not self.phi_grid or not self.window_grid:
+            raise InvalidOptionError(
+                "Invalid [procedure] grid.",
+                "Give phi and window lists and weights starting at 0 (naive) in forecast.toml.",
+            )
+
     def check_horizon(self, horizon: int) -> int:
         if not 1 <= horizon <= self.max_horizon:
             raise InvalidOptionError(
                 f"Invalid horizon {horizon}.", f"Choose 1–{self.max_horizon} years."
             )
         return horizon
+
+
+def _procedure(raw: dict[str, Any]) -> dict[str, Any]:
+    """The [procedure] table (absent keys keep the defaults)."""
+    out: dict[str, Any] = {}
+    if "phi" in raw:
+        out["phi_grid"] = tuple(float(v) for v in raw["phi"])
+    if "window" in raw:
+        out["window_grid"] = tuple(int(v) for v in raw["window"])
+    if "weights" in raw:
+        out["weights"] = tuple(sorted(float(v) for v in raw["weights"]))
+    if "calibration_origins" in raw:
+        out["calibration_origins"] = int(raw["calibration_origins"])
+    if "min_selection_rows" in raw:
+        out["min_selection_rows"] = int(raw["min_selection_rows"])
+    if "selection_bands" in raw:
+        out["selection_bands"] = tuple(float(v) for v in raw["selection_bands"])
+    return out
 
 
 @cache
