@@ -12,9 +12,9 @@ Selection at a decision year d uses data up to d only: every candidate is backte
 earlier origin whose target year is ≤ d ("inner" rows), and per group × horizon the (candidate,
 w) with the smallest mean MASE is chosen (naive must be strictly beaten). Rows whose target
 crosses a registered series break are no evidence: their break-adjusted actuals lean on the
-national trend by construction and would flatter trend models. Horizons
-without enough inner rows (`min_selection_rows`) take the choice of the longest horizon that has them;
-none at all → naive. Groups are the cell kind (riket, county, other) × size band (employees at
+national trend by construction and would flatter trend models. Horizons without enough inner
+rows (`min_selection_rows`) take the choice of the longest horizon that has them; none at
+all → naive. Groups are the cell kind (riket, county, other) × size band (employees at
 the origin, `selection_bands`): small county cells are noisy and end up close to naive, large
 ones follow their model.
 
@@ -36,7 +36,11 @@ import numpy as np
 import pandas as pd
 
 from kompetens_forecast.analysis.backtest import _scale, crosses_break
-from kompetens_forecast.analysis.forecast import ForecastSettings, forecast_series
+from kompetens_forecast.analysis.forecast import (
+    ForecastSettings,
+    damped_points,
+    forecast_arrays,
+)
 from kompetens_forecast.analysis.intervals import log_errors, quantile_table, size_band
 from kompetens_forecast.analysis.share_model import is_county
 from kompetens_forecast.schema import RIKET
@@ -82,7 +86,6 @@ def candidate_rows(series: pd.DataFrame, horizon: int, settings: ForecastSetting
     parts = []
     for k, origin in enumerate(years[1:], start=1):
         reach = horizon if origin == years[-1] else min(horizon, years[-1] - origin)
-        train = series.iloc[:, : k + 1]
         last = values[:, k]
         keep = ~np.isnan(last)
         n_keep = int(keep.sum())
@@ -103,12 +106,14 @@ def candidate_rows(series: pd.DataFrame, horizon: int, settings: ForecastSetting
             "naive": np.repeat(last[keep], reach),
             "scale": np.repeat(_scale(values[keep, : k + 1]), reach),
         }
-        reference = forecast_series(train, reach, settings)
-        frame["normal_lo"] = reference["yhat_lo"].to_numpy()
-        frame["normal_hi"] = reference["yhat_hi"].to_numpy()
-        for i, cand in enumerate(cands):
-            fc = forecast_series(train, reach, cand.settings(settings))
-            frame[f"trend_{i}"] = fc["yhat"].to_numpy()
+        history = values[:, : k + 1]
+        _, _, lo, hi, _ = forecast_arrays(history, reach, settings)
+        frame["normal_lo"], frame["normal_hi"] = lo.ravel(), hi.ravel()
+        for window in settings.window_grid:
+            points = damped_points(history, reach, settings.phi_grid, window)
+            for phi, point in zip(settings.phi_grid, points, strict=True):
+                frame[f"trend_{cands.index(Candidate(phi, window))}"] = point.ravel()
+
         parts.append(pd.DataFrame(frame))
     if not parts:
         return pd.DataFrame()
@@ -279,10 +284,9 @@ def apply_choice(
 
 def interval_table(inner: pd.DataFrame, horizons: int, settings: ForecastSettings) -> pd.DataFrame:
     """Quantiles of the inner rows' log errors of the procedure (`yhat` set, kind `model`) and
-    of naive, per size band × horizon, from the `calibration_origins` latest origins (recent
-    errors: older ones, before the 2020 source change, overstate today's uncertainty)."""
-    recent = int(inner["year"].max()) - settings.calibration_origins if len(inner) else 0
-    rows = inner[inner["actual"].notna() & (inner["origin"] >= recent)].assign(model="procedure")
+    of naive, per size band × horizon (`decide` passes the `calibration_origins` latest
+    origins: older errors, before the 2020 source change, overstate today's uncertainty)."""
+    rows = inner[inner["actual"].notna()].assign(model="procedure")
     if rows.empty:
         return pd.DataFrame(columns=["kind", "band", "horizon", "q_lo", "q_hi"])
     errors = log_errors(rows[["actual", "yhat", "naive", "model", "horizon", "origin", "year"]])
@@ -330,7 +334,9 @@ def decide(
     """The rows of origin `decision_year` forecast by the procedure decided with data up to it
     (point, model, weight and interval), and the choice array."""
     choice = choose(ev, decision_year, settings)
-    inner = apply_choice(rows[rows["year"] <= decision_year], choice, settings)
+    year, origin = rows["year"].to_numpy(), rows["origin"].to_numpy()
+    recent = (year <= decision_year) & (origin >= decision_year - settings.calibration_origins)
+    inner = apply_choice(rows[recent], choice, settings)
     table = interval_table(inner, horizons, settings)
     current = apply_choice(rows[rows["origin"] == decision_year], choice, settings)
     return apply_intervals(current, table, settings), choice
