@@ -14,6 +14,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kompetens_forecast.report.charts import BLUE, SKY, VERMILLION
+from kompetens_forecast.report.columns import yes_no
 from kompetens_forecast.report.figure import (
     STYLE,
     ChartContext,
@@ -37,19 +38,17 @@ def _model_word(model: str, lang: str) -> str:
 
 
 def _accuracy(fc: pd.DataFrame, lang: str) -> str:
-    """'MASE 0,55 (naiv 0,60)' for the model, 'naiv · MASE 1,57' where naive is published."""
+    """The published forecast's own real-time accuracy in plain words: 'träffsäkrare än
+    oförändrad nivå: ja · typiskt fel 3 %' (1 year ahead, origins 2018–2022)."""
     model = str(fc["model"].iloc[0])
-    if "backtest_mase" not in fc.columns or pd.isna(fc["backtest_mase_naive"].iloc[0]):
+    if "beats_naive" not in fc.columns or pd.isna(fc["beats_naive"].iloc[0]):
         return _model_word(model, lang)
-    ours, naive = fc["backtest_mase"].iloc[0], fc["backtest_mase_naive"].iloc[0]
-    if model == "naive":  # published because the model did not beat naive
-        return f"{t('model_naive', lang)} · MASE {fmt_decimal(float(naive), lang, 2)}"
-    return t(
-        "fans_accuracy",
-        lang,
-        ours=fmt_decimal(float(ours), lang, 2),
-        naive=fmt_decimal(float(naive), lang, 2),
-    )
+    verdict = yes_no(bool(fc["beats_naive"].iloc[0]), lang)
+    text = t("fans_accuracy", lang, verdict=verdict)
+    error = fc["backtest_error_pct"].iloc[0] if "backtest_error_pct" in fc.columns else None
+    if error is not None and pd.notna(error):
+        text += " · " + t("fans_error", lang, pct=fmt_pct(float(error), lang, 0))
+    return text
 
 
 def forecast_fans(
@@ -61,7 +60,7 @@ def forecast_fans(
     top: int = 6,
 ) -> list[Path]:
     """Small multiples: observed, break-adjusted history and forecast with its 80 % band, and
-    each cell's backtest accuracy (MASE against naive) under its title."""
+    each cell's real-time accuracy in plain words under its title."""
     latest = int(history["year"].max())
     now = history[history["year"] == latest]
     biggest = now.nlargest(top, "value")["ssyk"].tolist()
@@ -90,7 +89,7 @@ def forecast_fans(
             )
             ax.plot(joined["year"], joined["yhat"], color=BLUE, linewidth=1.5)
             name = wrap_label(labels.get(code, code), 26)
-            accuracy = _accuracy(fc, ctx.lang) if not fc.empty else ""
+            accuracy = wrap_label(_accuracy(fc, ctx.lang), 30) if not fc.empty else ""
             ax.set_title(
                 f"{name}\n{accuracy}", fontsize=7, loc="left", fontweight="bold", linespacing=1.3
             )

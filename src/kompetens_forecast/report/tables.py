@@ -37,6 +37,8 @@ NUMBER_FORMATS = {
     "backtest_mase_share": "0.00",
     "backtest_mase": "0.00",
     "backtest_mase_naive": "0.00",
+    "backtest_error_pct": "0.0",
+    "naive_weight": "0.00",
     "region": "0.0",  # matchningsgrad, per cent as published
     "riket": "0.0",
     "employed_riket": "#,##0",

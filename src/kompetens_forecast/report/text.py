@@ -165,14 +165,18 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "shrink, {label} the least ({pct})",
     },
     "fans_sub": {
-        "sv": "Utfall och prognos med 80 % prognosintervall. Träffsäkerhet i backtest "
-        "2018–2022, 1 år framåt: MASE (lägre = bättre) mot den naiva prognosens. Där "
-        "modellen inte slog den naiva prognosen visas den naiva (”naiv”).",
-        "en": "Observed and forecast with 80 % prediction interval. Backtest accuracy "
-        "2018–2022, 1 year ahead: MASE (lower = better) against the naive forecast's. Where "
-        "the model did not beat the naive forecast, the naive one is shown (“naive”).",
+        "sv": "Utfall och prognos med 80 % prognosintervall. Träffsäkerhet mätt som om "
+        "prognosen gjorts 2018–2022 med de data som då fanns, 1 år framåt: om den slog "
+        "oförändrad nivå (förra årets värde) och dess typiska fel.",
+        "en": "Observed and forecast with 80 % prediction interval. Accuracy measured as if "
+        "the forecast had been made in 2018–2022 with the data available then, 1 year ahead: "
+        "whether it beat an unchanged level (last year's value) and its typical error.",
     },
-    "fans_accuracy": {"sv": "MASE {ours} (naiv {naive})", "en": "MASE {ours} (naive {naive})"},
+    "fans_accuracy": {
+        "sv": "träffsäkrare än oförändrad nivå: {verdict}",
+        "en": "more accurate than an unchanged level: {verdict}",
+    },
+    "fans_error": {"sv": "typiskt fel {pct}", "en": "typical error {pct}"},
     "model_damped_trend": {"sv": "dämpad trend", "en": "damped trend"},
     "model_share": {"sv": "andelsmodell", "en": "share model"},
     "model_naive": {"sv": "naiv", "en": "naive"},
