@@ -53,8 +53,10 @@ def observation_schema(dims: tuple[str, ...]) -> pa.DataFrameSchema:
         unique=[*dims, "year"],
         checks=pa.Check(
             # "-" is SCB's nil: a true zero, kept as 0 beside its marker; the dots are missing
-            lambda frame: ~(frame["symbol"].notna() & frame["value"].notna())
-            | ((frame["symbol"] == "-") & (frame["value"] == 0)),
+            lambda frame: (
+                ~(frame["symbol"].notna() & frame["value"].notna())
+                | ((frame["symbol"] == "-") & (frame["value"] == 0))
+            ),
             error="a cell with a value marker must not hold a value (except 0 with '-')",
         ),
     )

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from kompetens_forecast.analysis.forecast import ForecastSettings, forecast_series
+from kompetens_forecast.analysis.totals import complete_total
 from kompetens_forecast.schema import RIKET
 
 TOLERANCE = 1e-9
@@ -63,8 +64,7 @@ def total_forecasts(
     history: region_code, ssyk, year, value (break-adjusted). A total with a missing part is
     missing (never a partial sum), so such a year ends the usable history of that total."""
     part = history[history["region_code"].isin(list(regions))]
-    grouped = part.groupby(["region_code", "year"])["value"]
-    totals = grouped.sum(min_count=1).where(grouped.count() == grouped.size())
+    totals = complete_total(part, ["region_code", "year"], "value")
     matrix = totals.unstack("year")
     matrix.index = pd.MultiIndex.from_arrays(
         [matrix.index, ["total"] * len(matrix)], names=["region_code", "ssyk"]
