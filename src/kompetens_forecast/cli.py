@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ from rich.progress import (
 )
 
 from kompetens_forecast import __version__
+from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings
+from kompetens_forecast.analysis.national_path import read_national_path
 from kompetens_forecast.backtest_run import run_backtest
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
@@ -149,6 +151,22 @@ def _horizon_option() -> Any:
     return typer.Option(None, "--horizon", help="Forecast horizon in years (default 5).")
 
 
+def _national_path_option() -> Any:
+    return typer.Option(
+        None,
+        "--national-path",
+        help="CSV year;growth_pct: riket's total employment growth from a macro forecast.",
+        dir_okay=False,
+    )
+
+
+def _forecast_settings(national_path: Path | None) -> ForecastSettings | None:
+    """Default settings, with the external national path when one is given."""
+    if national_path is None:
+        return None
+    return replace(default_settings(), national_path=read_national_path(national_path))
+
+
 def _pdf_option() -> Any:
     return typer.Option(
         False, "--pdf", help="Also faktablad.pdf (needs the pdf extra: WeasyPrint)."
@@ -163,15 +181,18 @@ def _write_region(
     horizon: int | None,
     size: str,
     pdf: bool,
+    national_path: Path | None = None,
 ) -> None:
     """`run` and `report`: the same options, a different set of files."""
     settings = _settings(ctx)
+    forecast_settings = _forecast_settings(national_path)
     with _progress(settings, "Starting") as progress:
         result = runner(
             region,
             out,
             ctx=settings.context(),
             horizon=horizon,
+            settings=forecast_settings,
             lang=settings.lang,
             size=size,
             pdf=pdf,
@@ -188,9 +209,10 @@ def run(
     horizon: int | None = _horizon_option(),
     size: str = _size_option(),
     pdf: bool = _pdf_option(),
+    national_path: Path | None = _national_path_option(),
 ) -> None:
     """Indicators, forecasts, tables, charts and the fact sheet for one region."""
-    _write_region(ctx, run_region, region, out, horizon, size, pdf)
+    _write_region(ctx, run_region, region, out, horizon, size, pdf, national_path)
 
 
 @app.command()
@@ -201,9 +223,10 @@ def report(
     horizon: int | None = _horizon_option(),
     size: str = _size_option(),
     pdf: bool = _pdf_option(),
+    national_path: Path | None = _national_path_option(),
 ) -> None:
     """Report set only: tables.xlsx, csv/, tables.md, charts/, faktablad.html, manifest.json."""
-    _write_region(ctx, run_report, region, out, horizon, size, pdf)
+    _write_region(ctx, run_report, region, out, horizon, size, pdf, national_path)
 
 
 def _print_result(settings: Settings, result: RunResult) -> None:
@@ -232,16 +255,19 @@ def forecast_command(
     engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
     scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
     workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
+    national_path: Path | None = _national_path_option(),
 ) -> None:
     """Employment forecasts per occupation: writes OUT/forecast.parquet."""
     settings = _settings(ctx)
     chosen = engine_from_options(engine, scheduler, workers)
+    forecast_settings = _forecast_settings(national_path)
     with _progress(settings, "Forecasting"):
         path, frame = run_forecast(
             region,
             out,
             ctx=settings.context(),
             horizon=horizon,
+            settings=forecast_settings,
             lang=settings.lang,
             engine=chosen,
         )

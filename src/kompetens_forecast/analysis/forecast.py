@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kompetens_forecast.analysis.national_path import NationalPath
 from kompetens_forecast.errors import InvalidOptionError
 from kompetens_forecast.resources import configs_dir
 
@@ -54,6 +55,8 @@ class ForecastSettings:
     selection_bands: tuple[float, ...] = (200.0, 2000.0)
     calibration_origins: int = 3  # interval quantiles from errors of the latest origins
     min_selection_rows: int = 30  # fewer backtest rows in a group × horizon → no evidence
+    # an external path for riket's total employment (`--national-path`, national_path.py)
+    national_path: NationalPath | None = None
 
     @classmethod
     def from_toml(cls, path: Path) -> ForecastSettings:
