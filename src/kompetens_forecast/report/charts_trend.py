@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from kompetens_forecast.analysis.totals import complete_total
 from kompetens_forecast.report.charts import BLUE, SKY, VERMILLION
 from kompetens_forecast.report.columns import yes_no
 from kompetens_forecast.report.figure import (
@@ -130,17 +131,28 @@ def forecast_fans(
 
 
 def employment_index(panel: pd.DataFrame, region_code: str, riket_code: str) -> pd.DataFrame:
-    """Employees (break-adjusted) per year, region and riket, and index first year = 100."""
+    """Employees per year, region and riket, as published (`employed`, `employed_riket`) and
+    adjusted for series breaks (`*_adj`, whole persons), with the index first year = 100 of
+    both (`region_index`, `riket_index` adjusted; `*_raw` unadjusted). Totals are complete
+    sums (a year with a suppressed occupation is missing)."""
     rows = panel[panel["region_code"].isin([region_code, riket_code])]
-    sums = rows.groupby(["region_code", "year"])["value_adj"].sum(min_count=1).unstack(0)
+    raw = complete_total(rows, ["region_code", "year"], "value").unstack(0)
+    adj = complete_total(rows, ["region_code", "year"], "value_adj").unstack(0)
     frame = pd.DataFrame(
         {
-            "year": sums.index.astype("int64"),
-            "employed": sums[region_code].to_numpy(),
-            "employed_riket": sums[riket_code].to_numpy(),
+            "year": adj.index.astype("int64"),
+            "employed": raw[region_code].to_numpy(),
+            "employed_riket": raw[riket_code].to_numpy(),
+            "employed_adj": adj[region_code].round().to_numpy(),
+            "employed_riket_adj": adj[riket_code].round().to_numpy(),
         }
     )
-    for column, name in (("employed", "region_index"), ("employed_riket", "riket_index")):
+    for column, name in (
+        ("employed_adj", "region_index"),
+        ("employed_riket_adj", "riket_index"),
+        ("employed", "region_index_raw"),
+        ("employed_riket", "riket_index_raw"),
+    ):
         frame[name] = frame[column] / frame[column].iloc[0] * 100
     return frame
 
@@ -153,6 +165,8 @@ def employment_trend(
     with plt.style.context(STYLE):
         fig, ax = new_figure(ctx, 2.8)
         ax.plot(index["year"], index["region_index"], color=BLUE, linewidth=2, marker="o", ms=3)
+        # the published (unadjusted) series beside it: what the break adjustment smooths away
+        ax.plot(index["year"], index["region_index_raw"], color=BLUE, linewidth=0.9, ls=":")
         lines = [("region_index", BLUE, ctx.region_name)]
         if not is_riket:
             ax.plot(index["year"], index["riket_index"], color="#777777", linewidth=1.2, ls="--")

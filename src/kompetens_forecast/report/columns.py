@@ -25,9 +25,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "change_1y_pct": ("Förändring 1 år (%)", "Change 1 year (%)"),
     "change_5y": ("Förändring 5 år", "Change 5 years"),
     "change_5y_pct": ("Förändring 5 år (%)", "Change 5 years (%)"),
-    "change_5y_adj": ("Förändring 5 år, justerad", "Change 5 years, adjusted"),
-    "change_5y_pct_adj": ("Förändring 5 år, justerad (%)", "Change 5 years, adjusted (%)"),
-    "cagr_5y_adj": ("Årlig förändring 5 år, justerad (%)", "Annual change 5 years, adjusted (%)"),
+    "change_5y_adj": (
+        "Förändring 5 år, justerat för seriebrott",
+        "Change 5 years, adjusted for series breaks",
+    ),
+    "change_5y_pct_adj": (
+        "Förändring 5 år, justerat för seriebrott (%)",
+        "Change 5 years, adjusted for series breaks (%)",
+    ),
+    "cagr_5y_adj": (
+        "Årlig förändring 5 år, justerat för seriebrott (%)",
+        "Annual change 5 years, adjusted for series breaks (%)",
+    ),
     "break_in_1y": ("Seriebrott inom 1 år", "Series break within 1 year"),
     "break_in_5y": ("Seriebrott inom 5 år", "Series break within 5 years"),
     "share_women": ("Andel kvinnor (%)", "Share of women (%)"),
@@ -73,8 +82,30 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenario": ("Scenario (bortom 5 år)", "Scenario (beyond 5 years)"),
     "reconciled": ("Avstämd mot totaler", "Reconciled to totals"),
     "employed_riket": ("Anställda i riket", "Employees in Sweden"),
-    "region_index": ("Index regionen (2014 = 100)", "Index region (2014 = 100)"),
-    "riket_index": ("Index riket (2014 = 100)", "Index Sweden (2014 = 100)"),
+    "employed_adj": (
+        "Anställda, justerat för seriebrott",
+        "Employees, adjusted for series breaks",
+    ),
+    "employed_riket_adj": (
+        "Anställda i riket, justerat för seriebrott",
+        "Employees in Sweden, adjusted for series breaks",
+    ),
+    "region_index": (
+        "Index regionen (2014 = 100), justerat för seriebrott",
+        "Index region (2014 = 100), adjusted for series breaks",
+    ),
+    "riket_index": (
+        "Index riket (2014 = 100), justerat för seriebrott",
+        "Index Sweden (2014 = 100), adjusted for series breaks",
+    ),
+    "region_index_raw": (
+        "Index regionen (2014 = 100), ej justerat",
+        "Index region (2014 = 100), unadjusted",
+    ),
+    "riket_index_raw": (
+        "Index riket (2014 = 100), ej justerat",
+        "Index Sweden (2014 = 100), unadjusted",
+    ),
     "major": ("Yrkesområde (SSYK 1)", "Major group (SSYK 1)"),
     "label": ("Benämning", "Label"),
     "share_riket": ("Andel i riket (%)", "Share in Sweden (%)"),

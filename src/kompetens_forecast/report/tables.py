@@ -42,6 +42,10 @@ NUMBER_FORMATS = {
     "region": "0.0",  # matchningsgrad, per cent as published
     "riket": "0.0",
     "employed_riket": "#,##0",
+    "employed_adj": "#,##0",
+    "employed_riket_adj": "#,##0",
+    "region_index_raw": "0.0",
+    "riket_index_raw": "0.0",
     "share_riket": "0.00",
     "region_index": "0.0",
     "riket_index": "0.0",

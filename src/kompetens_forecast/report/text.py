@@ -132,16 +132,22 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     },
     "women_axis": {"sv": "Andel kvinnor", "en": "Share of women"},
     "trend_finding_up": {
-        "sv": "Antalet anställda i {region} ökade med {pct} {start}–{end} (riket {riket})",
-        "en": "Employment in {region} grew by {pct}, {start}–{end} (Sweden {riket})",
+        "sv": "Antalet anställda i {region} ökade med {pct} {start}–{end}, justerat för "
+        "seriebrott (riket {riket})",
+        "en": "Employment in {region} grew by {pct}, {start}–{end}, adjusted for series "
+        "breaks (Sweden {riket})",
     },
     "trend_finding_down": {
-        "sv": "Antalet anställda i {region} minskade med {pct} {start}–{end} (riket {riket})",
-        "en": "Employment in {region} fell by {pct}, {start}–{end} (Sweden {riket})",
+        "sv": "Antalet anställda i {region} minskade med {pct} {start}–{end}, justerat för "
+        "seriebrott (riket {riket})",
+        "en": "Employment in {region} fell by {pct}, {start}–{end}, adjusted for series "
+        "breaks (Sweden {riket})",
     },
     "trend_finding_riket": {
-        "sv": "Antalet anställda i riket {direction} med {pct} {start}–{end}",
-        "en": "Employment in Sweden {direction} by {pct}, {start}–{end}",
+        "sv": "Antalet anställda i riket {direction} med {pct} {start}–{end}, justerat för "
+        "seriebrott",
+        "en": "Employment in Sweden {direction} by {pct}, {start}–{end}, adjusted for series "
+        "breaks",
     },
     "trend_up": {"sv": "ökade", "en": "grew"},
     "trend_down": {"sv": "minskade", "en": "fell"},
@@ -150,8 +156,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "The largest major group in Sweden: {group} ({a} of employees)",
     },
     "trend_sub": {
-        "sv": "Antal anställda, index {start} = 100, justerat för seriebrott.",
-        "en": "Employees, index {start} = 100, adjusted for series breaks.",
+        "sv": "Antal anställda, index {start} = 100, justerat för seriebrott (2020 byte av "
+        "registerkälla, 2023 16–69 år: nivåskiftena är borttagna). Prickad linje: regionen "
+        "utan justering.",
+        "en": "Employees, index {start} = 100, adjusted for series breaks (2020 change of "
+        "register source, 2023 ages 16–69: the level shifts are removed). Dotted line: the "
+        "region unadjusted.",
     },
     "fans_finding_up": {
         "sv": "Prognos till {end}: {label} väntas öka mest av de största yrkena i {region} ({pct})",
