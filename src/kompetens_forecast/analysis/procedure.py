@@ -30,7 +30,7 @@ published forecast is the same decision taken at the last data year.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -56,13 +56,6 @@ class Candidate:
 
     phi: float
     window: int
-
-    def settings(self, base: ForecastSettings) -> ForecastSettings:
-        return replace(base, phi=self.phi, window=self.window, min_points=self.window + 1)
-
-    @property
-    def name(self) -> str:
-        return f"phi={self.phi:g},window={self.window}"
 
 
 def candidates(settings: ForecastSettings) -> list[Candidate]:
