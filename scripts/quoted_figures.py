@@ -2,6 +2,7 @@
 
     python scripts/quoted_figures.py           # recompute, write docs/figures.json
     python scripts/quoted_figures.py --check   # recompute and compare; check every quote
+    python scripts/quoted_figures.py --update  # recompute, write, and rewrite every quote
 
 Figures come from the real-time (nested) backtest of the published procedure on the embedded
 demo data (`forecast backtest --region all --horizon 5`, in-process). Documents quote a figure
@@ -87,9 +88,30 @@ def mismatches(figures: dict[str, Any], root: Path = REPO) -> list[str]:
     return bad
 
 
+def rewrite_quotes(figures: dict[str, str], root: Path = REPO) -> None:
+    """Put the computed figure into every quote (the prose around it is for a human)."""
+    files = {file for file, _, _ in quotes(root)}
+    for file in sorted(files):
+        path = root / file
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".md":
+            text = MARKDOWN.sub(
+                lambda m: (
+                    f"<!--fig:{m.group(1)}-->{figures.get(m.group(1), m.group(2))}<!--/fig-->"
+                ),
+                text,
+            )
+        else:
+            text = TOML.sub(
+                lambda m: f"# fig:{m.group(1)} = {figures.get(m.group(1), m.group(2))}", text
+            )
+        path.write_text(text, encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    parser.add_argument("--update", action="store_true", help="also rewrite the quotes")
     args = parser.parse_args()
     figures = compute()
     if args.check:
@@ -104,6 +126,8 @@ def main() -> int:
             print(problem, file=sys.stderr)
         return 1 if problems else 0
     FIGURES.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.update:
+        rewrite_quotes(figures)
     for problem in mismatches(figures):
         print(problem, file=sys.stderr)
     print(FIGURES)

@@ -72,9 +72,10 @@ def _notes(break_years: Sequence[int]) -> list[str]:
         "the candidate (φ, window; counties: the share model), the weight on it against naive "
         "per cell group × horizon, and the interval quantiles are decided with data up to the "
         "origin only (analysis/procedure.py), then scored on the years that followed. "
-        "`nested` summarises these rows per horizon; `procedure` is the choice at the last "
-        "origin; by_horizon, riket_by_horizon, counties_by_horizon and break_free_by_horizon "
-        "give the detailed figures of the same rows.",
+        "`nested` summarises these rows per horizon; `procedure` is the choice published "
+        "today (decided with every year up to the last); by_horizon, riket_by_horizon, "
+        "counties_by_horizon and break_free_by_horizon give the detailed figures of the same "
+        "rows.",
         "covered_normal: the reference model's normal-theory interval scaled to the point.",
     ]
 
@@ -96,7 +97,9 @@ def backtest_rows(
     rows = pd.concat(parts, ignore_index=True)
     rows = add_base(rows[rows["origin"] < int(matrix.columns[-1])], settings, break_years)
     evaluated = nested(rows, origins, settings)
-    choice = choice_frame(choose(evidence(rows, settings), max(origins), settings), settings)
+    # the procedure published today: decided with every row up to the last data year
+    last_year = int(matrix.columns[-1])
+    choice = choice_frame(choose(evidence(rows, settings), last_year, settings), settings)
     if evaluated.empty:
         return evaluated, choice
     reference = evaluated["reference"].to_numpy(dtype="float64")

@@ -12,8 +12,10 @@ Selection at a decision year d uses data up to d only: every candidate is backte
 earlier origin whose target year is ≤ d ("inner" rows), and per group × horizon the (candidate,
 w) with the smallest mean MASE is chosen (naive must be strictly beaten). Rows whose target
 crosses a registered series break are no evidence: their break-adjusted actuals lean on the
-national trend by construction and would flatter trend models. Horizons without enough inner
-rows (`min_selection_rows`) take the choice of the longest horizon that has them; none at
+national trend by construction and would flatter trend models; nor are rows where every
+candidate fell back to naive (too short a history), which cannot tell candidates apart.
+Horizons without enough such rows (`min_selection_rows`) take the choice of the longest
+shorter horizon that has them (a consistent path, not a jump back to the last value); none at
 all → naive. Groups are the cell kind (riket, county, other) × size band (employees at
 the origin, `selection_bands`): small county cells are noisy and end up close to naive, large
 ones follow their model.
@@ -162,7 +164,12 @@ def add_base(
     out["reference"] = out[f"trend_{ref}"] if ref >= 0 else out["naive"]
     out["band"] = size_band(out["naive"], settings.selection_bands)
     out["group"] = group_ids(out, settings)
-    out["selectable"] = ~crosses_break(out, break_years).to_numpy()
+    # evidence: rows crossing no break where some candidate differs from naive (rows where every
+    # candidate fell back to naive cannot tell them apart and would pull choices to naive)
+    base = out[[f"base_{i}" for i in range(n)]].to_numpy(dtype="float64")
+    naive = out["naive"].to_numpy(dtype="float64")[:, None]
+    informative = ~np.all(np.isclose(base, naive) | np.isnan(base), axis=1)
+    out["selectable"] = ~crosses_break(out, break_years).to_numpy() & informative
     return out
 
 
