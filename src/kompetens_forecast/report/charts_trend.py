@@ -52,6 +52,15 @@ def _accuracy(fc: pd.DataFrame, lang: str) -> str:
     return text
 
 
+def _validated(forecast: pd.DataFrame, code: str) -> bool:
+    """Whether the cell's published forecast beat an unchanged level in real time: only such
+    cells may carry the chart's title finding (the others are shown, not headlined)."""
+    if "beats_naive" not in forecast.columns:
+        return True
+    verdict = forecast.loc[forecast["ssyk"] == code, "beats_naive"]
+    return bool(len(verdict)) and bool(verdict.fillna(False).astype(bool).iloc[0])
+
+
 def forecast_fans(
     history: pd.DataFrame,
     forecast: pd.DataFrame,
@@ -70,7 +79,7 @@ def forecast_fans(
     for code in biggest:
         last = forecast[(forecast["ssyk"] == code) & (forecast["year"] == end)]["yhat"]
         base = now[now["ssyk"] == code]["value"]
-        if not last.empty and float(base.iloc[0]):
+        if not last.empty and float(base.iloc[0]) and _validated(forecast, code):
             growth[code] = (float(last.iloc[0]) / float(base.iloc[0]) - 1) * 100
     with plt.style.context(STYLE):
         fig, axes = new_figure(ctx, 4.2, 2, 3, sharex=True)
