@@ -3,10 +3,10 @@
 Series: every county × SSYK-4 and riket × SSYK-4 series of the demo data (break-adjusted),
 restricted to those with positive values throughout (so that both methods can fit them).
 
-- ours: the published forecast (`analysis.publish.publish`: damped trend, naive fallback,
-  share model for counties, backtest verdicts, empirical intervals; h = 1..5 from 2023) on
-  the chosen engine, plus the rolling-origin backtest (origins 2018–2022, h = 1..3) scored as
-  published (counties: the share model);
+- ours: the published forecast (`analysis.publish.publish`: the procedure of
+  `analysis/procedure.py` — damped trend / share model weighted against naive, chosen in real
+  time —, empirical intervals; h = 1..5 from 2023) on the chosen engine, plus its real-time
+  (nested) backtest (origins 2018–2022, h = 1..3);
 - baseline: statsforecast `AutoETS(season_length=1)` (model chosen by AICc per series) fitted
   for the same forecast and for every backtest origin, `n_jobs` = the same worker count; series
   too short for ETS (≤ 6 points: origin 2018) fall back to statsforecast's Naive.
@@ -29,11 +29,11 @@ import warnings
 
 import pandas as pd
 
-from kompetens_forecast.analysis.backtest import DEFAULT_ORIGINS, adjusted_matrix, rolling_origin
+from kompetens_forecast.analysis.backtest import DEFAULT_ORIGINS, adjusted_matrix
 from kompetens_forecast.analysis.forecast import default_settings
 from kompetens_forecast.analysis.publish import publish
 from kompetens_forecast.analysis.regional import county_panel
-from kompetens_forecast.backtest_run import as_share_model
+from kompetens_forecast.backtest_run import backtest_rows
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.engines import Engine
 from kompetens_forecast.store.datasets import DataContext
@@ -41,10 +41,10 @@ from kompetens_forecast.store.datasets import DataContext
 HORIZON, BACKTEST_H = 5, 3
 
 
-def series_matrix() -> pd.DataFrame:
+def series_matrix() -> tuple[pd.DataFrame, tuple[int, ...]]:
     panel = county_panel(DataContext(), default_registry())
     matrix = adjusted_matrix(panel.data)
-    return matrix[(matrix > 0).all(axis=1)]
+    return matrix[(matrix > 0).all(axis=1)], tuple(panel.break_years)
 
 
 def long_frame(matrix: pd.DataFrame) -> pd.DataFrame:
@@ -93,15 +93,14 @@ def main() -> None:
     parser.add_argument("--engine", default="local", choices=["inline", "local", "dask"])
     args = parser.parse_args()
 
-    matrix = series_matrix()
+    matrix, breaks = series_matrix()
     settings = default_settings()
     engine = Engine(args.engine, workers=args.workers)
 
     start = time.perf_counter()
-    published = publish(matrix, HORIZON, settings, engine=engine)
-    backtest = rolling_origin(matrix, DEFAULT_ORIGINS, BACKTEST_H, settings)
-    if settings.share_model:  # counties are published with the share model: score that
-        backtest = as_share_model(backtest)
+    published = publish(matrix, HORIZON, settings, breaks, engine=engine)
+    # the published procedure, re-decided at each origin with data before it (nested)
+    backtest, _ = backtest_rows(matrix, DEFAULT_ORIGINS, BACKTEST_H, settings, engine, breaks)
     ours_seconds = time.perf_counter() - start
     ours_rss = peak_rss_mb()
 

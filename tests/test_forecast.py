@@ -79,3 +79,16 @@ def test_interval_coverage_of_random_walks_is_near_nominal() -> None:
 def test_horizon_is_validated() -> None:
     with pytest.raises(InvalidOptionError, match="horizon 0"):
         forecast_series(wide({("20", "a"): [1.0] * 10}), 0, SETTINGS)
+
+
+def test_damped_points_equal_the_full_forecast_for_every_candidate() -> None:
+    from kompetens_forecast.analysis.forecast import damped_points, forecast_arrays
+
+    rng = np.random.default_rng(1)
+    values = 100 * np.exp(np.cumsum(rng.normal(0.02, 0.05, (50, 8)), axis=1))
+    values[3, -2], values[5, 0], values[7, -1] = 0.0, np.nan, np.nan
+    for window in (3, 5):
+        points = damped_points(values, 4, (0.2, 0.8), window)
+        for phi, point in zip((0.2, 0.8), points, strict=True):
+            settings = ForecastSettings(phi=phi, window=window, min_points=window + 1)
+            assert point == pytest.approx(forecast_arrays(values, 4, settings)[1])

@@ -193,6 +193,8 @@ def test_handmade_utf8_file(tmp_path: Path, bom: bool) -> None:
     symbols = [None, None, None, "..", ".", None, "..", "-", "....", None, None, None]
     assert frame["symbol"].tolist() == symbols
     assert frame["value"].iloc[5] == -4.0  # a negative number is not the "-" marker
+    assert frame["value"].iloc[7] == 0.0  # "-" is SCB's nil: a true zero, marker kept
+    assert frame["value"].iloc[[3, 4, 6, 8]].isna().all()  # the dots stay missing
     assert frame["value"].iloc[9:].tolist() == [1000.0, 7.0, 0.0]
     row = frame.iloc[11]
     assert (row["Region"], row["Region_label"], row["yrke"], row["år"]) == (

@@ -16,19 +16,27 @@ import numpy as np
 import pandas as pd
 
 from kompetens_forecast.analysis.backtest import (
+    BACKTEST_COLUMNS,
     DEFAULT_ORIGINS,
+    EXTRA_COLUMNS,
     FLAT_TOLERANCE,
     adjusted_matrix,
     crosses_break,
     rescore,
-    rolling_origin,
     summarise,
 )
 from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings
-from kompetens_forecast.analysis.intervals import cross_fitted, log_errors
-from kompetens_forecast.analysis.publish import calibration_rows
+from kompetens_forecast.analysis.procedure import (
+    add_base,
+    candidate_rows,
+    choice_frame,
+    choose,
+    evidence,
+    nested,
+    nested_summary,
+)
+from kompetens_forecast.analysis.publish import region_chunks
 from kompetens_forecast.analysis.regional import county_panel
-from kompetens_forecast.analysis.share_model import is_county, share_backtest
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.engines import Engine
 from kompetens_forecast.errors import KFError
@@ -56,65 +64,71 @@ def _notes(break_years: Sequence[int]) -> list[str]:
         "MASE is scaled by the mean absolute one-step change over the training window "
         "(years ≤ origin); rows with a zero or undefined scale have no MASE.",
         "share_naive (counties only) = the county's share of the national occupation at the "
-        "origin × the national forecast of that occupation; with the national naive it would "
-        "equal the county naive.",
+        "origin × riket's reference forecast (configured φ, window).",
         f"Direction: changes of at most {FLAT_TOLERANCE} persons count as no change; naive "
         "always predicts no change, so its direction accuracy is the share of flat actuals.",
         "A cell beats naive when its mean MASE over origins is strictly below naive's.",
-        "With the share model on (configs/forecast.toml [share_model]), county rows are the "
-        "published county model: yhat = county share at the origin × riket's forecast "
-        "(= share_naive, so the share-naive ratio is 1 for counties), model = share; the "
-        "county's own damped trend is kept in yhat_trend (mase_mean_trend).",
-        "Intervals (yhat_lo, yhat_hi, covered) are empirical and cross-fitted: a row at origin o "
-        "and target year y gets the quantiles of log ratio errors from rolling-origin backtests "
-        "of all backtested series at other origins and other target years, per model kind × "
-        "size band × horizon; covered_normal / coverage_normal are the normal-theory intervals.",
+        "Every row is a real-time (nested) forecast of the published procedure: at each origin "
+        "the candidate (φ, window; counties: the share model), the weight on it against naive "
+        "per cell group × horizon, and the interval quantiles are decided with data up to the "
+        "origin only (analysis/procedure.py), then scored on the years that followed. "
+        "`nested` summarises these rows per horizon; `procedure` is the choice published "
+        "today (decided with every year up to the last); by_horizon, riket_by_horizon, "
+        "counties_by_horizon and break_free_by_horizon give the detailed figures of the same "
+        "rows.",
+        "covered_normal: the reference model's normal-theory interval scaled to the point.",
     ]
 
 
-def backtest_chunk(
+def backtest_rows(
     matrix: pd.DataFrame,
-    codes: Sequence[str],
     origins: Sequence[int],
     horizons: int,
     settings: ForecastSettings,
+    engine: Engine,
+    break_years: Sequence[int] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Backtest rows and interval-calibration errors for the series of `codes` (riket is in
-    `matrix` for the share model and benchmark; only rows of `codes` are returned).
-
-    With the share model on, county rows are scored as published: ŷ = the share model
-    (`share_naive`), `model = share`; the county's own trend stays in `yhat_trend`."""
-    rows = rolling_origin(matrix, origins, horizons, settings)
-    rows = rows.assign(yhat_trend=rows["yhat"])
-    if settings.share_model:
-        rows = as_share_model(rows)
-    rows = rows[rows["region_code"].isin(list(codes))].reset_index(drop=True)
-    calibration = calibration_rows(matrix, horizons, settings)
-    if settings.share_model:
-        calibration = calibration.assign(share=share_backtest(calibration))
-    calibration = calibration[calibration["region_code"].isin(list(codes))]
-    return rows, log_errors(calibration)
-
-
-def as_share_model(rows: pd.DataFrame) -> pd.DataFrame:
-    """County rows with a share prediction take it as ŷ (interval scaled with the point until
-    it is calibrated); errors, coverage and direction are scored again."""
-    out = rows.copy()
-    share = out["share_naive"].to_numpy(dtype="float64")
-    use = ~np.isnan(share) & is_county(out["region_code"])
-    yhat = out["yhat"].to_numpy(dtype="float64")
+    """Real-time (nested) evaluation rows of the published procedure for every series of
+    `matrix` (riket and all counties: the procedure is pooled, so a county scores the same
+    alone or with the others), and the procedure decided at the last origin."""
+    chunks = region_chunks(matrix, engine.n_chunks())
+    work = partial(candidate_rows, horizon=horizons, settings=settings)
+    parts = [r for r in engine.map(work, chunks) if not r.empty]
+    rows = pd.concat(parts, ignore_index=True)
+    rows = add_base(rows[rows["origin"] < int(matrix.columns[-1])], settings, break_years)
+    evaluated = nested(rows, origins, settings)
+    # the procedure published today: decided with every row up to the last data year
+    last_year = int(matrix.columns[-1])
+    choice = choice_frame(choose(evidence(rows, settings), last_year, settings), settings)
+    if evaluated.empty:
+        return evaluated, choice
+    reference = evaluated["reference"].to_numpy(dtype="float64")
+    yhat = evaluated["yhat"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(yhat > 0, share / yhat, 1.0)
-    out.loc[use, "yhat_lo"] = (out["yhat_lo"] * ratio)[use]
-    out.loc[use, "yhat_hi"] = (out["yhat_hi"] * ratio)[use]
-    out.loc[use, "yhat"] = share[use]
-    out.loc[use, "model"] = "share"
-    return rescore(out)
+        ratio = np.where(reference > 0, yhat / reference, 1.0)
+    evaluated = evaluated.assign(
+        share_naive=evaluated["share_ref"],
+        normal_lo=evaluated["normal_lo"] * ratio,
+        normal_hi=evaluated["normal_hi"] * ratio,
+    )
+    out = rescore(evaluated)
+    out["covered_normal"] = (out["normal_lo"] <= out["actual"]) & (
+        out["actual"] <= out["normal_hi"]
+    )
+    for column in ("origin", "horizon", "year"):
+        out[column] = out[column].astype("int64")
+    return out, choice
 
 
-def _chunks(codes: Sequence[str], n: int) -> list[list[str]]:
-    size = -(-len(codes) // max(1, min(n, len(codes))))
-    return [list(codes[i : i + size]) for i in range(0, len(codes), size)]
+OUTPUT_COLUMNS = [
+    *BACKTEST_COLUMNS,
+    *EXTRA_COLUMNS,
+    "covered_normal",
+    "interval_method",
+    "naive_weight",
+    "phi",
+    "window",
+]
 
 
 def run_backtest(
@@ -129,8 +143,8 @@ def run_backtest(
 ) -> tuple[Path, pd.DataFrame, dict[str, Any]]:
     """Backtest riket/a county or `all` (riket and the 21 counties) → OUT/backtest.parquet.
 
-    Series run in chunks of whole regions on `engine` (in-process by default); the intervals
-    are then calibrated on the pooled errors, so every engine gives the same numbers."""
+    Series run in chunks of whole regions on `engine` (in-process by default); the procedure is
+    then decided on the pooled rows, so every engine gives the same numbers."""
     regions = default_registry()
     codes = region_codes_for(query, regions, counties_only="Backtests")
     settings = settings or default_settings()
@@ -138,33 +152,16 @@ def run_backtest(
     origins = tuple(origins) if origins is not None else DEFAULT_ORIGINS
     ctx = ctx or DataContext()
     panel = county_panel(ctx, regions)
-    # riket is always kept: the share-naive benchmark needs the national series
-    data = panel.data[panel.data["region_code"].isin({RIKET, *codes})]
-    matrix = adjusted_matrix(data)
+    # riket and every county: the procedure is decided on all of them, as when published
+    matrix = adjusted_matrix(panel.data)
     engine = engine or Engine()
-    keep = matrix.index.get_level_values("region_code")
-    work = [matrix[keep.isin({RIKET, *chunk})] for chunk in _chunks(codes, engine.n_chunks())]
-    chunk_codes = _chunks(codes, engine.n_chunks())
-    results = engine.map(
-        partial(_run_chunk, origins=origins, horizons=horizons, settings=settings),
-        list(zip(work, chunk_codes, strict=True)),
+    evaluated, choice = backtest_rows(
+        matrix, origins, horizons, settings, engine, panel.break_years
     )
-    frame = pd.concat([rows for rows, _ in results], ignore_index=True)
+    frame = evaluated[evaluated["region_code"].isin(list(codes))] if len(evaluated) else evaluated
     if frame.empty:
         raise KFError(f"No series to backtest for '{query}'.")
-    frame["covered_normal"] = frame["covered"]
-    if settings.interval_method == "empirical":
-        errors = pd.concat([e for _, e in results], ignore_index=True)
-        frame = cross_fitted(
-            frame,
-            errors,
-            settings.interval,
-            settings.size_bands,
-            settings.min_rows,
-            settings.min_origins,
-        )
-    else:
-        frame["interval_method"] = "normal"
+    frame = frame[OUTPUT_COLUMNS].reset_index(drop=True)
     frame["synthetic"] = panel.synthetic
     break_free = frame[~crosses_break(frame, panel.break_years)]
     parameters = {
@@ -177,6 +174,13 @@ def run_backtest(
         "flat_tolerance": FLAT_TOLERANCE,
         "interval_method": settings.interval_method,
         "size_bands": list(settings.size_bands),
+        "procedure": {
+            "phi": list(settings.phi_grid),
+            "window": list(settings.window_grid),
+            "weights": list(settings.weights),
+            "selection_bands": list(settings.selection_bands),
+            "calibration_origins": settings.calibration_origins,
+        },
         "engine": engine.name,
         "values": "value_adj (break-adjusted)",
     }
@@ -186,6 +190,9 @@ def run_backtest(
         "break_years": list(panel.break_years),
         "parameters": parameters,
         "notes": _notes(panel.break_years),
+        "nested": nested_summary(frame),
+        "nested_break_free": nested_summary(break_free),
+        "procedure": choice.to_dict(orient="records"),
         "by_horizon": summarise(frame),
         "riket_by_horizon": summarise(frame[frame["region_code"] == RIKET]),
         "counties_by_horizon": summarise(frame[frame["region_code"] != RIKET]),
@@ -204,13 +211,3 @@ def run_backtest(
         write_parquet(frame, staging / "backtest.parquet", provenance)
         write_json(staging / "backtest_summary.json", summary)
     return out_dir / "backtest.parquet", frame, summary
-
-
-def _run_chunk(
-    item: tuple[pd.DataFrame, list[str]],
-    origins: Sequence[int],
-    horizons: int,
-    settings: ForecastSettings,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    matrix, codes = item
-    return backtest_chunk(matrix, codes, origins, horizons, settings)

@@ -12,7 +12,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -29,6 +29,7 @@ from kompetens_forecast.languages import check_language
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from kompetens_forecast.analysis.forecast import ForecastSettings
     from kompetens_forecast.fetchers import Fetcher
     from kompetens_forecast.pipeline import RunResult
     from kompetens_forecast.store.datasets import DataContext
@@ -234,6 +235,25 @@ def _horizon_option() -> Any:
     return typer.Option(None, "--horizon", help="Forecast horizon in years (default 5).")
 
 
+def _national_path_option() -> Any:
+    return typer.Option(
+        None,
+        "--national-path",
+        help="CSV year;growth_pct: riket's total employment growth from a macro forecast.",
+        dir_okay=False,
+    )
+
+
+def _forecast_settings(national_path: Path | None) -> ForecastSettings | None:
+    """Default settings, with the external national path when one is given."""
+    if national_path is None:
+        return None
+    from kompetens_forecast.analysis.forecast import default_settings
+    from kompetens_forecast.analysis.national_path import read_national_path
+
+    return replace(default_settings(), national_path=read_national_path(national_path))
+
+
 def _pdf_option() -> Any:
     return typer.Option(
         False, "--pdf", help="Also faktablad.pdf (needs the pdf extra: WeasyPrint)."
@@ -249,16 +269,19 @@ def _write_region(
     size: str,
     pdf: bool,
     goals: Path | None = None,
+    national_path: Path | None = None,
 ) -> None:
     """`run` and `report`: the same options, a different set of files."""
     settings = _settings(ctx)
     _note_other_meanings(region)
+    forecast_settings = _forecast_settings(national_path)
     with _progress(settings, "Starting") as progress:
         result = runner(
             region,
             out,
             ctx=settings.context(),
             horizon=horizon,
+            settings=forecast_settings,
             lang=settings.lang,
             size=size,
             pdf=pdf,
@@ -279,11 +302,12 @@ def run(
     goals: Path | None = typer.Option(
         None, "--goals", dir_okay=False, help="Goals config (TOML): adds Mål and Måluppfyllelse."
     ),
+    national_path: Path | None = _national_path_option(),
 ) -> None:
     """Indicators, forecasts, tables, charts and the fact sheet for one region."""
     from kompetens_forecast.pipeline import run_region
 
-    _write_region(ctx, run_region, region, out, horizon, size, pdf, goals)
+    _write_region(ctx, run_region, region, out, horizon, size, pdf, goals, national_path)
 
 
 @app.command()
@@ -294,11 +318,12 @@ def report(
     horizon: int | None = _horizon_option(),
     size: str = _size_option(),
     pdf: bool = _pdf_option(),
+    national_path: Path | None = _national_path_option(),
 ) -> None:
     """Report set only: tables.xlsx, csv/, tables.md, charts/, faktablad.html, manifest.json."""
     from kompetens_forecast.pipeline import run_report
 
-    _write_region(ctx, run_report, region, out, horizon, size, pdf)
+    _write_region(ctx, run_report, region, out, horizon, size, pdf, None, national_path)
 
 
 def _print_result(settings: Settings, result: RunResult) -> None:
@@ -327,6 +352,7 @@ def forecast_command(
     engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
     scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
     workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
+    national_path: Path | None = _national_path_option(),
 ) -> None:
     """Employment forecasts per occupation: writes OUT/forecast.parquet."""
     from kompetens_forecast.engines import engine_from_options
@@ -335,12 +361,14 @@ def forecast_command(
     settings = _settings(ctx)
     _note_other_meanings(region)
     chosen = engine_from_options(engine, scheduler, workers)
+    forecast_settings = _forecast_settings(national_path)
     with _progress(settings, "Forecasting"):
         path, frame = run_forecast(
             region,
             out,
             ctx=settings.context(),
             horizon=horizon,
+            settings=forecast_settings,
             lang=settings.lang,
             engine=chosen,
         )

@@ -112,6 +112,16 @@ def caption(datasets: Sequence[LoadedDataset], lang: str, synthetic: bool) -> st
     return "; ".join(lines)
 
 
+def national_path_note(settings: ForecastSettings, lang: str) -> str:
+    """The caption's note on an external national path (empty without one)."""
+    path = settings.national_path
+    if path is None:
+        return ""
+    if lang == "sv":
+        return f"; Riksprognos för total sysselsättning: {path.source}"
+    return f"; National path for total employment: {path.source}"
+
+
 def _label_columns(
     frame: pd.DataFrame,
     regions: RegionRegistry,
@@ -269,7 +279,7 @@ def _prepare(
     panel_synthetic = analysis.panel.synthetic
     main = caption(
         analysis.datasets if analysis.synthetic else analysis.panel.datasets, lang, panel_synthetic
-    )
+    ) + national_path_note(settings, lang)
     with_af = [*analysis.panel.datasets, *([barometer.dataset] if barometer else [])]
     captions = Captions(
         main=main,
@@ -327,6 +337,7 @@ def _prepare(
         "min_points": settings.min_points,
         "lang": lang,
         "size": size,
+        "national_path": settings.national_path.as_dict() if settings.national_path else None,
     }
     return _Prepared(
         region,
@@ -510,6 +521,7 @@ def run_forecast(
             "size_bands": list(settings.size_bands),
             "outlook_years": settings.outlook_years,
             "share_model": settings.share_model,
+            "national_path": settings.national_path.as_dict() if settings.national_path else None,
         },
     }
     with staged_directory(out_dir) as staging:

@@ -53,8 +53,12 @@ def observation_schema(dims: tuple[str, ...]) -> pa.DataFrameSchema:
         columns,
         unique=[*dims, "year"],
         checks=pa.Check(
-            lambda frame: ~(frame["symbol"].notna() & frame["value"].notna()),
-            error="a cell with a value marker must not hold a value",
+            # "-" is SCB's nil: a true zero, kept as 0 beside its marker; the dots are missing
+            lambda frame: (
+                ~(frame["symbol"].notna() & frame["value"].notna())
+                | ((frame["symbol"] == "-") & (frame["value"] == 0))
+            ),
+            error="a cell with a value marker must not hold a value (except 0 with '-')",
         ),
     )
 

@@ -1,6 +1,7 @@
 """Structure indicators per region × occupation: size, share, change, location quotient.
 
-Formulas (DESIGN.md §4): share = E_co / E_c; location quotient LQ = (E_co/E_c)/(E_o/E_riket);
+Formulas (DESIGN.md §4): share = E_co / E_c (E_c a complete total, `totals.py`); location
+quotient LQ = (E_co/E_c)/(E_o/E_riket);
 change over k years on break-adjusted values (see level_shifts.py) and its compound annual
 rate; raw (unadjusted) change is kept beside it, with a flag when a registered break lies in
 the window.
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from kompetens_forecast.analysis.totals import complete_transform
 from kompetens_forecast.schema import RIKET
 
 INDICATOR_COLUMNS = (
@@ -45,11 +47,15 @@ def structure_indicators(
     regions: Sequence[str],
     break_years: Sequence[int],
     reference: str = RIKET,
+    published_totals: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Indicators for the latest year for each of `regions` (all rows of one SSYK level).
 
     `adjusted` holds region_code, ssyk, year, value and value_adj, and must include the
-    `reference` region (riket) for location quotients.
+    `reference` region (riket) for location quotients. A region's total is complete or
+    missing (`totals.complete_total`; `published_totals`, SCB's total per region_code for the
+    latest year, fills a total with a suppressed part), so no share or LQ rests on a
+    partial sum.
     """
     latest = int(adjusted["year"].max())
     now = _value_at(adjusted, latest, "value")
@@ -76,7 +82,7 @@ def structure_indicators(
         frame["cagr_5y_adj"] = ((now_adj / past5_adj.where(past5_adj > 0)) ** (1 / 5) - 1) * 100
     frame = frame.reset_index()
 
-    region_total = frame.groupby("region_code")["employed"].transform("sum")
+    region_total = complete_transform(frame, "region_code", "employed", published_totals)
     frame["share"] = frame["employed"] / region_total * 100.0
     ref = frame[frame["region_code"] == reference].set_index("ssyk")["share"]
     frame["lq"] = frame["share"] / frame["ssyk"].map(ref).where(lambda s: s > 0)
@@ -135,7 +141,7 @@ def add_composition(indicators: pd.DataFrame, women: pd.DataFrame | None) -> pd.
         out["share_women"] = np.nan
     out["ssyk_major"] = out["ssyk"].str[0]
     out["skill_level"] = out["ssyk_major"].map(SKILL_LEVEL_BY_MAJOR_GROUP)
-    out["hhi_occupations"] = out.groupby("region_code")["share"].transform(
-        lambda s: float((s.fillna(0) ** 2).sum())
-    )
+    # a missing share (suppressed cell or incomplete total) leaves the index missing
+    squared = out.assign(share_sq=out["share"] ** 2)
+    out["hhi_occupations"] = complete_transform(squared, "region_code", "share_sq")
     return out

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
+from kompetens_forecast.analysis.totals import complete_total
 from kompetens_forecast.errors import DataError
 from kompetens_forecast.schema import RIKET
 
@@ -20,12 +20,9 @@ UNKNOWN_SSYK = ("0002", "000", "00")  # "yrke okänt" at SSYK-4 and its truncati
 
 
 def sum_parts(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
-    """Sum `value` over groups; a group with any missing part gets NaN (never a partial sum)."""
-    by = [frame[key] for key in keys]
-    total = frame["value"].groupby(by, sort=True).sum(min_count=1)
-    has_missing = frame["value"].isna().groupby(by, sort=True).any()
-    total[has_missing.to_numpy()] = np.nan
-    return total.reset_index()
+    """Sum `value` over groups; a group with any missing part gets NaN (never a partial sum:
+    `totals.complete_total`)."""
+    return complete_total(frame, list(keys), "value").rename("value").reset_index()
 
 
 def totals_over_sex(frame: pd.DataFrame) -> pd.DataFrame:

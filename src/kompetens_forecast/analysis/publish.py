@@ -1,49 +1,40 @@
 """The published forecast of a set of series: per-chunk work (any engine) + pooled assembly.
 
-Per chunk of series (whole regions; `forecast_chunk`, runs on the engine's workers):
-the model forecast, the naive forecast, each cell's 1-year backtest verdict (origins
-2018–2022, targets across a break left out) and the log ratio errors of rolling-origin
-backtests from every origin of the history (interval calibration).
+Per chunk of series (whole regions; `forecast_chunk`, runs on the engine's workers): every
+candidate model's forecasts from every origin of the history and from the last year
+(`procedure.candidate_rows`).
 
-Pooled (`assemble`, in the calling process): county cells are offered the share model
-(county share × riket's forecast, `analysis/share_model.py`; it needs riket's rows, so it is
-pooled), other cells the damped trend; cells whose model did not beat naive publish naive
-(DESIGN §4); intervals come from the quantiles of the pooled errors
-(`analysis/intervals.py`); rows beyond `outlook_years` are flagged `scenario`.
-Chunks are recombined in series order, so the numbers do not depend on the chunking.
+Pooled (`assemble`, in the calling process): county cells get the share model as their base
+(county share × riket's forecast; it needs riket's rows), other cells the damped trend; the
+procedure — candidate φ/window and weight on naive per cell group and horizon, interval
+quantiles — is decided with all data up to the last year (`analysis/procedure.py`), exactly as
+the real-time (nested) evaluation decides it at each past origin. Each cell's
+`backtest_mase` is the real-time 1-year-ahead MASE of that procedure (origins 2018–2022,
+targets across a series break left out) beside naive's on the same rows. Rows beyond
+`outlook_years` are flagged `scenario`. Chunks are recombined in series order, so the numbers
+do not depend on the chunking.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from kompetens_forecast.analysis.backtest import cell_verdicts, rolling_origin
-from kompetens_forecast.analysis.forecast import ForecastSettings, forecast_series
-from kompetens_forecast.analysis.intervals import apply_table, log_errors, quantile_table
-from kompetens_forecast.analysis.share_model import (
-    share_backtest,
-    share_forecast,
-    share_verdicts,
+from kompetens_forecast.analysis.backtest import DEFAULT_ORIGINS, crosses_break, rolling_origin
+from kompetens_forecast.analysis.forecast import ForecastSettings
+from kompetens_forecast.analysis.procedure import (
+    add_base,
+    candidate_rows,
+    decide,
+    evidence,
+    nested,
 )
 from kompetens_forecast.engines import Engine
 
 KEYS = ["region_code", "ssyk"]
-
-
-@dataclass(frozen=True)
-class ChunkResult:
-    modelled: pd.DataFrame
-    naive: pd.DataFrame
-    verdicts: pd.DataFrame
-    rows: pd.DataFrame  # rolling-origin backtest rows from every origin (calibration, share)
-    last: pd.DataFrame  # region_code, ssyk, size (last value), last_year
-
-
 ROW_COLUMNS = [
     "region_code",
     "ssyk",
@@ -56,12 +47,24 @@ ROW_COLUMNS = [
     "model",
     "scale",
 ]
+PUBLISHED_EXTRA = [
+    "backtest_mase",
+    "backtest_mase_naive",
+    "beats_naive",
+    "backtest_mase_share",
+    "backtest_error_pct",
+    "naive_weight",
+    "horizon",
+    "interval_method",
+    "scenario",
+]
 
 
 def calibration_rows(
     series: pd.DataFrame, horizon: int, settings: ForecastSettings
 ) -> pd.DataFrame:
-    """Rolling-origin backtest rows from every origin with a later actual (ROW_COLUMNS)."""
+    """Rolling-origin backtest rows of the reference model from every origin with a later
+    actual (ROW_COLUMNS)."""
     years = [int(y) for y in series.columns]
     origins = years[1:-1]
     if not origins:
@@ -70,22 +73,9 @@ def calibration_rows(
     return rolling_origin(series, origins, reach, settings)[ROW_COLUMNS]
 
 
-def forecast_chunk(
-    series: pd.DataFrame,
-    horizon: int,
-    settings: ForecastSettings,
-    break_years: Sequence[int] = (),
-) -> ChunkResult:
+def forecast_chunk(series: pd.DataFrame, horizon: int, settings: ForecastSettings) -> pd.DataFrame:
     """Everything per series that the published forecast needs (no pooling)."""
-    modelled = forecast_series(series, horizon, settings)
-    naive = forecast_series(series, horizon, replace(settings, min_points=10**9))
-    verdicts = cell_verdicts(series, settings, break_years=break_years)
-    rows = calibration_rows(series, horizon, settings)
-    codes = series.index.to_frame(index=False)
-    last = codes.assign(
-        size=series.iloc[:, -1].to_numpy(dtype="float64"), last_year=int(series.columns[-1])
-    )
-    return ChunkResult(modelled, naive, verdicts, rows, last)
+    return candidate_rows(series, horizon, settings)
 
 
 def region_chunks(series: pd.DataFrame, n: int) -> list[pd.DataFrame]:
@@ -103,77 +93,81 @@ def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def cell_accuracy(
+    evaluated: pd.DataFrame, break_years: Sequence[int], origins: Sequence[int] = DEFAULT_ORIGINS
+) -> pd.DataFrame:
+    """Per cell, from real-time evaluation rows at h = 1 (targets across a break left out):
+    mean MASE of the published procedure and of naive, `beats_naive` (strictly lower), the
+    share model's own MASE (counties) and the median absolute % error."""
+    columns = [*KEYS, *PUBLISHED_EXTRA[:5]]
+    if evaluated.empty:
+        return pd.DataFrame(columns=columns)
+    rows = evaluated[
+        (evaluated["horizon"] == 1)
+        & evaluated["origin"].isin(list(origins))
+        & evaluated["scale"].notna()
+    ]
+    rows = rows[~crosses_break(rows, break_years)]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(
+            rows["actual"] > 0, (rows["yhat"] - rows["actual"]).abs() / rows["actual"] * 100, np.nan
+        )
+    scored = rows.assign(
+        mase=(rows["actual"] - rows["yhat"]).abs() / rows["scale"],
+        mase_naive=(rows["actual"] - rows["naive"]).abs() / rows["scale"],
+        mase_share=np.where(
+            rows["share_ok"], (rows["actual"] - rows["share_ref"]).abs() / rows["scale"], np.nan
+        ),
+        pct=pct,
+    )
+    grouped = scored.groupby(KEYS)
+    cells = grouped[["mase", "mase_naive", "mase_share"]].mean()
+    cells["pct"] = grouped["pct"].median()
+    cells = cells.rename(
+        columns={
+            "mase": "backtest_mase",
+            "mase_naive": "backtest_mase_naive",
+            "mase_share": "backtest_mase_share",
+            "pct": "backtest_error_pct",
+        }
+    )
+    cells["beats_naive"] = cells["backtest_mase"] < cells["backtest_mase_naive"]
+    return cells.reset_index().loc[:, columns]
+
+
 def assemble(
-    results: Sequence[ChunkResult],
+    results: Sequence[pd.DataFrame],
     horizon: int,
     settings: ForecastSettings,
     break_years: Sequence[int] = (),
 ) -> pd.DataFrame:
     """The published forecast from the chunks (see the module docstring)."""
-    modelled = _concat([r.modelled for r in results])
-    naive = _concat([r.naive for r in results])
-    verdicts = _concat([r.verdicts for r in results])
-    if modelled.empty:
-        return modelled
-    if verdicts.empty:
-        verdicts = pd.DataFrame(
-            columns=[*KEYS, "backtest_mase", "backtest_mase_naive", "beats_naive"]
-        )
-    last = _concat([r.last for r in results])
-    rows = _concat([r.rows for r in results])
-    out = modelled.merge(verdicts, on=KEYS, how="left")
+    rows = _concat(results)
+    if rows.empty:
+        return pd.DataFrame()
+    rows = add_base(rows, settings, break_years)
+    last_year = int(rows["origin"].max())
+    ev = evidence(rows, settings)
+    current, _ = decide(rows, ev, last_year, horizon, settings)
+    if settings.interval_method == "normal":
+        current["yhat_lo"] = np.minimum(current["normal_lo"], current["yhat"])
+        current["yhat_hi"] = np.maximum(current["normal_hi"], current["yhat"])
+        current["interval_method"] = "normal"
+    past = rows[rows["origin"] < last_year]
+    origins = [o for o in DEFAULT_ORIGINS if o in set(past["origin"])]
+    evaluated = nested(past, origins, settings) if origins else pd.DataFrame()
+    cells = cell_accuracy(evaluated, break_years)
+    out = current[[*KEYS, "year", "yhat", "yhat_lo", "yhat_hi", "model"]].merge(
+        cells, on=KEYS, how="left"
+    )
     out["beats_naive"] = out["beats_naive"].astype("boolean")
-
-    share = np.full(len(out), np.nan)
-    if settings.share_model and not rows.empty:
-        rows = rows.assign(share=share_backtest(rows))
-        share = share_forecast(modelled, last)
-        share_cells = share_verdicts(rows, break_years)
-        out = out.merge(share_cells, on=KEYS, how="left")
-    else:
-        out = out.assign(
-            backtest_mase_share=np.nan, share_beats_naive=pd.array([pd.NA] * len(out), "boolean")
-        )
-    share_verdict = out["share_beats_naive"].astype("boolean")
-    use_share = ~np.isnan(share) & share_verdict.eq(True).fillna(False).to_numpy(dtype=bool)
-    share_lost = ~np.isnan(share) & share_verdict.eq(False).fillna(False).to_numpy(dtype=bool)
-    trend_lost = (out["model"] != "naive") & out["beats_naive"].eq(False).fillna(False)
-    use_naive = np.where(np.isnan(share), trend_lost.to_numpy(dtype=bool), share_lost)
-
-    yhat = out["yhat"].to_numpy(dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(yhat > 0, share / yhat, np.nan)  # share interval until calibrated
-    out.loc[use_share, "yhat_lo"] = (out["yhat_lo"] * ratio)[use_share]
-    out.loc[use_share, "yhat_hi"] = (out["yhat_hi"] * ratio)[use_share]
-    out.loc[use_share, "yhat"] = share[use_share]
-    out.loc[use_share, "model"] = "share"
-    naive_rows = out[[*KEYS, "year"]].merge(naive, on=[*KEYS, "year"], how="left")
-    for column in ("yhat", "yhat_lo", "yhat_hi", "model"):
-        out.loc[use_naive, column] = naive_rows.loc[use_naive, column].to_numpy()
-    # the verdict of the model a county cell was offered (share), elsewhere the trend's
-    offered = ~np.isnan(share)
-    out["beats_naive"] = out["beats_naive"].mask(offered, out["share_beats_naive"])
-    out["beats_naive"] = out["beats_naive"].astype("boolean")
-    out = out.drop(columns="share_beats_naive")
-
-    sizes = out[KEYS].merge(last, on=KEYS, how="left")
-    steps = (out["year"].to_numpy() - sizes["last_year"].to_numpy()).astype("int64")
-    out["horizon"] = steps
-    errors = log_errors(rows) if not rows.empty else pd.DataFrame()
-    if settings.interval_method == "empirical" and not errors.empty:
-        table = quantile_table(
-            errors,
-            settings.interval,
-            settings.size_bands,
-            horizon,
-            settings.min_rows,
-            settings.min_origins,
-        )
-        out = apply_table(out, sizes["size"].to_numpy(), steps, table, settings.size_bands)
-    else:
-        out["interval_method"] = "normal"
-    out["scenario"] = steps > settings.outlook_years
-    return out
+    out["naive_weight"] = current["naive_weight"].to_numpy()
+    out["horizon"] = current["horizon"].to_numpy(dtype="int64")
+    out["interval_method"] = current["interval_method"].to_numpy()
+    out["scenario"] = out["horizon"] > settings.outlook_years
+    return out.reset_index(drop=True)
 
 
 def publish(
@@ -183,12 +177,13 @@ def publish(
     break_years: Sequence[int] = (),
     engine: Engine | None = None,
 ) -> pd.DataFrame:
-    """Forecast every series, but publish naive where the model did not beat naive in the
-    rolling-origin backtest (1 year ahead, origins 2018–2022, targets across a series break left
-    out): DESIGN §4's publication rule. Intervals are empirical (`analysis/intervals.py`).
-    Adds `backtest_mase`, `backtest_mase_naive`, `beats_naive`, `horizon`, `interval_method`
+    """Forecast every series with the procedure decided in real time (`analysis/procedure.py`):
+    per cell group and horizon the candidate and weight on naive that did best in backtests
+    from earlier origins, intervals from those backtests' errors. Adds `backtest_mase`,
+    `backtest_mase_naive`, `beats_naive` (the published procedure's real-time 1-year accuracy),
+    `backtest_mase_share`, `backtest_error_pct`, `naive_weight`, `horizon`, `interval_method`
     and `scenario` after the contract columns. Runs the per-series work on `engine`."""
     engine = engine or Engine()
     chunks = region_chunks(series, engine.n_chunks())
-    work = partial(forecast_chunk, horizon=horizon, settings=settings, break_years=break_years)
+    work = partial(forecast_chunk, horizon=horizon, settings=settings)
     return assemble(engine.map(work, chunks), horizon, settings, break_years)

@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from kompetens_forecast.analysis.forecast import ForecastSettings, forecast_series
+from kompetens_forecast.analysis.national_path import path_total
+from kompetens_forecast.analysis.totals import complete_total
 from kompetens_forecast.schema import RIKET
 
 TOLERANCE = 1e-9
@@ -61,16 +63,26 @@ def total_forecasts(
     """Point forecasts of each region's total over occupations (region_code, year, total).
 
     history: region_code, ssyk, year, value (break-adjusted). A total with a missing part is
-    missing (never a partial sum), so such a year ends the usable history of that total."""
+    missing (never a partial sum), so such a year ends the usable history of that total.
+    With `settings.national_path`, riket's total follows that external path
+    (`national_path.py`)."""
     part = history[history["region_code"].isin(list(regions))]
-    grouped = part.groupby(["region_code", "year"])["value"]
-    totals = grouped.sum(min_count=1).where(grouped.count() == grouped.size())
+    totals = complete_total(part, ["region_code", "year"], "value")
     matrix = totals.unstack("year")
     matrix.index = pd.MultiIndex.from_arrays(
         [matrix.index, ["total"] * len(matrix)], names=["region_code", "ssyk"]
     )
     fc = forecast_series(matrix, horizon, settings)
-    return fc[["region_code", "year", "yhat"]].rename(columns={"yhat": "total"})
+    out = fc[["region_code", "year", "yhat"]].rename(columns={"yhat": "total"})
+    riket = out["region_code"] == RIKET
+    if settings.national_path is not None and riket.any():
+        # an external macro path for riket's total: the top every cell is raked to
+        row = matrix.index.get_loc((RIKET, "total"))
+        last_total = float(matrix.to_numpy(dtype="float64")[row, -1])
+        last_year = int(matrix.columns[-1])
+        external = path_total(out[riket], last_year, last_total, settings.national_path)
+        out.loc[riket, "total"] = out.loc[riket, "year"].map(external).to_numpy()
+    return out
 
 
 def reconcile_counties(

@@ -27,6 +27,8 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
+from kompetens_forecast.analysis.totals import complete_sum, complete_total
+
 AGE_DATASET = "employment_age_ssyk3"
 _BAND = re.compile(r"^(\d+)\D+(\d+)?")
 KAPPA = 200.0  # employees: how much a small band leans on the national rate
@@ -103,8 +105,9 @@ def replacement(frame: pd.DataFrame, regions: Sequence[str], kappa: float = KAPP
     out = []
     for key, group in now.groupby(["region_code", "ssyk"]):
         region, ssyk = str(key[0]), str(key[1])
-        employed = float(group["value"].sum())
-        by_band = group.groupby("band")["value"].sum()
+        # complete totals: a suppressed age band leaves shares and exits missing
+        employed = complete_sum(group["value"])
+        by_band = complete_total(group, "band", "value")
         exits5 = exits10 = 0.0
         for band, count in zip(by_band.index.tolist(), by_band.tolist(), strict=True):
             r1 = rates.get((ssyk, int(band)), 1.0)

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kompetens_forecast.analysis.panel import sum_parts
+from kompetens_forecast.analysis.totals import complete_sum, complete_total
 from kompetens_forecast.schema import RIKET
 
 ALPHAS = (0.3, 0.5, 0.7)
@@ -166,9 +167,10 @@ def county_labour_market(cells: pd.DataFrame) -> pd.DataFrame:
     `mismatch_counties_a*`)."""
     rows = []
     for region, part in cells.groupby("region_code", sort=True):
-        e = float(part["n_employed"].sum())
-        v = float(part["vacancies"].sum())
-        u = float(part["jobseekers"].sum())
+        # complete totals: one masked count leaves the region's coordinates missing
+        e = complete_sum(part["n_employed"])
+        v = complete_sum(part["vacancies"])
+        u = complete_sum(part["jobseekers"])
         row: dict[str, object] = {
             "region_code": str(region),
             "employed": e,
@@ -184,8 +186,12 @@ def county_labour_market(cells: pd.DataFrame) -> pd.DataFrame:
             )
         rows.append(row)
     out = pd.DataFrame(rows)
-    counties = cells[cells["region_code"] != RIKET].groupby("region_code")
-    by_county = counties[["vacancies", "jobseekers"]].sum()
+    by_county = pd.DataFrame(
+        {
+            c: complete_total(cells[cells["region_code"] != RIKET], "region_code", c)
+            for c in ("vacancies", "jobseekers")
+        }
+    )
     for alpha in ALPHAS:
         out[f"mismatch_counties_a{alpha:.1f}"] = np.where(
             out["region_code"] == RIKET,

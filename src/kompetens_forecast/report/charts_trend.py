@@ -13,7 +13,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from kompetens_forecast.analysis.totals import complete_total
 from kompetens_forecast.report.charts import BLUE, SKY, VERMILLION
+from kompetens_forecast.report.columns import yes_no
 from kompetens_forecast.report.figure import (
     STYLE,
     ChartContext,
@@ -37,19 +39,26 @@ def _model_word(model: str, lang: str) -> str:
 
 
 def _accuracy(fc: pd.DataFrame, lang: str) -> str:
-    """'MASE 0,55 (naiv 0,60)' for the model, 'naiv · MASE 1,57' where naive is published."""
+    """The published forecast's own real-time accuracy in plain words: 'träffsäkrare än
+    oförändrad nivå: ja · typiskt fel 3 %' (1 year ahead, origins 2018–2022)."""
     model = str(fc["model"].iloc[0])
-    if "backtest_mase" not in fc.columns or pd.isna(fc["backtest_mase_naive"].iloc[0]):
+    if "beats_naive" not in fc.columns or pd.isna(fc["beats_naive"].iloc[0]):
         return _model_word(model, lang)
-    ours, naive = fc["backtest_mase"].iloc[0], fc["backtest_mase_naive"].iloc[0]
-    if model == "naive":  # published because the model did not beat naive
-        return f"{t('model_naive', lang)} · MASE {fmt_decimal(float(naive), lang, 2)}"
-    return t(
-        "fans_accuracy",
-        lang,
-        ours=fmt_decimal(float(ours), lang, 2),
-        naive=fmt_decimal(float(naive), lang, 2),
-    )
+    verdict = yes_no(bool(fc["beats_naive"].iloc[0]), lang)
+    text = t("fans_accuracy", lang, verdict=verdict)
+    error = fc["backtest_error_pct"].iloc[0] if "backtest_error_pct" in fc.columns else None
+    if error is not None and pd.notna(error):
+        text += " · " + t("fans_error", lang, pct=fmt_pct(float(error), lang, 0))
+    return text
+
+
+def _validated(forecast: pd.DataFrame, code: str) -> bool:
+    """Whether the cell's published forecast beat an unchanged level in real time: only such
+    cells may carry the chart's title finding (the others are shown, not headlined)."""
+    if "beats_naive" not in forecast.columns:
+        return True
+    verdict = forecast.loc[forecast["ssyk"] == code, "beats_naive"]
+    return bool(len(verdict)) and bool(verdict.fillna(False).astype(bool).iloc[0])
 
 
 def forecast_fans(
@@ -61,7 +70,7 @@ def forecast_fans(
     top: int = 6,
 ) -> list[Path]:
     """Small multiples: observed, break-adjusted history and forecast with its 80 % band, and
-    each cell's backtest accuracy (MASE against naive) under its title."""
+    each cell's real-time accuracy in plain words under its title."""
     latest = int(history["year"].max())
     now = history[history["year"] == latest]
     biggest = now.nlargest(top, "value")["ssyk"].tolist()
@@ -70,7 +79,7 @@ def forecast_fans(
     for code in biggest:
         last = forecast[(forecast["ssyk"] == code) & (forecast["year"] == end)]["yhat"]
         base = now[now["ssyk"] == code]["value"]
-        if not last.empty and float(base.iloc[0]):
+        if not last.empty and float(base.iloc[0]) and _validated(forecast, code):
             growth[code] = (float(last.iloc[0]) / float(base.iloc[0]) - 1) * 100
     with plt.style.context(STYLE):
         fig, axes = new_figure(ctx, 4.2, 2, 3, sharex=True)
@@ -90,7 +99,7 @@ def forecast_fans(
             )
             ax.plot(joined["year"], joined["yhat"], color=BLUE, linewidth=1.5)
             name = wrap_label(labels.get(code, code), 26)
-            accuracy = _accuracy(fc, ctx.lang) if not fc.empty else ""
+            accuracy = wrap_label(_accuracy(fc, ctx.lang), 30) if not fc.empty else ""
             ax.set_title(
                 f"{name}\n{accuracy}", fontsize=7, loc="left", fontweight="bold", linespacing=1.3
             )
@@ -131,17 +140,28 @@ def forecast_fans(
 
 
 def employment_index(panel: pd.DataFrame, region_code: str, riket_code: str) -> pd.DataFrame:
-    """Employees (break-adjusted) per year, region and riket, and index first year = 100."""
+    """Employees per year, region and riket, as published (`employed`, `employed_riket`) and
+    adjusted for series breaks (`*_adj`, whole persons), with the index first year = 100 of
+    both (`region_index`, `riket_index` adjusted; `*_raw` unadjusted). Totals are complete
+    sums (a year with a suppressed occupation is missing)."""
     rows = panel[panel["region_code"].isin([region_code, riket_code])]
-    sums = rows.groupby(["region_code", "year"])["value_adj"].sum(min_count=1).unstack(0)
+    raw = complete_total(rows, ["region_code", "year"], "value").unstack(0)
+    adj = complete_total(rows, ["region_code", "year"], "value_adj").unstack(0)
     frame = pd.DataFrame(
         {
-            "year": sums.index.astype("int64"),
-            "employed": sums[region_code].to_numpy(),
-            "employed_riket": sums[riket_code].to_numpy(),
+            "year": adj.index.astype("int64"),
+            "employed": raw[region_code].to_numpy(),
+            "employed_riket": raw[riket_code].to_numpy(),
+            "employed_adj": adj[region_code].round().to_numpy(),
+            "employed_riket_adj": adj[riket_code].round().to_numpy(),
         }
     )
-    for column, name in (("employed", "region_index"), ("employed_riket", "riket_index")):
+    for column, name in (
+        ("employed_adj", "region_index"),
+        ("employed_riket_adj", "riket_index"),
+        ("employed", "region_index_raw"),
+        ("employed_riket", "riket_index_raw"),
+    ):
         frame[name] = frame[column] / frame[column].iloc[0] * 100
     return frame
 
@@ -154,6 +174,8 @@ def employment_trend(
     with plt.style.context(STYLE):
         fig, ax = new_figure(ctx, 2.8)
         ax.plot(index["year"], index["region_index"], color=BLUE, linewidth=2, marker="o", ms=3)
+        # the published (unadjusted) series beside it: what the break adjustment smooths away
+        ax.plot(index["year"], index["region_index_raw"], color=BLUE, linewidth=0.9, ls=":")
         lines = [("region_index", BLUE, ctx.region_name)]
         if not is_riket:
             ax.plot(index["year"], index["riket_index"], color="#777777", linewidth=1.2, ls="--")

@@ -211,7 +211,11 @@ def _facts(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[dict[str, 
         },
         {
             "value": _signed_pct(float(trend["region_index"].iloc[-1]) - 100, lang),
-            "label": (f"förändring {start}–{year}" if sv else f"change {start}–{year}"),
+            "label": (
+                f"förändring {start}–{year}, justerat för seriebrott"
+                if sv
+                else f"change {start}–{year}, adjusted for series breaks"
+            ),
         },
         {
             "value": fmt_int(float(own["ssyk"].nunique()), lang),

@@ -60,11 +60,13 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
     },
     "forecast": {
         "sv": "Prognosen pekar på {n} anställda {end} i de yrken som prognostiseras, "
-        "{pct} mot {year}. I backtest 2018–2022 slog prognosmodellen en naiv prognos för "
-        "{beats} av yrkena; för övriga publiceras den naiva prognosen.",
+        "{pct} mot {year}. Mätt som om prognosen gjorts 2018–2022 med de data som då fanns "
+        "var den träffsäkrare än oförändrad nivå (förra årets värde) ett år framåt för "
+        "{beats} av yrkena.",
         "en": "The forecast points to {n} employees in {end} in the occupations forecast, "
-        "{pct} against {year}. In backtests 2018–2022 the model beat a naive forecast for "
-        "{beats} of the occupations; for the others the naive forecast is published.",
+        "{pct} against {year}. Measured as if the forecast had been made in 2018–2022 with "
+        "the data available then, it was more accurate one year ahead than an unchanged level "
+        "(last year's value) for {beats} of the occupations.",
     },
     "shortage": {
         "sv": "Arbetsförmedlingen bedömer brist i {af} av de {m} största yrkena; {k} av dem "
@@ -119,11 +121,12 @@ METHODS: Final[dict[str, list[str]]] = {
         "Seriebrott (2020 RAMS → BAS, 2023 16–69 år och imputerade yrken) hanteras som "
         "nivåskiften: historiken före brottet skalas med yrkets nationella brottsfaktor.",
         "Lokaliseringskvot = yrkets andel av de anställda i regionen / andelen i riket.",
-        "Prognos: riket med dämpad trend på logaritmerad sysselsättning (φ = 0,4), län som "
-        "länets andel av rikets prognos; län × yrke stäms av mot länets total och rikets "
-        "yrken, kommun × yrke mot länet. Där modellen inte slog en naiv prognos i backtest "
-        "(MASE, origo 2018–2022) publiceras den naiva prognosen. 80 % prognosintervall ur "
-        "backtestens fel.",
+        "Prognos: riket med dämpad trend på logaritmerad sysselsättning, län som länets "
+        "andel av rikets prognos, vägt mot oförändrad nivå; dämpning, trendfönster och vikt "
+        "väljs per yrkesgrupp efter storlek och prognoshorisont med enbart data som fanns "
+        "vid varje tidpunkt, och hela förfarandet prövas på samma sätt i efterhand. Län × "
+        "yrke stäms av mot länets total och rikets yrken, kommun × yrke mot länet. 80 % "
+        "prognosintervall ur tidigare prognosfel.",
         "Bristläge: Arbetsförmedlingens yrkesbarometer där AF bedömer yrket. Därutöver en "
         "modell (logistisk regression brist mot överskott, kalibrerad mot AF) på yrkets lön "
         "och löneutveckling mot alla yrken (SCB), åldersstruktur och ersättningsbehov (SCB) "
@@ -142,11 +145,13 @@ METHODS: Final[dict[str, list[str]]] = {
         "break factor.",
         "Location quotient = the occupation's share of employees in the region / its share "
         "in Sweden.",
-        "Forecast: Sweden by a damped trend on log employment (φ = 0.4), counties as the "
-        "county's share of Sweden's forecast; county × occupation reconciled to the county "
-        "total and Sweden's occupations, municipality × occupation to the county. Where the "
-        "model did not beat a naive forecast in backtests (MASE, origins 2018–2022) the "
-        "naive forecast is published. 80 % prediction intervals from the backtest errors.",
+        "Forecast: Sweden by a damped trend on log employment, counties as the county's "
+        "share of Sweden's forecast, weighted against an unchanged level; damping, trend "
+        "window and weight are chosen per occupation size group and horizon with only the "
+        "data available at each point in time, and the whole procedure is tested the same "
+        "way in hindsight. County × occupation reconciled to the county total and Sweden's "
+        "occupations, municipality × occupation to the county. 80 % prediction intervals "
+        "from past forecast errors.",
         "Shortage: Arbetsförmedlingen's occupation barometer where AF assesses the "
         "occupation. Besides it a model (logistic regression shortage vs surplus, calibrated "
         "to AF) on the occupation's pay and pay growth against all occupations (SCB), age "

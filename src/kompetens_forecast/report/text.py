@@ -134,16 +134,22 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     },
     "women_axis": {"sv": "Andel kvinnor", "en": "Share of women"},
     "trend_finding_up": {
-        "sv": "Antalet anställda i {region} ökade med {pct} {start}–{end} (riket {riket})",
-        "en": "Employment in {region} grew by {pct}, {start}–{end} (Sweden {riket})",
+        "sv": "Antalet anställda i {region} ökade med {pct} {start}–{end}, justerat för "
+        "seriebrott (riket {riket})",
+        "en": "Employment in {region} grew by {pct}, {start}–{end}, adjusted for series "
+        "breaks (Sweden {riket})",
     },
     "trend_finding_down": {
-        "sv": "Antalet anställda i {region} minskade med {pct} {start}–{end} (riket {riket})",
-        "en": "Employment in {region} fell by {pct}, {start}–{end} (Sweden {riket})",
+        "sv": "Antalet anställda i {region} minskade med {pct} {start}–{end}, justerat för "
+        "seriebrott (riket {riket})",
+        "en": "Employment in {region} fell by {pct}, {start}–{end}, adjusted for series "
+        "breaks (Sweden {riket})",
     },
     "trend_finding_riket": {
-        "sv": "Antalet anställda i riket {direction} med {pct} {start}–{end}",
-        "en": "Employment in Sweden {direction} by {pct}, {start}–{end}",
+        "sv": "Antalet anställda i riket {direction} med {pct} {start}–{end}, justerat för "
+        "seriebrott",
+        "en": "Employment in Sweden {direction} by {pct}, {start}–{end}, adjusted for series "
+        "breaks",
     },
     "trend_up": {"sv": "ökade", "en": "grew"},
     "trend_down": {"sv": "minskade", "en": "fell"},
@@ -152,8 +158,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "The largest major group in Sweden: {group} ({a} of employees)",
     },
     "trend_sub": {
-        "sv": "Antal anställda, index {start} = 100, justerat för seriebrott.",
-        "en": "Employees, index {start} = 100, adjusted for series breaks.",
+        "sv": "Antal anställda, index {start} = 100, justerat för seriebrott (2020 byte av "
+        "registerkälla, 2023 16–69 år: nivåskiftena är borttagna). Prickad linje: regionen "
+        "utan justering.",
+        "en": "Employees, index {start} = 100, adjusted for series breaks (2020 change of "
+        "register source, 2023 ages 16–69: the level shifts are removed). Dotted line: the "
+        "region unadjusted.",
     },
     "fans_finding_up": {
         "sv": "Prognos till {end}: {label} väntas öka mest av de största yrkena i {region} ({pct})",
@@ -167,14 +177,18 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "shrink, {label} the least ({pct})",
     },
     "fans_sub": {
-        "sv": "Utfall och prognos med 80 % prognosintervall. Träffsäkerhet i backtest "
-        "2018–2022, 1 år framåt: MASE (lägre = bättre) mot den naiva prognosens. Där "
-        "modellen inte slog den naiva prognosen visas den naiva (”naiv”).",
-        "en": "Observed and forecast with 80 % prediction interval. Backtest accuracy "
-        "2018–2022, 1 year ahead: MASE (lower = better) against the naive forecast's. Where "
-        "the model did not beat the naive forecast, the naive one is shown (“naive”).",
+        "sv": "Utfall och prognos med 80 % prognosintervall. Träffsäkerhet mätt som om "
+        "prognosen gjorts 2018–2022 med de data som då fanns, 1 år framåt: om den slog "
+        "oförändrad nivå (förra årets värde) och dess typiska fel.",
+        "en": "Observed and forecast with 80 % prediction interval. Accuracy measured as if "
+        "the forecast had been made in 2018–2022 with the data available then, 1 year ahead: "
+        "whether it beat an unchanged level (last year's value) and its typical error.",
     },
-    "fans_accuracy": {"sv": "MASE {ours} (naiv {naive})", "en": "MASE {ours} (naive {naive})"},
+    "fans_accuracy": {
+        "sv": "träffsäkrare än oförändrad nivå: {verdict}",
+        "en": "more accurate than an unchanged level: {verdict}",
+    },
+    "fans_error": {"sv": "typiskt fel {pct}", "en": "typical error {pct}"},
     "model_damped_trend": {"sv": "dämpad trend", "en": "damped trend"},
     "model_share": {"sv": "andelsmodell", "en": "share model"},
     "model_naive": {"sv": "naiv", "en": "naive"},

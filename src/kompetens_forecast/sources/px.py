@@ -28,6 +28,8 @@ __all__ = ["DATA_SYMBOLS", "PxTable", "read_px", "read_px_folder"]
 
 #: Cell markers the spec allows in DATA: one to six dots (DATASYMBOL1..6) and "-" (DATASYMBOLNIL).
 DATA_SYMBOLS: Final = (".", "..", "...", "....", ".....", "......", "-")
+#: SCB's "nil": a true zero ("inget finns att redovisa"), unlike the dots (not available).
+NIL_SYMBOL: Final = "-"
 
 _Key = tuple[str, str | None, tuple[str, ...]]  # (KEYWORD, language or None, subkeys)
 _Floats = npt.NDArray[np.float64]
@@ -277,7 +279,8 @@ def _variable(kw: _Keywords, name: str, dname: str, path: Path) -> _Variable:
 
 
 def _parse_data(body: str, expected: int, path: Path, line: int) -> tuple[_Floats, _Objects]:
-    """Cell values (float64, NaN for markers) and markers (object, None for numbers)."""
+    """Cell values (float64: NaN for the dot markers, 0 for the nil marker "-", which means a
+    true zero) and markers (object, None for numbers; "-" kept beside its 0)."""
     tokens = pa.array(body.replace(",", " ").split(), pa.string())
     if len(tokens) != expected:
         raise DataError(
@@ -296,6 +299,8 @@ def _parse_data(body: str, expected: int, path: Path, line: int) -> tuple[_Float
         mark = str(token).strip('"')
         if mark in DATA_SYMBOLS:
             symbols[other[which == i]] = mark
+            if mark == NIL_SYMBOL:
+                values[other[which == i]] = 0.0
         elif _NUMBER.fullmatch(mark):  # a quoted number
             values[other[which == i]] = float(mark)
         else:
