@@ -79,3 +79,22 @@ def test_replacement_shares_need_every_age_band() -> None:
     frame.loc[(frame["year"] == 2023) & (frame["age"] == "50-54"), "value"] = np.nan
     masked = replacement(frame, ["20"]).iloc[0]
     assert math.isnan(masked["share_55plus"]) and math.isnan(masked["replacement_rate_5y"])
+
+
+def test_share_55plus_is_missing_when_an_age_band_is_suppressed() -> None:
+    from kompetens_forecast.analysis.shortage import age_indicator
+
+    age = pd.DataFrame(
+        {
+            "region_code": ["20", "20", "21", "21"],
+            "ssyk": ["234", "234", "234", "234"],
+            "age": ["25-34", "55-64", "25-34", "55-64"],
+            "year": [2023] * 4,
+            "value": [np.nan, 10.0, 30.0, 10.0],  # county 20's young band suppressed ("..")
+        }
+    )
+    cells = pd.DataFrame({"region_code": ["20", "21", "00"], "ssyk": ["2341"] * 3})
+    shares = age_indicator(age, cells).set_index("region_code")["share_55plus"]
+    assert np.isnan(shares["20"])  # not 100 %: a partial total would say so
+    assert shares["21"] == pytest.approx(25.0)
+    assert np.isnan(shares["00"])  # riket from the counties: one part missing

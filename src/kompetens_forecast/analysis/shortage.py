@@ -45,6 +45,7 @@ from kompetens_forecast.analysis.tightness import (
     tightness_cells,
     vacancies,
 )
+from kompetens_forecast.analysis.totals import complete_total
 from kompetens_forecast.errors import DataError
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
@@ -138,6 +139,13 @@ def _age_lower(value: object) -> float:
     return float(digits) if digits else math.nan
 
 
+def _complete(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Complete totals of `old` and `value` per group (analysis.totals): never a partial sum."""
+    return pd.DataFrame(
+        {column: complete_total(frame, by, column) for column in ("old", "value")}
+    ).reset_index()
+
+
 def age_indicator(age: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     """Share of employees aged 55+ (per cent) per region × SSYK-3 in the latest year, from an
     `employment_age_ssyk3` frame (columns region_code, ssyk, age, year, value; age bands named
@@ -151,10 +159,10 @@ def age_indicator(age: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     data["lower"] = [_age_lower(a) for a in data["age"]]
     data = data[data["lower"].notna()]
     data["old"] = np.where(data["lower"] >= 55, data["value"].astype(float), 0.0)
-    per = data.groupby(["region_code", "ssyk"], as_index=False)[["old", "value"]].sum()
+    per = _complete(data, ["region_code", "ssyk"])  # a part missing: the share is missing
     if per[per["region_code"] == RIKET].empty:
         counties = per[per["region_code"].str.len() == 2]
-        riket = counties.groupby("ssyk", as_index=False)[["old", "value"]].sum()
+        riket = _complete(counties, ["ssyk"])
         per = pd.concat([per, riket.assign(region_code=RIKET)], ignore_index=True)
     per["share_55plus"] = per["old"] / per["value"].where(per["value"] > 0) * 100.0
     keyed = cells[["region_code", "ssyk"]].assign(ssyk3=cells["ssyk"].str[:3])

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from kompetens_forecast.analysis.replacement import replacement
+from kompetens_forecast.analysis.totals import complete_sum
 from kompetens_forecast.schema import RIKET
 
 WAGES_DATASET = "wages_ssyk4"
@@ -160,7 +161,7 @@ def age_signals(age: pd.DataFrame) -> pd.DataFrame:
     cohort_input: pd.DataFrame = (
         cohort_years.assign(region_code="RR")
         .groupby(["region_code", "ssyk", "age", "year"])["value"]
-        .sum(min_count=1)
+        .agg(complete_sum)  # both sexes or missing: never a partial sum
         .reset_index()
     )
     cohort = replacement(cohort_input, ["RR"])
