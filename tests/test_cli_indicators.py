@@ -53,7 +53,8 @@ def test_shortage_command_writes_the_contract(
 ) -> None:
     result = invoke(capsys, "shortage", "--region", "20", "--out", str(tmp_path))
     assert result.code == 0, result.err
-    assert "AUC brist vs överskott" in result.err
+    assert "cross_validation\tgrouping=barometer occupation" in result.out
+    assert "\nsingle:pay_relative\t" in result.out  # each single-signal baseline beside it
     frame = pd.read_parquet(tmp_path / "shortage.parquet")
     assert list(frame.columns[:6]) == [
         "region_code",
@@ -64,6 +65,7 @@ def test_shortage_command_writes_the_contract(
         "n_employed",
     ]
     assert set(frame["region_code"]) == {"20"} and frame["ssyk"].nunique() == len(frame)
-    assert set(frame["status"]) <= {"brist", "balans", "överskott", "paradox"}
+    assert set(frame["status"]) <= {"brist", "balans", "överskott", "paradox", "ingen bedömning"}
+    assert {"confidence", "drivers"} <= set(frame.columns)
     assert set(frame["source"]) <= {"af", "model"}
     assert any(c.startswith("ind_") for c in frame.columns)

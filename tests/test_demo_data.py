@@ -25,6 +25,7 @@ EMPLOYMENT, BAROMETER, KOMMUN = (
     "yrkesbarometer",
     "employment_kommun_ssyk3",
 )
+SIGNALS = ("wages_ssyk4", "employment_age_ssyk4", "job_ads_history")
 JURISTER = ["2611", "2612", "2613", "2614", "2615", "2619"]
 
 
@@ -59,9 +60,16 @@ def manifest(store: Store, dataset: str) -> Manifest:
     return found
 
 
-def test_the_demo_store_has_the_three_datasets(store: Store) -> None:
+def test_the_demo_store_has_the_six_datasets(store: Store) -> None:
     sources = {m.dataset: m.source for m in store.manifests()}
-    assert sources == {EMPLOYMENT: "scb", BAROMETER: "af", KOMMUN: "synthetic"}
+    assert sources == {
+        EMPLOYMENT: "scb",
+        BAROMETER: "af",
+        KOMMUN: "synthetic",
+        "wages_ssyk4": "scb",
+        "employment_age_ssyk4": "scb",
+        "job_ads_history": "af",
+    }
     for dataset in sources:
         assert store.vintages(dataset) == [manifest(store, dataset).vintage]
 
@@ -257,7 +265,7 @@ def load_build_script() -> ModuleType:
 def test_rebuilding_gives_the_committed_data(store: Store, tmp_path: Path) -> None:
     build = load_build_script()
     rebuilt = {m.dataset: m for m in build.build(SHARED, tmp_path, validate=False)}
-    assert set(rebuilt) == {EMPLOYMENT, BAROMETER, KOMMUN}
+    assert set(rebuilt) == {EMPLOYMENT, BAROMETER, KOMMUN, *SIGNALS}
     fresh = Store(tmp_path)
     for dataset, new in rebuilt.items():
         old = manifest(store, dataset)
@@ -271,3 +279,52 @@ def test_rebuilding_gives_the_committed_data(store: Store, tmp_path: Path) -> No
             assert new.checksum == old.checksum, f"{dataset}: rerun scripts/build_demo_data.py"
         else:
             pd.testing.assert_frame_equal(fresh.read(dataset), store.read(dataset))
+
+
+# -- the shortage signals: pay, age structure, monthly ads (real) --------------------------------
+def test_wages_hold_scb_figures_for_nurses_and_the_riksomraden(store: Store) -> None:
+    wages = store.read("wages_ssyk4", verify=True)
+    nurses = wages[
+        (wages["region_code"] == "00")
+        & (wages["ssyk"] == "2221")
+        & (wages["sector"] == "0")
+        & (wages["sex"] == "1+2")
+        & (wages["year"] == 2025)
+    ].set_index("measure")["value"]
+    assert nurses["mean"] == 44_000 and nurses["median"] == 42_900
+    assert nurses["p10"] < nurses["median"] < nurses["p90"]
+    groups = {f"SE{c}" for c in ("11", "12", "21", "22", "23", "31", "32", "33")}
+    assert set(wages["region_code"]) == {"00", *groups}
+    regional = wages[wages["region_code"] != "00"]
+    assert set(regional["measure"]) == {"mean"} and set(regional["year"]) == {2023, 2024, 2025}
+    # suppressed cells stay missing with SCB's marker, never 0
+    missing = wages["value"].isna()
+    assert missing.any() and (wages.loc[missing, "symbol"] == "..").all()
+    assert (wages.loc[~missing, "value"] > 0).all()
+
+
+def test_age_structure_is_riket_by_ssyk4_and_age_band(store: Store) -> None:
+    age = store.read("employment_age_ssyk4", verify=True)
+    assert set(age["region_code"]) == {"00"} and age["ssyk"].str.len().eq(4).all()
+    assert "65-69" in set(age["age"]) and "065-69" not in set(age["age"])
+    # ages 65–69 are only counted from 2023 (the series break)
+    assert age[(age["age"] == "65-69") & (age["year"] < 2023)]["value"].sum() == 0
+
+
+def test_ads_history_credits_its_compilers_and_maps_manager_codes(store: Store) -> None:
+    meta = manifest(store, "job_ads_history")
+    assert "Lodefalk, Löthman, Koch, Engberg (2026)" in meta.licence
+    assert "CC BY 4.0" in meta.licence
+    assert meta.extra["manager_codes"]["1210"] == "121"
+    ads = store.read("job_ads_history", verify=True)
+    assert list(ads.columns) == ["month", "region_code", "ssyk", "ads", "positions"]
+    assert set(ads["region_code"]) == {"00"}
+    assert "1210" not in set(ads["ssyk"]) and "121" in set(ads["ssyk"])
+    assert (ads["positions"] >= 0).all()
+
+
+def test_municipal_sizes_follow_real_population(kommun: pd.DataFrame) -> None:
+    dalarna = kommun[(kommun["region_code"].str[:2] == "20") & (kommun["year"] == 2023)]
+    size = dalarna.groupby("region_code")["value"].sum().sort_values()
+    assert set(size.index[-2:]) == {"2080", "2081"}  # Falun and Borlänge
+    assert size["2021"] < size["2080"] / 3  # Vansbro

@@ -11,9 +11,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kompetens_forecast.analysis.shortage import LABELS, ShortageSettings, load_settings, shrink
-from kompetens_forecast.analysis.shortage_model import classify, fit, fit_ordinal
-from kompetens_forecast.analysis.shortage_validation import auc, fold_assignment, macro_f1
+from kompetens_forecast.analysis.shortage import (
+    LABELS,
+    NO_ASSESSMENT,
+    ShortageSettings,
+    barometer_groups,
+    load_settings,
+    shrink,
+)
+from kompetens_forecast.analysis.shortage_model import classify, fit, fit_ordinal, logit_l2
+from kompetens_forecast.analysis.shortage_validation import (
+    auc,
+    fold_assignment,
+    macro_f1,
+    out_of_fold,
+)
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import UsageError
 from kompetens_forecast.outputs import read_provenance
@@ -51,7 +63,7 @@ def test_every_ssyk4_scored_for_riket_and_each_county(demo_run: RunResult) -> No
 
 def test_status_labels_and_sources(demo_run: RunResult) -> None:
     _, frame, _ = demo_run
-    assert set(frame["status"]) <= set(LABELS)
+    assert set(frame["status"]) <= {*LABELS, NO_ASSESSMENT}
     assert set(frame["model_status"]) <= set(LABELS)
     assert set(frame["source"]) == {"af", "model"}
     labels = current_labels(DataContext().load("yrkesbarometer").frame)
@@ -63,56 +75,126 @@ def test_status_labels_and_sources(demo_run: RunResult) -> None:
     assert (keyed.loc[has_label, "af_status"] == keyed.loc[has_label, "status"]).all()
     assert (keyed.loc[~has_label, "source"] == "model").all()
     model_rows = keyed[~has_label]
-    assert (model_rows["status"] == model_rows["model_status"]).all()
+    published = model_rows["model_published"]
+    assert (model_rows.loc[published, "status"] == model_rows.loc[published, "model_status"]).all()
+    assert (model_rows.loc[~published, "status"] == NO_ASSESSMENT).all()
 
 
-def test_cv_folds_never_hold_the_scored_occupation(demo_run: RunResult) -> None:
-    # the fold assignment used by the run: recompute from the published settings
+def test_contract_columns_come_first_then_confidence_and_drivers(demo_run: RunResult) -> None:
+    _, frame, _ = demo_run
+    assert list(frame.columns[:8]) == [
+        "region_code",
+        "ssyk",
+        "score",
+        "status",
+        "source",
+        "n_employed",
+        "confidence",
+        "drivers",
+    ]
+    assert frame["confidence"].between(0, 1).all()
+    riket = frame[frame["region_code"] == "00"]
+    named = riket["drivers"].str.len() > 0
+    assert named.mean() > 0.9
+    assert riket.loc[named, "drivers"].str.count(", ").le(2).all()  # two or three signals
+    assert riket["drivers_en"].str.len().gt(0).mean() > 0.9
+
+
+def test_demo_model_has_no_skill_of_its_own_so_every_model_status_is_withheld(
+    demo_run: RunResult,
+) -> None:
+    # the combined model ranks AF's labels worse than pay alone (docs/methods.md): the status
+    # rule must then publish no model status anywhere
+    _, frame, report = demo_run
+    cv = report["cross_validation"]
+    best = cv["best_single_signal"]
+    assert cv["model"]["auc"]["mean"] < max(
+        report["settings"]["status"]["min_cv_auc"], best["auc_mean"]
+    )
+    assert cv["skilful"] is False
+    assert not frame["model_published"].any()
+    assert (frame.loc[frame["source"] == "model", "status"] == NO_ASSESSMENT).all()
+
+
+def test_cv_folds_keep_a_barometer_occupation_together(demo_run: RunResult) -> None:
     _, _, report = demo_run
     settings = load_settings()
     labels = current_labels(DataContext().load("yrkesbarometer").frame)
-    ssyk = labels.loc[labels["region_code"] == "00", "ssyk"].tolist()
-    folds = fold_assignment(ssyk, settings.folds, settings.seed)
-    assert folds["ssyk"].is_unique and set(folds["ssyk"]) == set(ssyk)
-    for fold in folds["fold"].unique():
-        test = set(folds.loc[folds["fold"] == fold, "ssyk"])
-        train = set(folds.loc[folds["fold"] != fold, "ssyk"])
-        assert not test & train
+    riket = labels[labels["region_code"] == "00"].reset_index(drop=True)
+    groups = barometer_groups(riket)
+    # Jurister spans six SSYK-4 codes: one group, hence one fold
+    jurister = groups[riket["ssyk"].isin(["2611", "2612", "2613", "2614", "2615", "2619"])]
+    assert jurister.nunique() == 1
+    folds = fold_assignment(groups.tolist(), settings.folds, settings.seed)
+    assert folds["group"].is_unique and set(folds["group"]) == set(groups)
     assert report["cross_validation"]["folds"] == settings.folds
+    assert "barometer occupation" in report["cross_validation"]["grouping"]
 
 
-def test_cv_train_sets_exclude_held_out_codes() -> None:
-    from kompetens_forecast.analysis.regional import indicators_for
-    from kompetens_forecast.analysis.shortage import shortage_scores
+def test_barometer_groups_join_occupations_sharing_a_code() -> None:
+    labels = pd.DataFrame({"yb_yrke": ["A", "A; B", "B", "C", None]})
+    groups = barometer_groups(labels)
+    assert groups[0] == groups[1] == groups[2] == "A"
+    assert groups[3] == "C" and groups[4] not in {"A", "C"}
 
-    ctx = DataContext()
-    registry = default_registry()
-    indicators, _ = indicators_for(ctx, registry, ["00", "01"])
-    labels = current_labels(ctx.load("yrkesbarometer").frame)
-    result = shortage_scores(indicators, labels, load_settings())
-    cv = result.cv
-    for fold, train in cv.train_ssyk.items():
-        held_out = set(cv.assignments.loc[cv.assignments["fold"] == fold, "ssyk"])
-        assert held_out and not held_out & train
-    assert cv.predictions["score"].notna().all()
+
+def test_out_of_fold_never_fits_on_the_held_out_group() -> None:
+    # SYNTHETIC: two rows per group share a label drawn at random per group, and the only
+    # features are group indicators. A model that saw a row's group-mate scores its label
+    # perfectly; with folds grouped by barometer occupation it cannot (AUC at chance).
+    rng = np.random.default_rng(11)
+    n_groups = 40
+    label = rng.choice(["brist", "överskott"], size=n_groups)
+    member = np.repeat(np.arange(n_groups), 2)
+    x = np.eye(n_groups)[member]
+    labels = list(label[member])
+    y = np.array([lab == "brist" for lab in labels], dtype=float)
+    settings = ShortageSettings(folds=5, l2_grid=(0.01,), l2=0.01)
+    grouped = out_of_fold(x, labels, [f"g{g}" for g in member], settings, seed=1, nested=False)
+    for g in range(n_groups):
+        assert grouped.fold[2 * g] == grouped.fold[2 * g + 1]
+    assert abs(auc(y, grouped.ranking) - 0.5) < 0.1
+    leaky = out_of_fold(
+        x, labels, [f"r{i}" for i in range(len(labels))], settings, seed=1, nested=False
+    )
+    assert auc(y, leaky.ranking) > 0.9  # the same model with ungrouped folds leaks
+
+
+def test_logit_l2_matches_the_penalised_optimum() -> None:
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(200, 2))
+    y = (rng.random(200) < 1 / (1 + np.exp(-(0.5 + 2.0 * x[:, 0])))).astype(float)
+    loose, tight = logit_l2(x, y, 1e-6), logit_l2(x, y, 100.0)
+    assert loose[1] == pytest.approx(2.0, abs=0.6) and abs(loose[2]) < 0.4
+    assert abs(tight[1]) < 0.6 * abs(loose[1])  # the penalty shrinks the weights
+    eta = loose[0] + x @ loose[1:]
+    gradient = x.T @ (y - 1 / (1 + np.exp(-eta)))
+    assert np.abs(gradient).max() < 1e-4  # the first-order condition holds
 
 
 def test_report_has_auc_baselines_weights_thresholds(demo_run: RunResult) -> None:
     path, _, report = demo_run
     cv = report["cross_validation"]
-    assert 0.0 <= cv["model"]["auc"] <= 1.0
-    assert 0.0 <= cv["model"]["macro_f1"] <= 1.0
+    auc_spread = cv["model"]["auc"]
+    assert 0.0 <= auc_spread["min"] <= auc_spread["mean"] <= auc_spread["max"] <= 1.0
+    assert cv["repeats"] == 10 and cv["n_auc"] > 30
     assert cv["baselines"]["majority_class"]["auc"] == 0.5
     assert "persistence" in cv["baselines"]
-    assert set(report["weights"]) == set(report["indicators_used"])
+    singles = cv["baselines"]["single_signal"]
+    assert set(singles) == set(report["indicators_used"])
+    # pay relative to all occupations separates AF's brist from överskott on its own
+    assert singles["pay_relative"]["auc"]["mean"] > 0.7
+    assert "log_size" not in report["indicators_used"]  # size must not decide the status
+    size = report["checks"]["size_score_spearman"]["all_riket_occupations"]
+    assert -1.0 <= size <= 1.0
+    assert set(report["weights"]) == set(report["indicators_selected"])
     assert report["thresholds"]["brist_score"] > report["thresholds"]["overskott_score"]
-    assert "growth_5y" in report["indicators_used"]
+    for name in ("pay_relative", "share_55plus", "ads_growth_12m", "growth_5y"):
+        assert name in report["indicators_used"]
     assert set(report["indicators_missing"]) == {
         "ads_per_employed",
-        "share_55plus",
         "log_tightness",
         "jobseekers_per_employed",
-        "ads_growth",
     }
     on_disk = json.loads((path.parent / "shortage_report.json").read_text(encoding="utf-8"))
     assert on_disk["weights"] == report["weights"]
@@ -172,17 +254,16 @@ def test_ads_and_age_indicators_used_when_present(tmp_path: Path) -> None:
     ctx = _synthetic_store(tmp_path)
     _, frame, report = run_shortage("00", tmp_path / "out", ctx=ctx)
     assert set(frame["region_code"]) == {"00"}
-    for name in ("ads_per_employed", "share_55plus"):
-        assert f"ind_{name}" in frame.columns
-        assert frame[f"ind_{name}"].std() > 0
-        assert name in report["indicators_used"]
-        assert abs(report["weights"][name]) > 1e-3
-        assert report["carried_share"][name] > 0
+    name = "ads_per_employed"
+    assert f"ind_{name}" in frame.columns
+    assert frame[f"ind_{name}"].std() > 0
+    assert name in report["indicators_used"]
+    assert abs(report["weights"][name]) > 1e-3
+    assert report["carried_share"][name] > 0
     assert set(report["indicators_missing"]) == {
         "log_tightness",
         "jobseekers_per_employed",
-        "ads_growth",
-    }  # no jobseeker or ad-history data in this store
+    }  # no jobseeker data in this store
     assert report["synthetic"] is True
     assert report["weights"]["ads_per_employed"] > 0  # the synthetic tilt is recovered
 
@@ -299,16 +380,46 @@ def test_paradox_needs_ads_and_uses_jobseekers_when_present() -> None:
     assert "paradox" not in set(no_ads)
 
 
-def test_report_publishes_model_cutoffs_and_repeated_cv(demo_run: RunResult) -> None:
+def test_report_publishes_binary_cutoffs_and_repeated_cv(demo_run: RunResult) -> None:
     _, frame, report = demo_run
-    assert report["fit"]["model"] == "ordinal"
-    assert report["fit"]["label_counts"]["balans"] > 0  # balans rows are used by the fit
+    assert report["fit"]["model"] == "binary"
     low, high = report["fit"]["status_cutoffs"]
     assert report["thresholds"]["overskott_score"] == low <= high
     model_rows = frame[frame["source"] == "model"]
-    assert (model_rows["score"] > high).eq(model_rows["status"] == "brist").all()
-    repeated = report["cross_validation"]["repeated"]
-    assert repeated["repeats"] == 10
-    for metric in ("auc", "macro_f1"):
-        spread = repeated[metric]
+    assert (model_rows["score"] >= high).eq(model_rows["model_status"] == "brist").all()
+    cv = report["cross_validation"]
+    assert cv["repeats"] == 10 and len(cv["seeds"]) == 10
+    for metric in ("auc", "macro_f1", "brier", "calibration_slope"):
+        spread = cv["model"][metric]
         assert spread["min"] <= spread["mean"] <= spread["max"]
+    chosen = cv["penalty"]["times_chosen"]
+    assert sum(chosen.values()) == 50  # one penalty per outer fold and shuffle
+    assert {float(k) for k in chosen} <= set(cv["penalty"]["l2_grid"])
+
+
+def test_a_skilful_model_publishes_only_confident_rows_with_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # were the model skilful, it would publish its status exactly where coverage and
+    # confidence reach the configured minima, and say "ingen bedömning" elsewhere
+    from dataclasses import replace
+
+    import kompetens_forecast.shortage_run as shortage_run
+    from kompetens_forecast.analysis.shortage_validation import CrossValidation
+    from kompetens_forecast.shortage_run import score_all
+
+    monkeypatch.setattr(CrossValidation, "skilful", property(lambda self: True))
+    monkeypatch.setattr(shortage_run, "_RECENT", {})  # never a result scored without the patch
+    settings = replace(load_settings(), repeats=1)
+    result, _ = score_all(DataContext(tmp_path), settings)
+    model_rows = result.cells[result.cells["source"] == "model"]
+    expected = (
+        model_rows["model_status"].isin(["brist", "överskott", "paradox"])
+        & (model_rows["coverage"] >= settings.min_coverage)
+        & (model_rows["confidence"] >= settings.min_confidence)
+    )
+    assert expected.any() and (~expected).any()
+    assert model_rows["model_published"].equals(expected)
+    published = model_rows[expected]
+    assert (published["status"] == published["model_status"]).all()
+    assert (model_rows.loc[~expected, "status"] == NO_ASSESSMENT).all()

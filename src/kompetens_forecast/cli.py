@@ -44,7 +44,7 @@ from kompetens_forecast.pipeline import (
     run_region,
     run_report,
 )
-from kompetens_forecast.shortage_run import run_shortage
+from kompetens_forecast.shortage_run import run_shortage, shortage_summary_lines
 from kompetens_forecast.store.datasets import DATA_DIR_ENV, DataContext
 
 app = typer.Typer(
@@ -354,27 +354,8 @@ def shortage(
     with _progress(settings, "Scoring shortage"):
         path, _frame, report = run_shortage(region, out, ctx=settings.context())
     typer.echo(str(path))
-    cv = report.get("cross_validation") or {}
-    model, majority = cv.get("model") or {}, (cv.get("baselines") or {}).get("majority_class") or {}
-    if model and not settings.quiet:
-        err_console.print(
-            f"Cross-validated over occupations ({cv.get('folds')} folds): AUC brist vs överskott "
-            f"{_num(model.get('auc'))} (majority class {_num(majority.get('auc'))}, "
-            f"n={model.get('n_auc')}); macro-F1 {_num(model.get('macro_f1'))} "
-            f"(majority {_num(majority.get('macro_f1'))}, n={model.get('n')}).",
-            highlight=False,
-            soft_wrap=True,
-        )
-        repeated = cv.get("repeated") or {}
-        if repeated.get("repeats", 0) > 1:
-            auc, f1 = repeated.get("auc") or {}, repeated.get("macro_f1") or {}
-            err_console.print(
-                f"Over {repeated['repeats']} fold shuffles: AUC mean {_num(auc.get('mean'))} "
-                f"({_num(auc.get('min'))}–{_num(auc.get('max'))}), macro-F1 mean "
-                f"{_num(f1.get('mean'))} ({_num(f1.get('min'))}–{_num(f1.get('max'))}).",
-                highlight=False,
-                soft_wrap=True,
-            )
+    for line in shortage_summary_lines(report):
+        typer.echo(line)
 
 
 def _num(value: object) -> str:
@@ -519,7 +500,9 @@ def data_status(ctx: typer.Context) -> None:
     settings = _settings(ctx)
     context = settings.context()
     typer.echo(f"# data directory: {context.data_dir}")
-    typer.echo("dataset\torigin\tin_use\tsource\tvintage\trows\tretrieved_at\tsynthetic\ttables")
+    typer.echo(
+        "dataset\torigin\tin_use\tsource\tvintage\trows\tretrieved_at\tsynthetic\ttables\tlicence"
+    )
     for origin, manifest, in_use in context.status():
         cells = [
             manifest.dataset,
@@ -531,6 +514,7 @@ def data_status(ctx: typer.Context) -> None:
             manifest.retrieved_at,
             "SYNTHETIC" if manifest.synthetic else "no",
             ", ".join(manifest.table_ids),
+            " ".join(manifest.licence.split()),
         ]
         typer.echo("\t".join(cells))
 

@@ -290,12 +290,42 @@ def canonical(frame: pd.DataFrame, spec: DatasetSpec, contents_single: bool) -> 
     out["symbol"] = frame["symbol"].astype(object).where(frame["symbol"].notna(), None)  # type: ignore[call-overload]
     # a marker stands for a missing value: a cell never carries both
     out.loc[out["symbol"].notna(), "value"] = np.nan
+    out, dims = _recoded(out, dims, spec)
     out.attrs["dims"] = dims
     return out
 
 
-def stitch(frames: Sequence[tuple[TablePlan, pd.DataFrame]]) -> pd.DataFrame:
-    """Newest table wins per period; a segment's `years` limit which periods it gives."""
+def _recoded(
+    out: pd.DataFrame, dims: list[str], spec: DatasetSpec
+) -> tuple[pd.DataFrame, list[str]]:
+    """The catalog's constants (columns a table lacks), code recodings (by code, then by
+    label) and `keep_recoded` filter; dims in the catalog's order."""
+    for column, value in spec.constants.items():
+        if column not in out.columns:
+            out.insert(0, column, value)
+            dims = [column, *dims]
+    keep = pd.Series(True, index=out.index)
+    for column in {*spec.recode, *spec.recode_labels}:
+        if column not in out.columns:
+            continue
+        codes = spec.recode.get(column, {})
+        mapped = out[column].map(codes)
+        label = out.get(f"{column}_label", pd.Series("", index=out.index)).astype(str)
+        for pattern, target in spec.recode_labels.get(column, {}).items():
+            hit = mapped.isna() & label.str.contains(pattern, regex=True)
+            mapped = mapped.where(~hit, target)
+        if column in spec.keep_recoded:
+            keep &= mapped.notna()
+        out[column] = mapped.fillna(out[column])
+    out = out.loc[keep].reset_index(drop=True)
+    ordered = [d for d in spec.dims if d in dims] + [d for d in dims if d not in spec.dims]
+    leading = [c for d in ordered for c in (d, f"{d}_label") if c in out.columns]
+    return out[[*leading, *(c for c in out.columns if c not in leading)]], ordered
+
+
+def stitch(frames: Sequence[tuple[TablePlan, pd.DataFrame]], rule: str = "newest") -> pd.DataFrame:
+    """Newest table wins per period (`rule="union"`: per cell, so tables that add regions or
+    measures are all kept); a segment's `years` limit which periods it gives."""
     parts = []
     for rank, (table, frame) in enumerate(frames):
         part = frame
@@ -304,6 +334,11 @@ def stitch(frames: Sequence[tuple[TablePlan, pd.DataFrame]]) -> pd.DataFrame:
         parts.append(part.assign(_rank=rank, _table=table.table_id))
     joined = pd.concat(parts, ignore_index=True)
     period = "period" if "period" in joined.columns else "year"
+    if rule == "union":
+        dims = [d for d in frames[0][1].attrs.get("dims", []) if d in joined.columns]
+        keys = [*dict.fromkeys([*dims, period])]
+        newest = joined.groupby(keys, dropna=False)["_rank"].transform("max")
+        return joined[joined["_rank"] == newest].drop(columns="_rank").reset_index(drop=True)
     newest = joined.groupby(period)["_rank"].transform("max")
     return joined[joined["_rank"] == newest].drop(columns="_rank").reset_index(drop=True)
 
@@ -342,7 +377,7 @@ def fetch_dataset(
 
             tidy = table.client.data(table.query, cache_tag=table.updated or "", progress=report)
             frames.append((table, canonical(tidy, spec, single_content)))
-        data = stitch(frames)
+        data = stitch(frames, spec.stitch)
         manifest = _write(ctx, spec, plan, data, frames, retrieved_at)
         return FetchResult.from_plan("written", plan, manifest)
 

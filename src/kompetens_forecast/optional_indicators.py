@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kompetens_forecast.analysis.recruitment import recruitment_breadth
+from kompetens_forecast.analysis.shortage_signals import (
+    AGE4_DATASET,
+    SIGNALS,
+    WAGES_DATASET,
+    national_signals,
+)
 from kompetens_forecast.analysis.tightness import (
     ads_growth,
     county_labour_market,
@@ -110,3 +116,44 @@ def recruitment_for(
         breadth = breadth.assign(region_code=RIKET)
     wanted = indicators[["region_code", "ssyk"]].drop_duplicates()
     return wanted.merge(breadth, on=["region_code", "ssyk"], how="inner"), loaded
+
+
+EMPLOYMENT_DATASET = "employment_county_ssyk4"
+
+
+def _riket_employed(ctx: DataContext) -> pd.Series:
+    """Riket employees per SSYK-4 in the latest year: the counties summed over sex; a code with
+    a missing part is missing (never a partial sum)."""
+    frame = ctx.load(EMPLOYMENT_DATASET).frame
+    latest = frame[frame["year"] == frame["year"].max()]
+    grouped = latest.assign(missing=latest["value"].isna()).groupby("ssyk")
+    total: pd.Series = grouped["value"].sum()
+    complete: pd.Series = ~grouped["missing"].any()
+    return total.where(complete).astype(float)
+
+
+def signals_for(
+    ctx: DataContext, indicators: pd.DataFrame
+) -> tuple[pd.DataFrame, list[LoadedDataset]]:
+    """The national pay, age and ads signals (`analysis.shortage_signals`) for the riket and
+    county × SSYK-4 rows of `indicators`, with `signals_scope` = "00" (riket's value: no county
+    series exist for them). Columns the rows already have (e.g. `share_55plus` from the
+    regional SSYK-3 age data) are kept and not replaced."""
+    names = (WAGES_DATASET, AGE4_DATASET, ADS_HISTORY_DATASET)
+    loaded = {name: ctx.load(name) for name in names if ctx.has(name)}
+    if not loaded or not ctx.has(EMPLOYMENT_DATASET):
+        return pd.DataFrame(columns=["region_code", "ssyk"]), []
+    signals = national_signals(
+        _riket_employed(ctx),
+        loaded[WAGES_DATASET].frame if WAGES_DATASET in loaded else None,
+        loaded[AGE4_DATASET].frame if AGE4_DATASET in loaded else None,
+        loaded[ADS_HISTORY_DATASET].frame if ADS_HISTORY_DATASET in loaded else None,
+    )
+    keep = [c for c in ("ssyk", *SIGNALS) if c not in indicators.columns or c == "ssyk"]
+    rows = indicators[
+        (indicators["region_code"].str.len() == 2) & (indicators["ssyk"].str.len() == 4)
+    ][["region_code", "ssyk"]]
+    out = rows.merge(signals[keep], on="ssyk", how="left")
+    present = out[[c for c in keep if c != "ssyk"]].notna().any(axis=1)
+    out["signals_scope"] = pd.Series(RIKET, index=out.index, dtype=object).where(present)
+    return out, list(loaded.values())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +36,17 @@ from kompetens_forecast.classify.regions import Region, RegionRegistry, default_
 from kompetens_forecast.classify.ssyk import OccupationRegistry, default_occupations
 from kompetens_forecast.engines import Engine
 from kompetens_forecast.errors import InvalidOptionError, KFError
-from kompetens_forecast.optional_indicators import recruitment_for, tightness_for
+from kompetens_forecast.optional_indicators import recruitment_for, signals_for, tightness_for
 from kompetens_forecast.outputs import (
     provenance_header,
     staged_directory,
     write_json,
     write_parquet,
 )
-from kompetens_forecast.report.build import Captions, ReportData, ShortageCells, build_report
+from kompetens_forecast.report.build import Captions, ReportData, build_report
 from kompetens_forecast.report.figure import check_size
 from kompetens_forecast.report.pdf import check_pdf
+from kompetens_forecast.report.shortage_cells import ShortageCells
 from kompetens_forecast.report.text import t
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
@@ -105,7 +106,12 @@ def dataset_provenance(datasets: Sequence[LoadedDataset]) -> list[dict[str, Any]
 
 
 def caption(datasets: Sequence[LoadedDataset], lang: str, synthetic: bool) -> str:
-    lines = [d.manifest.citation(lang) for d in datasets if not d.manifest.synthetic]
+    lines = []
+    for d in datasets:
+        if d.manifest.synthetic:
+            continue
+        credit = d.manifest.extra.get("credit")  # CC BY data: its compilers are named
+        lines.append(d.manifest.citation(lang) + (f" ({credit})" if credit else ""))
     if synthetic:
         lines.append(t("synthetic_source", lang))
     lines.append(t("processing", lang, version=__version__))
@@ -175,15 +181,25 @@ def _shortage(
         return None, []
     from kompetens_forecast.shortage_run import score_all  # shortage_run imports this module
 
-    # the report states one cross-validated AUC; the repeated shuffles of `forecast shortage`
-    # (several seconds) are not needed for it
-    settings = replace(load_shortage_settings(), repeats=1)
-    result, datasets = score_all(ctx, settings, extra_codes=[region.code])
+    # the same settings as `forecast shortage`: whether the model may publish statuses
+    # depends on its repeated cross-validation
+    result, datasets = score_all(ctx, load_shortage_settings(), extra_codes=[region.code])
     cells = result.cells[result.cells["region_code"] == region.code].reset_index(drop=True)
     rounds = barometer.labels["af_omgang"].dropna() if barometer is not None else pd.Series()
     omgang = str(rounds.max()) if not rounds.empty else None
-    auc = result.cv.model.auc
-    return ShortageCells(cells, omgang, auc if math.isfinite(auc) else None), datasets
+    auc = result.cv.auc_mean
+    best_name, best_auc = result.cv.best_single()
+    return (
+        ShortageCells(
+            cells,
+            omgang,
+            auc if math.isfinite(auc) else None,
+            skilful=result.cv.skilful,
+            best_single=best_name,
+            best_single_auc=best_auc if math.isfinite(best_auc) else None,
+        ),
+        datasets,
+    )
 
 
 def _prepare(
@@ -265,7 +281,18 @@ def _prepare(
         main=main,
         largest=caption(with_af, lang, panel_synthetic),
         sub=caption(analysis.datasets, lang, sub_synthetic),
-        shortage=caption(with_af, lang, panel_synthetic),
+        shortage=caption(
+            [
+                *with_af,
+                *(
+                    d
+                    for d in shortage_sets
+                    if d.manifest.dataset not in {w.manifest.dataset for w in with_af}
+                ),
+            ],
+            lang,
+            panel_synthetic,
+        ),
         matching=caption([matching.dataset], lang, matching.dataset.manifest.synthetic)
         if matching
         else "",
@@ -519,8 +546,13 @@ def run_indicators(
     out = pd.concat(labelled, ignore_index=True)
     tightness = tightness_for(ctx, out)
     breadth, education = recruitment_for(ctx, out)
-    extra = [*tightness.datasets, *([education] if education is not None else [])]
-    for columns in (tightness.cells, breadth):
+    signals, signal_sets = signals_for(ctx, out)
+    extra = [
+        *tightness.datasets,
+        *([education] if education is not None else []),
+        *signal_sets,
+    ]
+    for columns in (tightness.cells, breadth, signals):
         if not columns.empty:
             out = out.merge(columns, on=["region_code", "ssyk"], how="left")
     have = {d.manifest.dataset for d in used}

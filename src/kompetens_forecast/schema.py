@@ -31,7 +31,8 @@ RIKET: Final = "00"
 
 #: Code patterns per dimension: region 00/län 2 digits or kommun 4 digits; SSYK 1–4 digits.
 CODE_PATTERNS: Final[dict[str, str]] = {
-    "region_code": r"^\d{2}(\d{2})?$",
+    # riket 00, län 2 digits, kommun 4 digits; NUTS ids (riksområden SE11…, landsdelar SE1…)
+    "region_code": r"^(\d{2}(\d{2})?|SE\d{1,2})$",
     "ssyk": r"^\d{1,4}$",
     "sex": r"^(1|2|1\+2)$",  # SCB Kon: 1 män, 2 kvinnor, 1+2 totalt
 }

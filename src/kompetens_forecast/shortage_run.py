@@ -27,6 +27,11 @@ from kompetens_forecast.analysis.shortage import (
     shortage_scores,
     summary,
 )
+from kompetens_forecast.analysis.shortage_signals import (
+    AGE4_DATASET,
+    WAGES_DATASET,
+    national_signals,
+)
 from kompetens_forecast.classify.regions import RegionRegistry, default_registry
 from kompetens_forecast.errors import DataError, InvalidOptionError
 from kompetens_forecast.optional_indicators import (
@@ -41,6 +46,7 @@ from kompetens_forecast.outputs import (
     write_parquet,
 )
 from kompetens_forecast.pipeline import dataset_provenance, region_codes_for
+from kompetens_forecast.schema import RIKET
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
@@ -75,7 +81,41 @@ def shortage_region_codes(query: str, registry: RegionRegistry) -> list[str]:
     return codes
 
 
+#: Recent results by (data in use, settings, extra regions): the repeated cross-validation
+#: takes seconds, and a report, an outlook and a shortage run on the same data in one process
+#: would otherwise repeat it. Keyed on every in-use dataset's checksum, so new data never hit
+#: an old result.
+_RECENT: dict[tuple[Any, ...], tuple[ShortageResult, list[LoadedDataset]]] = {}
+_RECENT_MAX = 4
+
+
+def _data_key(ctx: DataContext) -> tuple[tuple[str, str, str, str], ...]:
+    return tuple(
+        sorted(
+            (m.dataset, origin, m.vintage, m.checksum)
+            for origin, m, in_use in ctx.status()
+            if in_use
+        )
+    )
+
+
 def score_all(
+    ctx: DataContext,
+    settings: ShortageSettings | None = None,
+    extra_codes: Sequence[str] = (),
+) -> tuple[ShortageResult, list[LoadedDataset]]:
+    """Scores and statuses of every riket/county × SSYK-4 cell (see `_score_all`), reused
+    from an earlier call in this process on the same data and settings."""
+    settings = settings if settings is not None else load_settings()
+    key = (_data_key(ctx), settings, tuple(extra_codes))
+    if key not in _RECENT:
+        if len(_RECENT) >= _RECENT_MAX:
+            _RECENT.pop(next(iter(_RECENT)))
+        _RECENT[key] = _score_all(ctx, settings, extra_codes)
+    return _RECENT[key]
+
+
+def _score_all(
     ctx: DataContext,
     settings: ShortageSettings | None = None,
     extra_codes: Sequence[str] = (),
@@ -99,6 +139,10 @@ def score_all(
     datasets.append(barometer)
     labels = current_labels(barometer.frame)
     previous = previous_round_labels(barometer.frame, labels)
+    signals, signal_sets = national_signals_for(ctx, indicators)
+    for loaded in signal_sets:
+        if loaded.manifest.dataset not in {d.manifest.dataset for d in datasets}:
+            datasets.append(loaded)
     optional: dict[str, pd.DataFrame | None] = {}
     for name in (ADS_DATASET, AGE_DATASET, JOBSEEKERS_DATASET, ADS_HISTORY_DATASET):
         if ctx.has(name):
@@ -112,6 +156,7 @@ def score_all(
         indicators,
         labels,
         settings,
+        signals=signals,
         ads=optional[ADS_DATASET],
         age=optional[AGE_DATASET],
         seekers=optional[JOBSEEKERS_DATASET],
@@ -119,6 +164,27 @@ def score_all(
         previous_labels=previous,
     )
     return result, datasets
+
+
+def national_signals_for(
+    ctx: DataContext, indicators: pd.DataFrame
+) -> tuple[pd.DataFrame, list[LoadedDataset]]:
+    """The national pay, age and ads signals per SSYK-4 from the datasets present, and those
+    datasets (`wages_ssyk4`, `employment_age_ssyk4`, `job_ads_history`)."""
+    loaded = {
+        name: ctx.load(name)
+        for name in (WAGES_DATASET, AGE4_DATASET, ADS_HISTORY_DATASET)
+        if ctx.has(name)
+    }
+    riket = indicators[(indicators["region_code"] == RIKET) & (indicators["ssyk"].str.len() == 4)]
+    employed = riket.set_index("ssyk")["employed"].astype(float)
+    signals = national_signals(
+        employed,
+        loaded[WAGES_DATASET].frame if WAGES_DATASET in loaded else None,
+        loaded[AGE4_DATASET].frame if AGE4_DATASET in loaded else None,
+        loaded[ADS_HISTORY_DATASET].frame if ADS_HISTORY_DATASET in loaded else None,
+    )
+    return signals, list(loaded.values())
 
 
 def run_shortage(
@@ -152,3 +218,51 @@ def run_shortage(
         write_parquet(frame, staging / PARQUET, report)
         write_json(staging / REPORT, report)
     return out_dir / PARQUET, frame, report
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, float) and math.isfinite(value) else "–"
+
+
+def shortage_summary_lines(report: dict[str, Any]) -> list[str]:
+    """The cross-validation of a run in plain lines (tab-separated figures for the CLI): the
+    model's grouped, repeated CV AUC (mean, min, max) beside the majority class and every
+    single signal, macro-F1, calibration, size–score correlation and the status rule's verdict."""
+    cv = report.get("cross_validation") or {}
+    model = cv.get("model") or {}
+    if not model:
+        return []
+    auc = model.get("auc") or {}
+    f1 = model.get("macro_f1") or {}
+    base = cv.get("baselines") or {}
+    majority = base.get("majority_class") or {}
+    lines = [
+        f"cross_validation\tgrouping=barometer occupation\tfolds={cv.get('folds')}\t"
+        f"repeats={cv.get('repeats')}\tn_auc={cv.get('n_auc')}\tn={cv.get('n')}\t"
+        f"groups={cv.get('n_groups')}",
+        "what\tauc_mean\tauc_min\tauc_max\tmacro_f1_mean",
+        f"model\t{_fmt(auc.get('mean'))}\t{_fmt(auc.get('min'))}\t{_fmt(auc.get('max'))}\t"
+        f"{_fmt(f1.get('mean'))}",
+        f"majority_class\t{_fmt(majority.get('auc'))}\t\t\t{_fmt(majority.get('macro_f1'))}",
+    ]
+    for name, metrics in (base.get("single_signal") or {}).items():
+        a, f = metrics.get("auc") or {}, metrics.get("macro_f1") or {}
+        lines.append(
+            f"single:{name}\t{_fmt(a.get('mean'))}\t{_fmt(a.get('min'))}\t{_fmt(a.get('max'))}"
+            f"\t{_fmt(f.get('mean'))}"
+        )
+    brier = (model.get("brier") or {}).get("mean")
+    slope = (model.get("calibration_slope") or {}).get("mean")
+    size = ((report.get("checks") or {}).get("size_score_spearman") or {}).get(
+        "all_riket_occupations"
+    )
+    lines.append(
+        f"calibration\tbrier={_fmt(brier)}\tslope={_fmt(slope)}\tsize_score_spearman={_fmt(size)}"
+    )
+    best = cv.get("best_single_signal") or {}
+    verdict = "published where confident" if cv.get("skilful") else "withheld (ingen bedömning)"
+    lines.append(
+        f"model_status\t{verdict}\tmin_cv_auc={_fmt(cv.get('min_cv_auc'))}\t"
+        f"best_single={best.get('name')} {_fmt(best.get('auc_mean'))}"
+    )
+    return lines

@@ -10,7 +10,9 @@ table, so it carries a synthetic stand-in whose county totals are real. The rule
    ``b(k) ~ LogNormal(0, base_sigma)`` (so a few kommuner dominate their county, as in
    reality), a seeded kommun × SSYK-3 perturbation ``p(k, o) ~ LogNormal(0, occupation_sigma)``
    and a small seeded per-year drift ``d(k, o) ~ Normal(0, drift_sigma)`` (t0 = first year), so
-   that series differ in level and trend. The same weights apply to both sexes.
+   that series differ in level and trend. The same weights apply to both sexes. With
+   `base_weights` (the demo passes real kommun population), b(k) is that real size instead, so
+   the county seat is the largest kommun as in reality; the occupation mix stays random.
 3. Split every county × SSYK-3 × sex × year count over the county's kommuner in proportion to
    the weights and integerise with the largest-remainder method (floors first, then one more
    person to the kommuner with the largest fractional remainders, ties to the lower kommun
@@ -86,6 +88,7 @@ def allocate_to_municipalities(
     *,
     seed: int,
     params: AllocationParams | None = None,
+    base_weights: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Allocate county counts to the county's kommuner (SYNTHETIC; rule in the module docstring).
 
@@ -94,6 +97,10 @@ def allocate_to_municipalities(
     `kommun_to_lan` maps 4-digit kommun codes to 2-digit län codes. Returns the canonical
     columns with 4-digit kommun codes plus `synthetic` (all True), sorted by kommun, SSYK, sex
     and year. A missing county cell gives missing kommun cells with the same symbol.
+
+    `base_weights` (kommun code → a real size such as its population) replaces the seeded
+    base weight b(k), so kommun sizes follow reality while the occupation mix stays random;
+    every kommun of `kommun_to_lan` needs a positive weight.
     """
     params = params or AllocationParams()
     _require_columns(county_frame, _REQUIRED)
@@ -124,6 +131,14 @@ def allocate_to_municipalities(
     rng = np.random.default_rng(seed)
     n_k, n_o = len(kommun_codes), len(ssyk_codes)
     base = rng.lognormal(0.0, params.base_sigma, size=n_k)
+    if base_weights is not None:
+        absent = [c for c in kommun_codes if not base_weights.get(c, 0.0) > 0]
+        if absent:
+            raise DataError(
+                f"No positive base weight for kommun {', '.join(absent[:5])}.",
+                "Give every kommun of the mapping a size (e.g. its population).",
+            )
+        base = np.array([float(base_weights[c]) for c in kommun_codes], dtype="float64")
     perturbation = rng.lognormal(0.0, params.occupation_sigma, size=(n_k, n_o))
     drift = rng.normal(0.0, params.drift_sigma, size=(n_k, n_o))
 

@@ -77,7 +77,9 @@ def exit_rates(frame: pd.DataFrame, base_year: int, kappa: float = KAPPA) -> pd.
     weighted = rates["rate_raw"].fillna(0) * rates["n"]
     national = weighted.groupby(rates["band"]).sum() / rates["n"].groupby(rates["band"]).sum()
     weight = rates["n"] / (rates["n"] + kappa)
-    prior = rates["band"].map(national)
+    # a band nobody was counted in at the base year (ages 65–69 before 2023) has no national
+    # rate: its own rate (1 for the top band) stands
+    prior = rates["band"].map(national).fillna(rates["rate_raw"])
     rates["rate"] = (weight * rates["rate_raw"].fillna(prior) + (1 - weight) * prior).clip(0, 1)
     return rates
 

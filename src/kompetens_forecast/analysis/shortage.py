@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -33,10 +33,11 @@ from kompetens_forecast.analysis.shortage_model import (
     fit,
 )
 from kompetens_forecast.analysis.shortage_settings import ShortageSettings, load_settings
+from kompetens_forecast.analysis.shortage_signals import SIGNALS
 from kompetens_forecast.analysis.shortage_validation import (
     CrossValidation,
     cross_validate,
-    repeated_cv,
+    select_features,
 )
 from kompetens_forecast.analysis.tightness import (
     ads_growth,
@@ -213,6 +214,9 @@ def standardise(
 
 
 # -- the whole score ------------------------------------------------------------------------
+NO_ASSESSMENT = "ingen bedömning"  # "no assessment": the model's skill or the row's data fall short
+
+
 @dataclass(frozen=True)
 class ShortageResult:
     cells: pd.DataFrame  # every region × SSYK-4: scores, statuses, ind_* columns
@@ -224,7 +228,7 @@ class ShortageResult:
     missing_optional: tuple[str, ...]
     settings: ShortageSettings
     thresholds: dict[str, float | str] = field(default_factory=dict)
-    cv_repeated: dict[str, Any] = field(default_factory=dict)
+    checks: dict[str, Any] = field(default_factory=dict)
 
     def carried(self) -> dict[str, float]:
         """Each fitted indicator's share of Σ|w| (how much it carries the score)."""
@@ -234,11 +238,58 @@ class ShortageResult:
         return {k: abs(w) / total for k, w in self.model.weights.items()}
 
 
+def barometer_groups(labels: pd.DataFrame) -> pd.Series:
+    """Per label row: its CV group, the connected set of barometer occupations (`yb_yrke`,
+    several names joined by "; " where an SSYK-4 code belongs to more than one), named by its
+    first name in sort order. Codes sharing any barometer occupation share a group."""
+    names = [
+        str(v).split("; ") if isinstance(v, str) and v else [f"ssyk:{i}"]
+        for i, v in enumerate(labels.get("yb_yrke", pd.Series([None] * len(labels))).tolist())
+    ]
+    parent: dict[str, str] = {}
+
+    def root(a: str) -> str:
+        while parent.setdefault(a, a) != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for row in names:
+        for other in row[1:]:
+            ra, rb = root(row[0]), root(other)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return pd.Series([root(row[0]) for row in names], index=labels.index, dtype=object)
+
+
+def _signal_cells(cells: pd.DataFrame, signals: pd.DataFrame | None) -> pd.DataFrame:
+    """Every region's cells with the occupation's national signals (counties included: no
+    county pay, age or ad series exist in the demo, so `signals_scope` says 'riket')."""
+    if signals is None or signals.empty:
+        return cells.assign(signals_scope=None)
+    extra = [c for c in signals.columns if c != "ssyk"]
+    merged = cells.merge(signals, on="ssyk", how="left")
+    has_any = merged[[c for c in extra if c in SIGNALS]].notna().any(axis=1)
+    merged["signals_scope"] = pd.Series(RIKET, index=merged.index, dtype=object).where(has_any)
+    return merged
+
+
+def _coverage(raw: pd.DataFrame, model: ShortageModel) -> pd.Series:
+    """Share of Σ|w| whose indicator the row has data for (a missing value scores 0 = the
+    median, which says nothing about the occupation)."""
+    total = sum(abs(w) for w in model.weights.values())
+    if total == 0:
+        return pd.Series(0.0, index=raw.index)
+    present = sum(abs(w) * raw[name].notna().astype(float) for name, w in model.weights.items())
+    return pd.Series(present / total, index=raw.index, dtype=float)
+
+
 def shortage_scores(
     indicators: pd.DataFrame,
     labels: pd.DataFrame,
     settings: ShortageSettings,
     *,
+    signals: pd.DataFrame | None = None,
     ads: pd.DataFrame | None = None,
     age: pd.DataFrame | None = None,
     seekers: pd.DataFrame | None = None,
@@ -247,12 +298,13 @@ def shortage_scores(
 ) -> ShortageResult:
     """Score and classify every region × SSYK-4 cell of `indicators`.
 
-    `labels`: AF's current labels (region_code, ssyk, rekryteringssituation[, omgang]) as from
-    `current_labels`; `previous_labels`: the same for the round before (persistence baseline);
+    `labels`: AF's current labels (region_code, ssyk, rekryteringssituation[, omgang, yb_yrke,
+    county_level]) as from `current_labels`; `previous_labels`: the same for the round before
+    (persistence baseline); `signals`: national signals per SSYK-4 (`national_signals`);
     `ads` / `age` / `seekers` / `ads_history`: optional `job_ads` / `employment_age_ssyk3` /
-    `jobseekers` / `job_ads_history` frames. An optional indicator is used when its data exist.
+    `jobseekers` / `job_ads_history` frames. An indicator is used when its data exist.
     """
-    cells = raw_indicators(indicators)
+    cells = _signal_cells(raw_indicators(indicators), signals)
     present = {
         "ads": ads is not None and not ads.empty,
         "age": age is not None and not age.empty,
@@ -279,45 +331,78 @@ def shortage_scores(
         if not all(present[n] for n in needs):
             missing.append(name)
             continue
+        if name in cells.columns:  # a national signal of the same name gives way to the data
+            cells = cells.drop(columns=name)
         cells = cells.merge(build(), on=["region_code", "ssyk"], how="left")
         optional_used.append(name)
-    features = tuple(dict.fromkeys([*settings.base, *optional_used]))
-    reported = tuple(dict.fromkeys([*features, *settings.report_only]))
+    base: list[str] = []
+    for name in settings.base:
+        if name in SIGNALS and (name not in cells.columns or cells[name].isna().all()):
+            missing.append(name)  # its dataset is absent
+        else:
+            base.append(name)
+    features = tuple(dict.fromkeys([*base, *optional_used]))
+    reported = tuple(
+        dict.fromkeys([*features, *(r for r in settings.report_only if r in cells.columns)])
+    )
     shrunk = shrink(cells, [c for c in reported if c in SHRUNK], settings.kappa)
     z, std = standardise(shrunk, list(reported), settings.clip)
 
     lab = labels.loc[:, ["region_code", "ssyk", "rekryteringssituation"]].rename(
         columns={"rekryteringssituation": "af_label"}
     )
-    if "omgang" in labels.columns:
-        lab = lab.assign(af_omgang=labels["omgang"].to_numpy())
-    else:
-        lab = lab.assign(af_omgang=None)
+    lab["af_omgang"] = labels["omgang"].to_numpy() if "omgang" in labels.columns else None
+    lab["af_group"] = barometer_groups(labels).to_numpy()
+    lab["af_county_level"] = (
+        labels["county_level"].to_numpy() if "county_level" in labels.columns else False
+    )
     z = z.merge(lab, on=["region_code", "ssyk"], how="left")
     fit_rows = z[(z["region_code"] == settings.fit_region) & z["af_label"].notna()]
-    model = fit(fit_rows, features, settings)
     previous = None
     if previous_labels is not None and not previous_labels.empty:
         prev = previous_labels[previous_labels["region_code"] == settings.fit_region]
         previous = prev.set_index("ssyk")["rekryteringssituation"]
     cv = cross_validate(fit_rows, features, settings, previous)
-    cv_repeated = repeated_cv(fit_rows, features, settings)
+    selected, fitted_settings = _final_selection(fit_rows, features, settings)
+    model = fit(fit_rows, selected, fitted_settings)
 
     score = model.score(z)
+    probability = model.probability_brist(score)
     model_status = classify(model, score, z, settings)
+    coverage = _coverage(shrunk, model)
+    calibrated = cv.recalibrate(score) if model.kind == "binary" else probability
+    decided = np.where(model_status == "överskott", 1.0 - calibrated, calibrated)
+    confidence = (coverage * pd.Series(decided, index=z.index)).clip(0.0, 1.0)
+    publish = (
+        cv.skilful
+        & model_status.isin(["brist", "överskott", "paradox"])
+        & (coverage >= settings.min_coverage)
+        & (confidence >= settings.min_confidence)
+    )
     has_af = z["af_label"].isin(LABELS)
+    words_sv, words_en = drivers(z, model)
     out = pd.DataFrame(
         {
             "region_code": z["region_code"],
             "ssyk": z["ssyk"],
             "score": score.astype(float),
-            "status": np.where(has_af, z["af_label"], model_status),
+            "status": np.where(
+                has_af, z["af_label"], np.where(publish, model_status, NO_ASSESSMENT)
+            ),
             "source": np.where(has_af, "af", "model"),
             "n_employed": z["n_employed"].astype(float),
+            "confidence": confidence.astype(float),
+            "drivers": words_sv,
+            "drivers_en": words_en,
+            "coverage": coverage.astype(float),
             "model_status": model_status.astype(str),
+            "model_published": publish.astype(bool),
             "af_status": z["af_label"].astype(object).where(has_af),
             "af_omgang": z["af_omgang"].astype(object).where(has_af),
-            "probability_brist": model.probability_brist(score),
+            "af_county_level": z["af_county_level"].astype(object).where(has_af),
+            "probability_brist": probability,
+            "probability_brist_calibrated": calibrated,
+            "signals_scope": z["signals_scope"].astype(object),
         }
     )
     for name in reported:
@@ -332,6 +417,9 @@ def shortage_scores(
         "overskott_score": lower,
         "brist_probability": settings.brist_probability,
         "overskott_probability": settings.overskott_probability,
+        "min_cv_auc": settings.min_cv_auc,
+        "min_coverage": settings.min_coverage,
+        "min_confidence": settings.min_confidence,
     }
     return ShortageResult(
         cells=out,
@@ -343,8 +431,149 @@ def shortage_scores(
         missing_optional=tuple(missing),
         settings=settings,
         thresholds=thresholds,
-        cv_repeated=cv_repeated,
+        checks=_checks(out, settings),
     )
+
+
+def _final_selection(
+    fit_rows: pd.DataFrame, features: Sequence[str], settings: ShortageSettings
+) -> tuple[tuple[str, ...], ShortageSettings]:
+    """The indicators and penalty of the published fit, chosen by the same inner grouped CV as
+    in every outer fold, now on all labelled rows (binary model; the ordinal model keeps all
+    indicators and its configured l2)."""
+    if settings.model != "binary":
+        return tuple(features), settings
+    rows = fit_rows[fit_rows["af_label"].isin(["brist", "överskott"])]
+    if rows["af_label"].nunique() < 2:
+        return tuple(features), settings
+    x = rows.loc[:, list(features)].to_numpy(dtype=np.float64)
+    y = np.asarray(rows["af_label"] == "brist", dtype=np.float64)
+    columns, l2 = select_features(x, y, rows["af_group"].astype(str).to_numpy(), settings)
+    return tuple(features[c] for c in columns), replace(settings, l2=l2)
+
+
+def _spearman(a: pd.Series, b: pd.Series) -> float:
+    ok = a.notna() & b.notna()
+    if ok.sum() < 3:
+        return math.nan
+    return float(a[ok].rank().corr(b[ok].rank()))
+
+
+def _checks(out: pd.DataFrame, settings: ShortageSettings) -> dict[str, Any]:
+    """Size must not decide the status: rank correlation of size and score (riket, and the
+    labelled rows); agreement of the model with AF's county-level labels where they exist."""
+    riket = out[out["region_code"] == settings.fit_region]
+    labelled = riket[riket["af_status"].notna()]
+    county = out[
+        (out["region_code"] != settings.fit_region)
+        & out["af_county_level"].astype("boolean").fillna(False).astype(bool)
+        & out["af_status"].isin(["brist", "överskott", "balans"])
+    ]
+    decided = county[county["model_status"].isin(["brist", "överskott"])]
+    return {
+        "size_score_spearman": {
+            "all_riket_occupations": _spearman(riket["n_employed"], riket["score"]),
+            "labelled_occupations": _spearman(labelled["n_employed"], labelled["score"]),
+            "note": "rank correlation between employees (riket) and the score; occupation "
+            "size is not a fitted indicator",
+        },
+        "county_labels": {
+            "n": len(county),
+            "n_model_decided": len(decided),
+            "agree": int((decided["model_status"] == decided["af_status"]).sum()),
+            "note": "AF's county-level labels (hogsta_bedomningsniva = län) against the "
+            "model's status of the same county × occupation; counties use national signals",
+        },
+    }
+
+
+DRIVER_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    # signal → language → (word when the value is high, word when it is low)
+    "growth_5y": {"sv": ("växer", "krymper"), "en": ("growing", "shrinking")},
+    "growth_1y": {
+        "sv": ("ökade i fjol", "minskade i fjol"),
+        "en": ("up last year", "down last year"),
+    },
+    "pay_relative": {"sv": ("hög lön", "låg lön"), "en": ("high pay", "low pay")},
+    "pay_growth_3y": {
+        "sv": ("lönen ökar snabbt", "lönen ökar långsamt"),
+        "en": ("pay rising fast", "pay rising slowly"),
+    },
+    "pay_growth_7y": {
+        "sv": ("lönen har ökat snabbt", "lönen har ökat långsamt"),
+        "en": ("pay has risen fast", "pay has risen slowly"),
+    },
+    "pay_dispersion": {
+        "sv": ("stor lönespridning", "liten lönespridning"),
+        "en": ("wide pay spread", "narrow pay spread"),
+    },
+    "share_55plus": {"sv": ("många 55+", "få 55+"), "en": ("many aged 55+", "few aged 55+")},
+    "share_60plus": {"sv": ("många 60+", "få 60+"), "en": ("many aged 60+", "few aged 60+")},
+    "share_under30": {"sv": ("många unga", "få unga"), "en": ("many under 30", "few under 30")},
+    "replacement_5y": {
+        "sv": ("stort ersättningsbehov", "litet ersättningsbehov"),
+        "en": ("high replacement need", "low replacement need"),
+    },
+    "replacement_10y": {
+        "sv": ("stort ersättningsbehov", "litet ersättningsbehov"),
+        "en": ("high replacement need", "low replacement need"),
+    },
+    "vacancies_per_employed": {
+        "sv": ("många lediga jobb", "få lediga jobb"),
+        "en": ("many vacancies", "few vacancies"),
+    },
+    "ads_growth_12m": {
+        "sv": ("annonser ökar", "annonser minskar"),
+        "en": ("ads rising", "ads falling"),
+    },
+    "ads_growth_36m": {
+        "sv": ("fler annonser än för tre år sedan", "färre annonser än för tre år sedan"),
+        "en": ("more ads than 3 years ago", "fewer ads than 3 years ago"),
+    },
+    "ads_per_employed": {"sv": ("många annonser", "få annonser"), "en": ("many ads", "few ads")},
+    "log_tightness": {
+        "sv": ("få sökande per jobb", "många sökande per jobb"),
+        "en": ("few jobseekers per job", "many jobseekers per job"),
+    },
+    "jobseekers_per_employed": {
+        "sv": ("många arbetssökande", "få arbetssökande"),
+        "en": ("many jobseekers", "few jobseekers"),
+    },
+    "ads_growth": {
+        "sv": ("annonser ökar", "annonser minskar"),
+        "en": ("ads rising", "ads falling"),
+    },
+    "share_55plus_ssyk3": {"sv": ("många 55+", "få 55+"), "en": ("many aged 55+", "few aged 55+")},
+}
+MAX_DRIVERS = 3
+MIN_CONTRIBUTION = 0.05  # on the log-odds scale: smaller pulls are not worth naming
+
+
+def drivers(z: pd.DataFrame, model: ShortageModel) -> tuple[list[str], list[str]]:
+    """Per row: the (up to) three signals that move the score most, |w·z| largest first, in
+    words (Swedish, English), e.g. "hög lön, många 55+, annonser ökar"."""
+    names = [n for n in model.features if n in DRIVER_WORDS]
+    if not names:
+        return [""] * len(z), [""] * len(z)
+    values = z.loc[:, names].to_numpy(dtype=np.float64)
+    weights = np.array([model.weights[n] for n in names])
+    pull = values * weights
+    order = np.argsort(-np.abs(pull), axis=1, kind="stable")[:, :MAX_DRIVERS]
+    out_sv: list[str] = []
+    out_en: list[str] = []
+    for i in range(len(z)):
+        sv: list[str] = []
+        en: list[str] = []
+        for j in order[i]:
+            if abs(pull[i, j]) < MIN_CONTRIBUTION:
+                continue
+            high = values[i, j] > 0
+            words = DRIVER_WORDS[names[j]]
+            sv.append(words["sv"][0 if high else 1])
+            en.append(words["en"][0 if high else 1])
+        out_sv.append(", ".join(dict.fromkeys(sv)))
+        out_en.append(", ".join(dict.fromkeys(en)))
+    return out_sv, out_en
 
 
 def _given(frame: pd.DataFrame | None) -> pd.DataFrame:
@@ -374,8 +603,17 @@ def summary(result: ShortageResult) -> dict[str, Any]:
     return {
         "method": f"L2-penalised {result.model.kind} logit calibrated to AF Yrkesbarometer "
         "labels on robust z-scores of shrunk indicators (docs/methods.md, 'Shortage status')",
+        "status_rule": (
+            "status = AF's label where AF has one; elsewhere the model's status only when its "
+            f"mean cross-validated AUC ≥ {result.settings.min_cv_auc}, the row has data for ≥ "
+            f"{result.settings.min_coverage:.0%} of the fitted weight and confidence ≥ "
+            f"{result.settings.min_confidence}; otherwise '{NO_ASSESSMENT}'"
+        ),
+        "model_skilful": result.cv.skilful,
         "settings": result.settings.to_dict(),
         "indicators_used": list(result.features),
+        "indicators_selected": list(result.model.features),
+        "l2": result.model.l2,
         "indicators_reported_only": [r for r in result.reported if r not in result.features],
         "indicators_missing": list(result.missing_optional),
         "weights": dict(result.model.weights),
@@ -388,7 +626,8 @@ def summary(result: ShortageResult) -> dict[str, Any]:
             "clip": result.standardisation.clip,
         },
         "fit": result.model.to_dict(),
-        "cross_validation": {**result.cv.to_dict(), "repeated": result.cv_repeated},
+        "cross_validation": result.cv.to_dict(),
+        "checks": result.checks,
         "status_counts": {str(k): int(v) for k, v in status_counts.items()},
         "source_counts": {
             str(k): int(v) for k, v in result.cells["source"].value_counts().to_dict().items()

@@ -11,15 +11,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kompetens_forecast.analysis.shortage_signals import SIGNALS
 from kompetens_forecast.errors import DataError
 from kompetens_forecast.resources import configs_dir
 from kompetens_forecast.schema import RIKET
 
 MODELS = ("ordinal", "binary")
+# forward: indicators chosen by inner grouped CV inside each training set; none: all of them
+SELECTIONS = ("forward", "none")
 # label_shares: cut-offs give the fitted rows AF's shares of each label; model: the ordinal
 # model's own cut-offs (binary: the probability cut-offs below)
 CUTOFF_RULES = ("label_shares", "model")
 BASE_INDICATORS = ("growth_5y", "growth_1y", "log_size", "skill_level", "log_lq")
+# national signals per SSYK-4 from pay, age structure and monthly ads (shortage_signals)
+SIGNAL_INDICATORS = SIGNALS
 # Used when their data exist: job ads (V), employment by age, AF jobseekers (U), ad history.
 OPTIONAL_INDICATORS = (
     "ads_per_employed",
@@ -49,6 +54,14 @@ class ShortageSettings:
     folds: int = 5
     seed: int = 20260
     repeats: int = 10
+    l2_grid: tuple[float, ...] = (0.3, 1.0, 3.0, 10.0)
+    inner_folds: int = 4
+    selection: str = "forward"
+    max_features: int = 5
+    min_gain: float = 0.01
+    min_cv_auc: float = 0.70
+    min_coverage: float = 0.75
+    min_confidence: float = 0.60
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,7 +83,21 @@ class ShortageSettings:
                 "growth_z": self.paradox_growth_z,
                 "jobseekers_z": self.paradox_jobseekers_z,
             },
-            "validation": {"folds": self.folds, "seed": self.seed, "repeats": self.repeats},
+            "validation": {
+                "folds": self.folds,
+                "seed": self.seed,
+                "repeats": self.repeats,
+                "l2_grid": list(self.l2_grid),
+                "inner_folds": self.inner_folds,
+                "selection": self.selection,
+                "max_features": self.max_features,
+                "min_gain": self.min_gain,
+            },
+            "status": {
+                "min_cv_auc": self.min_cv_auc,
+                "min_coverage": self.min_coverage,
+                "min_confidence": self.min_confidence,
+            },
         }
 
 
@@ -102,10 +129,18 @@ def load_settings(path: Path | None = None) -> ShortageSettings:
             folds=int(doc["validation"]["folds"]),
             seed=int(doc["validation"]["seed"]),
             repeats=int(doc["validation"].get("repeats", 1)),
+            l2_grid=tuple(float(x) for x in doc["validation"].get("l2_grid", [fit["l2"]])),
+            inner_folds=int(doc["validation"].get("inner_folds", 4)),
+            selection=str(doc["validation"].get("selection", "none")),
+            max_features=int(doc["validation"].get("max_features", 99)),
+            min_gain=float(doc["validation"].get("min_gain", 0.0)),
+            min_cv_auc=float(doc["status"]["min_cv_auc"]),
+            min_coverage=float(doc["status"]["min_coverage"]),
+            min_confidence=float(doc["status"]["min_confidence"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DataError(f"Shortage settings {path} are incomplete or malformed: {exc}") from exc
-    known = set(BASE_INDICATORS) | set(OPTIONAL_INDICATORS)
+    known = set(BASE_INDICATORS) | set(OPTIONAL_INDICATORS) | set(SIGNAL_INDICATORS)
     unknown = [
         k for k in (*settings.base, *settings.report_only, *settings.optional) if k not in known
     ]
@@ -121,6 +156,13 @@ def load_settings(path: Path | None = None) -> ShortageSettings:
             f"Shortage settings {path}: unknown thresholds rule '{settings.cutoff_rule}'.",
             f"Choose one of: {', '.join(CUTOFF_RULES)}.",
         )
+    if settings.selection not in SELECTIONS:
+        raise DataError(
+            f"Shortage settings {path}: unknown selection '{settings.selection}'.",
+            f"Choose one of: {', '.join(SELECTIONS)}.",
+        )
+    if not settings.l2_grid or min(settings.l2_grid) <= 0:
+        raise DataError(f"Shortage settings {path}: l2_grid needs positive penalties.")
     if not 0 < settings.overskott_probability <= settings.brist_probability < 1:
         raise DataError(
             f"Shortage settings {path}: need 0 < overskott_probability ≤ brist_probability < 1."

@@ -1,25 +1,31 @@
-"""Validation of the shortage score: cross-validation over occupations against baselines.
+"""Validation of the shortage score: grouped, repeated cross-validation against baselines.
 
-Grouped k-fold over SSYK-4 codes (an occupation is never scored by a model fitted on its own
-label); AUC of brist vs överskott and macro-F1 over brist / balans / överskott, next to the
-majority-class and persistence (previous AF round) baselines. Pure functions, no I/O.
+Folds are grouped by AF's barometer occupation (one barometer occupation spans several SSYK-4
+codes that share its label, so a code's siblings never sit in the training set while it is
+scored). The binary model's L2 penalty is chosen inside every outer training set by an inner
+grouped CV, never on the held-out fold. Reported, each as mean/min/max over `repeats` fold
+shuffles: AUC of brist vs överskott, macro-F1 over brist/balans/överskott, Brier score and
+calibration (intercept and slope of the held-out outcome on the held-out log-odds), beside the
+majority class and every single signal cross-validated the same way (its sign learned in the
+training folds). Pure functions, no I/O.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from kompetens_forecast.analysis.shortage_model import LABELS, ORDINAL, classify, fit
+from kompetens_forecast.analysis.shortage_model import LABELS, ORDINAL, logit_l2
 from kompetens_forecast.analysis.shortage_settings import ShortageSettings
 
 FloatArray = NDArray[np.float64]
+BINARY = ("brist", "överskott")
 
 
 def auc(y: Sequence[int] | FloatArray, score: Sequence[float] | FloatArray) -> float:
@@ -48,72 +54,317 @@ def macro_f1(truth: Sequence[str], predicted: Sequence[str], classes: Sequence[s
     return float(np.mean(scores)) if scores else math.nan
 
 
-def _ordinal_score(labels: pd.Series) -> pd.Series:
-    return labels.map({"brist": 1.0, "paradox": 0.5, "balans": 0.5, "överskott": 0.0}).astype(float)
+def calibration(y: FloatArray, p: FloatArray) -> dict[str, float]:
+    """Brier score and the calibration intercept/slope: logit P(y) = a + b·logit(p) fitted on
+    held-out predictions (a = 0, b = 1 when calibrated; b < 1: too confident)."""
+    if len(y) == 0 or len(set(y.tolist())) < 2:
+        return {"brier": math.nan, "intercept": math.nan, "slope": math.nan}
+    clipped = np.clip(p, 1e-6, 1 - 1e-6)
+    logit = np.log(clipped / (1 - clipped))
+    beta = logit_l2(logit[:, None], y, 1e-6)
+    return {
+        "brier": float(np.mean((p - y) ** 2)),
+        "intercept": float(beta[0]),
+        "slope": float(beta[1]),
+    }
+
+
+def group_folds(groups: Sequence[str], folds: int, seed: int) -> dict[str, int]:
+    """Each distinct group to one fold: groups sorted, shuffled by `seed`, dealt round-robin."""
+    distinct = np.array(sorted(set(groups)), dtype=object)
+    order = np.random.default_rng(seed).permutation(len(distinct))
+    k = max(2, min(folds, len(distinct)))
+    return {str(distinct[i]): int(j % k) for j, i in enumerate(order)}
+
+
+def fold_assignment(groups: Sequence[str], folds: int, seed: int) -> pd.DataFrame:
+    """The fold of each group (column `group`, `fold`), sorted by group."""
+    dealt = group_folds(groups, folds, seed)
+    return pd.DataFrame({"group": list(dealt), "fold": list(dealt.values())}).sort_values(
+        "group", ignore_index=True
+    )
+
+
+def inner_penalty(x: FloatArray, y: FloatArray, groups: NDArray[Any], s: ShortageSettings) -> float:
+    """The penalty of `s.l2_grid` with the best inner grouped-CV AUC on (x, y) (ties: the
+    larger penalty, the simpler model)."""
+    if len(s.l2_grid) == 1:
+        return s.l2_grid[0]
+    dealt = group_folds([str(g) for g in groups], s.inner_folds, s.seed)
+    fold = np.array([dealt[str(g)] for g in groups])
+    best, best_auc = s.l2_grid[-1], -math.inf
+    for l2 in sorted(s.l2_grid, reverse=True):
+        score = np.full(len(y), np.nan)
+        for k in np.unique(fold):
+            train = fold != k
+            if len(set(y[train].tolist())) < 2:
+                continue
+            beta = logit_l2(x[train], y[train], l2)
+            score[~train] = x[~train] @ beta[1:]
+        ok = np.isfinite(score)
+        value = auc(y[ok], score[ok])
+        if math.isfinite(value) and value > best_auc + 1e-12:
+            best, best_auc = l2, value
+    return best
+
+
+def _inner_auc(
+    x: FloatArray, y: FloatArray, fold: NDArray[np.int64], columns: Sequence[int], l2: float
+) -> float:
+    score = np.full(len(y), np.nan)
+    for k in np.unique(fold):
+        train = fold != k
+        if len(set(y[train].tolist())) < 2:
+            continue
+        beta = logit_l2(x[train][:, list(columns)], y[train], l2)
+        score[~train] = x[~train][:, list(columns)] @ beta[1:]
+    ok = np.isfinite(score)
+    return auc(y[ok], score[ok])
+
+
+def select_features(
+    x: FloatArray, y: FloatArray, groups: NDArray[Any], s: ShortageSettings
+) -> tuple[list[int], float]:
+    """Forward selection on (x, y) by inner grouped-CV AUC (penalty `s.l2`): add the indicator
+    that raises the inner AUC most, while it rises by at least `s.min_gain` and fewer than
+    `s.max_features` are in; then the penalty from `s.l2_grid` for that set. Runs on training
+    rows only, so a held-out fold never influences which indicators score it."""
+    if s.selection != "forward":
+        return list(range(x.shape[1])), inner_penalty(x, y, groups, s)
+    dealt = group_folds([str(g) for g in groups], s.inner_folds, s.seed)
+    fold = np.array([dealt[str(g)] for g in groups], dtype=np.int64)
+    chosen: list[int] = []
+    best = 0.5
+    while len(chosen) < min(s.max_features, x.shape[1]):
+        trials = [
+            (_inner_auc(x, y, fold, [*chosen, j], s.l2), j)
+            for j in range(x.shape[1])
+            if j not in chosen
+        ]
+        finite = [(a, j) for a, j in trials if math.isfinite(a)]
+        if not finite:
+            break
+        value, j = max(finite, key=lambda t: (t[0], -t[1]))
+        if value < best + s.min_gain:
+            break
+        chosen.append(j)
+        best = value
+    if not chosen:  # nothing beats chance inside: keep the single best indicator
+        trials = [(_inner_auc(x, y, fold, [j], s.l2), j) for j in range(x.shape[1])]
+        chosen = [max(trials, key=lambda t: (t[0] if math.isfinite(t[0]) else -1.0, -t[1]))[1]]
+    return chosen, inner_penalty(x[:, chosen], y, groups, s)
 
 
 @dataclass(frozen=True)
-class Metrics:
-    n: int
-    n_auc: int
-    auc: float
-    macro_f1: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "n_auc": self.n_auc, "auc": self.auc, "macro_f1": self.macro_f1}
+class OutOfFold:
+    probability: FloatArray  # P(brist) for every labelled row, from a model without its group
+    ranking: FloatArray  # Σ w·z without the fold's intercept (pooled AUC)
+    fold: NDArray[np.int64]
+    l2: list[float]  # the penalty chosen in each outer fold
+    selected: list[list[int]]  # the indicators chosen in each outer fold
 
 
-def metrics(truth: pd.Series, predicted: pd.Series, score: pd.Series) -> Metrics:
-    """AUC on brist vs överskott rows; macro-F1 over brist/balans/överskott on rows AF labels
-    with one of those three (paradox rows excluded)."""
-    both = truth.isin(["brist", "överskott"])
-    y = np.asarray(truth[both] == "brist", dtype=np.float64)
-    three = truth.isin(ORDINAL)
-    return Metrics(
-        n=int(three.sum()),
-        n_auc=int(both.sum()),
-        auc=auc(y, score[both].to_numpy(dtype=np.float64)),
-        macro_f1=macro_f1(list(truth[three]), list(predicted[three]), ORDINAL),
-    )
+def out_of_fold(
+    x: FloatArray,
+    labels: Sequence[str],
+    groups: Sequence[str],
+    settings: ShortageSettings,
+    seed: int,
+    *,
+    nested: bool = True,
+) -> OutOfFold:
+    """Held-out P(brist) for every row (all labels), fitted on the brist/överskott rows of the
+    other folds. `nested=False` uses `settings.l2` (single-signal baselines)."""
+    label = np.asarray(labels, dtype=object)
+    group = np.asarray([str(g) for g in groups], dtype=object)
+    dealt = group_folds(group.tolist(), settings.folds, seed)
+    fold = np.array([dealt[g] for g in group], dtype=np.int64)
+    binary = np.isin(label, BINARY)
+    y_all = (label == "brist").astype(np.float64)
+    probability = np.full(len(label), np.nan)
+    ranking = np.full(len(label), np.nan)
+    chosen: list[float] = []
+    selected: list[list[int]] = []
+    for k in np.unique(fold):
+        train = (fold != k) & binary
+        test = fold == k
+        y = y_all[train]
+        if len(set(y.tolist())) < 2:
+            continue
+        if nested:
+            columns, l2 = select_features(x[train], y, group[train], settings)
+        else:
+            columns, l2 = list(range(x.shape[1])), settings.l2
+        chosen.append(l2)
+        selected.append(columns)
+        beta = logit_l2(x[train][:, columns], y, l2)
+        eta = beta[0] + x[test][:, columns] @ beta[1:]
+        probability[test] = 1.0 / (1.0 + np.exp(-eta))
+        # pooled AUC ranks by Σ w·z without the fold's intercept: intercepts that differ
+        # between folds would otherwise anti-correlate with the held-out labels
+        ranking[test] = x[test][:, columns] @ beta[1:]
+    return OutOfFold(probability, ranking, fold, chosen, selected)
+
+
+def statuses(probability: FloatArray, settings: ShortageSettings) -> list[str]:
+    """brist / balans / överskott from P(brist) and the configured probability cut-offs."""
+    out = []
+    for p in probability:
+        if not math.isfinite(p):
+            out.append("balans")
+        elif p >= settings.brist_probability:
+            out.append("brist")
+        elif p <= settings.overskott_probability:
+            out.append("överskott")
+        else:
+            out.append("balans")
+    return out
+
+
+def scores(labels: Sequence[str], oof: OutOfFold, settings: ShortageSettings) -> dict[str, float]:
+    """AUC (brist vs överskott), macro-F1 (brist/balans/överskott) and calibration."""
+    label = np.asarray(labels, dtype=object)
+    binary = np.isin(label, BINARY) & np.isfinite(oof.ranking)
+    y = (label[binary] == "brist").astype(np.float64)
+    three = np.isin(label, ORDINAL)
+    predicted = statuses(oof.probability[three], settings)
+    return {
+        "auc": auc(y, oof.ranking[binary]),
+        "macro_f1": macro_f1(list(label[three]), predicted, ORDINAL),
+        **calibration(y, oof.probability[binary]),
+    }
+
+
+def spread(values: Sequence[float]) -> dict[str, float]:
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return {"mean": math.nan, "min": math.nan, "max": math.nan}
+    return {"mean": float(np.mean(finite)), "min": min(finite), "max": max(finite)}
 
 
 @dataclass(frozen=True)
 class CrossValidation:
-    assignments: pd.DataFrame  # ssyk, fold
-    train_ssyk: dict[int, frozenset[str]]
-    predictions: pd.DataFrame  # ssyk, af_label, score, status (out of fold)
-    model: Metrics
-    majority: Metrics
-    persistence: Metrics
-    model_on_persistence_rows: Metrics
-    majority_label: str
+    predictions: pd.DataFrame  # ssyk, group, af_label, fold, probability, ranking, status
+    repeats: int
+    model: dict[str, dict[str, float]]  # metric → mean/min/max over the repeats
+    single: dict[str, dict[str, dict[str, float]]]  # signal → metric → mean/min/max
+    majority: dict[str, Any]
+    persistence: dict[str, Any]
+    n: int
+    n_auc: int
+    n_groups: int
+    l2_chosen: dict[str, int]
+    selected: dict[str, int]  # indicator → outer folds (over all repeats) that selected it
+    fits: int  # outer fits (folds × repeats)
+    settings: ShortageSettings
+
+    @property
+    def auc_mean(self) -> float:
+        return self.model["auc"]["mean"]
+
+    @property
+    def skilful(self) -> bool:
+        """True when the mean cross-validated AUC reaches `min_cv_auc` and beats the best
+        single signal's mean AUC (a combination that ranks worse than one of its own signals
+        has no skill of its own to report)."""
+        if not math.isfinite(self.auc_mean) or self.auc_mean < self.settings.min_cv_auc:
+            return False
+        _, best = self.best_single()
+        return not math.isfinite(best) or self.auc_mean > best
+
+    def recalibrate(self, log_odds: pd.Series) -> pd.Series:
+        """P(brist) from the model's log-odds, recalibrated with the mean cross-validated
+        calibration intercept a and slope b: σ(a + b·log-odds), b clipped to [0, 1] (a model
+        that is too confident is pulled toward 0.5, never made more confident)."""
+        a = self.model["intercept"]["mean"]
+        b = self.model["slope"]["mean"]
+        values = log_odds.to_numpy(dtype=np.float64)
+        if math.isfinite(a) and math.isfinite(b):
+            values = a + min(max(b, 0.0), 1.0) * values
+        return pd.Series(1.0 / (1.0 + np.exp(-values)), index=log_odds.index)
+
+    def best_single(self) -> tuple[str, float]:
+        name, best = "", math.nan
+        for signal, metrics in self.single.items():
+            value = metrics["auc"]["mean"]
+            if math.isfinite(value) and not value <= best:
+                name, best = signal, value
+        return name, best
 
     def to_dict(self) -> dict[str, Any]:
+        s = self.settings
         return {
-            "folds": int(self.assignments["fold"].nunique()),
-            "grouping": "SSYK-4 code (an occupation is never scored by a model fitted on its "
-            "own label)",
-            "model": self.model.to_dict(),
-            "baselines": {
-                "majority_class": {**self.majority.to_dict(), "label": self.majority_label},
-                "persistence": {
-                    **self.persistence.to_dict(),
-                    "note": "previous round's AF label of the same occupation and region",
-                },
-                "model_on_persistence_rows": self.model_on_persistence_rows.to_dict(),
+            "grouping": "AF barometer occupation (yb_yrke): an occupation is never scored by a "
+            "model fitted on any SSYK-4 code of its barometer occupation",
+            "folds": s.folds,
+            "repeats": self.repeats,
+            "seeds": [s.seed + k for k in range(self.repeats)],
+            "n": self.n,
+            "n_auc": self.n_auc,
+            "n_groups": self.n_groups,
+            "selection": {
+                "method": s.selection,
+                "chosen_by": f"inner grouped CV ({s.inner_folds} folds) on each outer training "
+                "set only (never the held-out fold)",
+                "max_features": s.max_features,
+                "min_gain": s.min_gain,
+                "outer_fits": self.fits,
+                "times_selected": self.selected,
             },
+            "penalty": {
+                "chosen_by": f"inner grouped CV ({s.inner_folds} folds) on each training set",
+                "l2_grid": list(s.l2_grid),
+                "times_chosen": self.l2_chosen,
+            },
+            "model": {
+                "auc": self.model["auc"],
+                "macro_f1": self.model["macro_f1"],
+                "brier": self.model["brier"],
+                "calibration_intercept": self.model["intercept"],
+                "calibration_slope": self.model["slope"],
+            },
+            "baselines": {
+                "majority_class": self.majority,
+                "single_signal": {
+                    name: {"auc": m["auc"], "macro_f1": m["macro_f1"]}
+                    for name, m in self.single.items()
+                },
+                "persistence": self.persistence,
+            },
+            "min_cv_auc": s.min_cv_auc,
+            "best_single_signal": dict(zip(("name", "auc_mean"), self.best_single(), strict=True)),
+            "skilful": self.skilful,
         }
 
 
-def fold_assignment(ssyk: Sequence[str], folds: int, seed: int) -> pd.DataFrame:
-    """Each distinct SSYK-4 code to one fold: codes shuffled by `seed`, dealt round-robin."""
-    codes = np.array(sorted(set(ssyk)), dtype=object)
-    rng = np.random.default_rng(seed)
-    order = rng.permutation(len(codes))
-    k = max(2, min(folds, len(codes)))
-    return pd.DataFrame(
-        {"ssyk": codes[order].astype(str), "fold": np.arange(len(codes)) % k}
-    ).sort_values("ssyk", ignore_index=True)
+def _majority(labels: Sequence[str]) -> dict[str, Any]:
+    three = [lab for lab in labels if lab in ORDINAL]
+    if not three:
+        return {"label": "", "auc": math.nan, "macro_f1": math.nan}
+    top = pd.Series(three).value_counts().idxmax()
+    return {
+        "label": str(top),
+        "auc": 0.5,  # a constant score ranks nothing
+        "macro_f1": macro_f1(three, [str(top)] * len(three), ORDINAL),
+    }
+
+
+def _persistence(labels: Sequence[str], previous: Sequence[object]) -> dict[str, Any]:
+    """The previous AF round's label as the prediction, on the rows that have one."""
+    pairs = [(t, str(p)) for t, p in zip(labels, previous, strict=True) if p in LABELS]
+    three = [(t, p) for t, p in pairs if t in ORDINAL]
+    binary = [(t, p) for t, p in pairs if t in BINARY]
+    rank = {"brist": 1.0, "paradox": 0.5, "balans": 0.5, "överskott": 0.0}
+    return {
+        "n": len(three),
+        "auc": auc([t == "brist" for t, _ in binary], [rank[p] for _, p in binary])
+        if binary
+        else math.nan,
+        "macro_f1": macro_f1([t for t, _ in three], [p for _, p in three], ORDINAL)
+        if three
+        else math.nan,
+        "note": "previous round's AF label of the same occupation (rows with one)",
+    }
 
 
 def cross_validate(
@@ -122,78 +373,59 @@ def cross_validate(
     settings: ShortageSettings,
     previous: pd.Series | None = None,
 ) -> CrossValidation:
-    """Grouped k-fold over SSYK-4 codes on `labelled` (one row per SSYK-4 of the fit region:
-    z columns, `af_label`). `previous` (index ssyk): the earlier round's label, for the
-    persistence baseline."""
+    """Grouped, repeated CV on `labelled` (one row per SSYK-4 of the fit region: z columns,
+    `af_label`, `af_group`). `previous` (index ssyk): the earlier round's label."""
     rows = labelled[labelled["af_label"].isin(LABELS)].reset_index(drop=True)
-    assignments = fold_assignment(rows["ssyk"].tolist(), settings.folds, settings.seed)
-    fold_of = rows["ssyk"].map(assignments.set_index("ssyk")["fold"])
-    scores = pd.Series(np.nan, index=rows.index, dtype=float)
-    ranking = pd.Series(np.nan, index=rows.index, dtype=float)
-    status = pd.Series("balans", index=rows.index, dtype=object)
-    train_ssyk: dict[int, frozenset[str]] = {}
-    for fold in sorted(assignments["fold"].unique()):
-        test = fold_of == fold
-        train = rows[~test]
-        train_ssyk[int(fold)] = frozenset(train["ssyk"])
-        model = fit(train, features, settings)
-        scores[test] = model.score(rows[test])
-        status[test] = classify(model, scores[test], rows[test], settings)
-        # pooled AUC ranks by Σ w·z without the fold's intercept: intercepts that differ
-        # between folds would otherwise anti-correlate with the held-out labels
-        ranking[test] = model.score(rows[test], intercept=False)
-    truth = rows["af_label"]
+    labels = rows["af_label"].astype(str).tolist()
+    groups = rows["af_group"].astype(str).tolist()
+    x = rows.loc[:, list(features)].to_numpy(dtype=np.float64)
+    model_runs: list[dict[str, float]] = []
+    single_runs: dict[str, list[dict[str, float]]] = {f: [] for f in features}
+    chosen: list[float] = []
+    selected: list[list[int]] = []
+    first: OutOfFold | None = None
+    repeats = max(1, settings.repeats)
+    for k in range(repeats):
+        seed = settings.seed + k
+        oof = out_of_fold(x, labels, groups, settings, seed)
+        first = first or oof
+        chosen += oof.l2
+        selected += oof.selected
+        model_runs.append(scores(labels, oof, settings))
+        for j, name in enumerate(features):
+            one = out_of_fold(x[:, [j]], labels, groups, settings, seed, nested=False)
+            single_runs[name].append(scores(labels, one, settings))
+    assert first is not None
     predictions = pd.DataFrame(
         {
             "ssyk": rows["ssyk"],
-            "af_label": truth,
-            "score": scores,
-            "ranking": ranking,
-            "status": status,
+            "group": groups,
+            "af_label": labels,
+            "fold": first.fold,
+            "probability": first.probability,
+            "ranking": first.ranking,
+            "status": statuses(first.probability, settings),
         }
     )
-    majority_label = str(truth.value_counts().idxmax())
-    majority = metrics(
-        truth,
-        pd.Series(majority_label, index=rows.index),
-        pd.Series(0.0, index=rows.index),
-    )
     prev = rows["ssyk"].map(previous) if previous is not None else pd.Series(None, index=rows.index)
-    covered = prev.isin(LABELS)
-    persistence = metrics(
-        truth[covered], prev[covered].astype(str), _ordinal_score(prev[covered].astype(str))
-    )
-    model_sub = metrics(truth[covered], status[covered], ranking[covered])
+    metric_names = ("auc", "macro_f1", "brier", "intercept", "slope")
     return CrossValidation(
-        assignments=assignments,
-        train_ssyk=train_ssyk,
         predictions=predictions,
-        model=metrics(truth, status, ranking),
-        majority=majority,
-        persistence=persistence,
-        model_on_persistence_rows=model_sub,
-        majority_label=majority_label,
+        repeats=repeats,
+        model={m: spread([r[m] for r in model_runs]) for m in metric_names},
+        single={
+            name: {m: spread([r[m] for r in runs]) for m in ("auc", "macro_f1")}
+            for name, runs in single_runs.items()
+        },
+        majority=_majority(labels),
+        persistence=_persistence(labels, prev.tolist()),
+        n=sum(lab in ORDINAL for lab in labels),
+        n_auc=sum(lab in BINARY for lab in labels),
+        n_groups=len(set(groups)),
+        l2_chosen={
+            str(v): int(c) for v, c in zip(*np.unique(chosen, return_counts=True), strict=True)
+        },
+        selected={name: sum(j in cols for cols in selected) for j, name in enumerate(features)},
+        fits=len(selected),
+        settings=settings,
     )
-
-
-def repeated_cv(
-    labelled: pd.DataFrame, features: Sequence[str], settings: ShortageSettings
-) -> dict[str, Any]:
-    """The cross-validation repeated with `settings.repeats` fold shuffles (seeds seed, seed+1,
-    …): mean, min and max of the model's AUC and macro-F1. With a few dozen labels one
-    shuffle's figure moves by ±0.05 or more; the mean is the steadier estimate."""
-    aucs: list[float] = []
-    f1s: list[float] = []
-    for k in range(max(1, settings.repeats)):
-        shuffled = replace(settings, seed=settings.seed + k)
-        result = cross_validate(labelled, features, shuffled).model
-        aucs.append(result.auc)
-        f1s.append(result.macro_f1)
-
-    def spread(values: list[float]) -> dict[str, float]:
-        finite = [v for v in values if math.isfinite(v)]
-        if not finite:
-            return {"mean": math.nan, "min": math.nan, "max": math.nan}
-        return {"mean": float(np.mean(finite)), "min": min(finite), "max": max(finite)}
-
-    return {"repeats": len(aucs), "auc": spread(aucs), "macro_f1": spread(f1s)}

@@ -22,6 +22,7 @@ from kompetens_forecast.report.csv_export import write_csvs, write_markdown
 from kompetens_forecast.report.factsheet import write_factsheet
 from kompetens_forecast.report.figure import ChartContext
 from kompetens_forecast.report.pdf import write_pdf
+from kompetens_forecast.report.shortage_cells import ShortageCells
 from kompetens_forecast.report.tables import breaks_sheet, sheet, sources_sheet
 from kompetens_forecast.report.text import t
 from kompetens_forecast.report.workbook import Sheet, write_workbook
@@ -37,13 +38,6 @@ class Captions:
     sub: str  # sub-regions (with the synthetic source where it applies)
     shortage: str  # employment data and AF (the score is calibrated to AF's labels)
     matching: str = ""
-
-
-@dataclass(frozen=True)
-class ShortageCells:
-    cells: pd.DataFrame  # shortage_scores(...).cells for the region
-    omgang: str | None  # AF's newest round
-    auc: float | None = None  # cross-validated AUC brist vs överskott (0.5 = chance)
 
 
 @dataclass
@@ -176,7 +170,7 @@ def _draw(
             data.shortage.omgang,
             ctx.with_caption(data.captions.shortage),
             out,
-            auc=data.shortage.auc,
+            shortage=data.shortage,
         )
     else:
         skipped.append({"chart": "07_bristlage", "reason": data.skip_reasons["shortage"]})

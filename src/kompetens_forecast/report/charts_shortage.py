@@ -3,16 +3,21 @@ beside Arbetsförmedlingen's label (colour and word, so colour is never the only
 
 from __future__ import annotations
 
+import math
+import textwrap
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Rectangle
 
+from kompetens_forecast.analysis.shortage import NO_ASSESSMENT
 from kompetens_forecast.report.charts import bar_height
 from kompetens_forecast.report.figure import STYLE, ChartContext, finish, new_figure, save
 from kompetens_forecast.report.figure import wrap_label as wrap
-from kompetens_forecast.report.numbers import fmt_decimal
+from kompetens_forecast.report.numbers import fmt_decimal, fmt_pct
+from kompetens_forecast.report.shortage_cells import ShortageCells
 from kompetens_forecast.report.text import status_word, t
 
 # Okabe–Ito: vermillion = shortage, yellow = balance, bluish green = surplus, purple = paradox
@@ -28,25 +33,47 @@ TEXT_COLOURS = {"brist": "white", "balans": "black", "överskott": "white", "par
 def overview_table(
     ind: pd.DataFrame, shortage: pd.DataFrame, region_code: str, top: int = 15
 ) -> pd.DataFrame:
-    """The region's `top` largest occupations with the model's status and AF's label.
+    """The region's `top` largest occupations with AF's label and the model's status.
 
-    `af_status` is AF's label that applies to the region (its county row, else national, as in
-    indicators.parquet); `af_national` marks a national label.
+    `af_status` is AF's label that applies to the region (its county row, else a wider
+    region's or the national one, as in indicators.parquet; `af_level` says which,
+    `af_national` marks a national label); `model_shown` is the model's status where the
+    status rule publishes it, else "ingen bedömning"; `confidence` and `drivers` beside it.
     """
     own = ind[ind["region_code"] == region_code].nlargest(top, "employed")
     cells = shortage[shortage["region_code"] == region_code].set_index("ssyk")
+
+    def column(name: str, default: object = None) -> list[object]:
+        values = cells[name] if name in cells.columns else pd.Series(dtype=object)
+        return [values.get(c, default) for c in own["ssyk"]]
+
+    published = [bool(v) for v in column("model_published", False)]
+    model_status = column("model_status")
     table = pd.DataFrame(
         {
             "ssyk": own["ssyk"].to_numpy(),
             "ssyk_label": own["ssyk_label"].to_numpy(),
             "employed": own["employed"].to_numpy(),
-            "model_status": [cells["model_status"].get(c) for c in own["ssyk"]],
-            "score": [cells["score"].get(c) for c in own["ssyk"]],
+            "model_status": model_status,
+            "model_shown": [
+                st if ok else NO_ASSESSMENT for st, ok in zip(model_status, published, strict=True)
+            ],
+            "confidence": column("confidence"),
+            "drivers": column("drivers", ""),
+            "drivers_en": column("drivers_en", ""),
+            "score": column("score"),
         }
     )
     af = own["af_situation"] if "af_situation" in own else pd.Series([None] * len(own))
     level = own["af_level"] if "af_level" in own else pd.Series([None] * len(own))
+    rounds = own["af_omgang"] if "af_omgang" in own else pd.Series([None] * len(own))
     table["af_status"] = af.to_numpy()
+    table["af_level"] = [
+        lvl if isinstance(a, str) else None for a, lvl in zip(af, level, strict=True)
+    ]
+    table["af_omgang"] = [
+        r if isinstance(a, str) else None for a, r in zip(af, rounds, strict=True)
+    ]
     table["af_national"] = [  # empty where AF has no label
         bool(lvl == "national") if isinstance(a, str) else None
         for a, lvl in zip(af, level, strict=True)
@@ -54,62 +81,115 @@ def overview_table(
     return table
 
 
+LEVEL_MARKS = {"national": "*", "wider": "†", "county": ""}
+
+
+def _cell(ax: Any, x: float, y: int, status: object, word: str, width: float = 0.96) -> None:
+    known = isinstance(status, str) and status in STATUS_COLOURS
+    ax.add_patch(
+        Rectangle(
+            (x, y),
+            width,
+            0.9,
+            facecolor=STATUS_COLOURS[str(status)] if known else "#F2F2F2",
+            edgecolor="none",
+        )
+    )
+    ax.text(
+        x + width / 2,
+        y + 0.45,
+        word,
+        ha="center",
+        va="center",
+        fontsize=7.0,
+        color=TEXT_COLOURS.get(str(status), "#555555") if known else "#555555",
+    )
+
+
 def shortage_overview(
     table: pd.DataFrame,
     omgang: str | None,
     ctx: ChartContext,
     out: Path,
-    auc: float | None = None,
+    shortage: ShortageCells | None = None,
 ) -> list[Path]:
-    """Traffic-light table: one row per occupation, columns Model and AF."""
+    """Traffic-light table led by AF's label (with its level), then the model's status where
+    its skill and the row's data allow one ("ingen bedömning" otherwise), its confidence and
+    the signals that drive it. The title counts AF's labels, never a weak model's."""
     data = table.head(12) if ctx.size == "slide" else table
-    columns = [("model_status", t("shortage_model", ctx.lang)), ("af_status", "AF")]
+    lang = ctx.lang
     with plt.style.context(STYLE):
         fig, ax = new_figure(ctx, bar_height(len(data)))
-        for x, (column, _name) in enumerate(columns):
-            for y, (status, national) in enumerate(
-                zip(data[column], data["af_national"], strict=True)
-            ):
-                if not isinstance(status, str) or not status:
-                    ax.add_patch(
-                        Rectangle((x, y), 0.96, 0.9, facecolor="#F2F2F2", edgecolor="none")
-                    )
-                    continue
-                ax.add_patch(
-                    Rectangle(
-                        (x, y),
-                        0.96,
-                        0.9,
-                        facecolor=STATUS_COLOURS.get(status, "#BBBBBB"),
-                        edgecolor="none",
-                    )
-                )
-                word = status_word(status, ctx.lang)
-                if column == "af_status" and national:
-                    word += "*"
-                ax.text(
-                    x + 0.48,
-                    y + 0.45,
-                    word,
-                    ha="center",
-                    va="center",
-                    fontsize=7.5,
-                    color=TEXT_COLOURS.get(status, "black"),
-                )
-        ax.set_xlim(0, len(columns))
+        for y, row in enumerate(data.itertuples(index=False)):
+            af = row.af_status if isinstance(row.af_status, str) else None
+            af_word = status_word(af, lang) + LEVEL_MARKS.get(str(row.af_level), "") if af else "–"
+            _cell(ax, 0.0, y, af, af_word)
+            shown = str(row.model_shown)
+            published = shown != NO_ASSESSMENT
+            _cell(
+                ax,
+                1.0,
+                y,
+                shown if published else None,
+                status_word(shown, lang) if published else "–",
+            )
+            conf = row.confidence
+            drivers = str((row.drivers if lang == "sv" else row.drivers_en) or "")
+            if published and isinstance(conf, float) and math.isfinite(conf):
+                drivers = f"{fmt_decimal(conf, lang, 2)}: {drivers}"
+            ax.text(
+                2.05,
+                y + 0.45,
+                textwrap.fill(drivers, 48),
+                ha="left",
+                va="center",
+                fontsize=6.0,
+                linespacing=1.0,
+                color="#333333",
+            )
+        ax.set_xlim(0, 5.2)
         ax.set_ylim(len(data), 0)
         ax.set_yticks([y + 0.45 for y in range(len(data))], [wrap(s) for s in data["ssyk_label"]])
-        ax.set_xticks([x + 0.48 for x in range(len(columns))], [n for _c, n in columns])
+        ax.set_xticks(
+            [0.48, 1.48, 2.05],
+            ["AF", t("shortage_model", lang), t("shortage_drivers", lang)],
+            fontsize=7.5,
+        )
+        for label in ax.get_xticklabels()[2:]:
+            label.set_horizontalalignment("left")
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         ax.grid(visible=False)
         for side in ("left", "bottom", "top", "right"):
             ax.spines[side].set_visible(False)
         ax.set_box_aspect(None)
-        n = int((data["model_status"] == "brist").sum())
-        title = t("shortage_finding", ctx.lang, n=n, m=len(data), region=ctx.region_name)
-        sub = t("shortage_sub", ctx.lang, omgang=f" ({omgang})" if omgang else "")
-        if auc is not None:
-            sub += " " + t("shortage_auc", ctx.lang, auc=fmt_decimal(auc, ctx.lang, 2))
+        labelled = data["af_status"].apply(lambda v: isinstance(v, str))
+        n_af = int((data["af_status"] == "brist").sum())
+        title = t(
+            "shortage_finding",
+            lang,
+            n=n_af,
+            k=int(labelled.sum()),
+            m=len(data),
+            region=ctx.region_name,
+        )
+        sub = t("shortage_sub", lang, omgang=f" ({omgang})" if omgang else "")
+        sub += " " + skill_sentence(shortage, lang)
         finish(fig, ctx, title, sub)
         return save(fig, out, "07_bristlage")
+
+
+def skill_sentence(shortage: ShortageCells | None, lang: str) -> str:
+    """How well the model agrees with AF on occupations it was not fitted on, in plain words,
+    and whether it therefore shows statuses."""
+    if shortage is None or shortage.auc is None:
+        return t("shortage_no_cv", lang)
+    pct = fmt_pct(shortage.auc * 100, lang, 0)
+    key = "shortage_skilful" if shortage.skilful else "shortage_withheld"
+    best = t(f"signal_{shortage.best_single}", lang) if shortage.best_single else ""
+    best_pct = (
+        fmt_pct(shortage.best_single_auc * 100, lang, 0)
+        if shortage.best_single_auc is not None
+        else "–"
+    )
+    return t(key, lang, pct=pct, best=best, best_pct=best_pct)

@@ -17,6 +17,8 @@ import jinja2
 import pandas as pd
 
 from kompetens_forecast import __version__
+from kompetens_forecast.analysis.shortage import NO_ASSESSMENT
+from kompetens_forecast.report.charts_shortage import skill_sentence
 from kompetens_forecast.report.factsheet_text import METHODS, p
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int, fmt_pct, signed_int
 from kompetens_forecast.report.text import mid, t
@@ -127,18 +129,7 @@ def _paragraphs(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[str]:
             )
     out += _forecast_paragraph(data, own, year)
     if "bristlage" in tables:
-        top15 = tables["bristlage"].head(15)
-        omgang = data.shortage.omgang if data.shortage else None
-        out.append(
-            p(
-                "shortage",
-                lang,
-                n=int((top15["model_status"] == "brist").sum()),
-                m=len(top15),
-                af=int((top15["af_status"] == "brist").sum()),
-                omgang=f" ({omgang})" if omgang else "",
-            )
-        )
+        out.append(_shortage_paragraph(tables["bristlage"].head(15), data))
     subs = data.ind[data.ind["region_code"] != data.region.code]
     if not subs.empty and data.kommuner:
         totals = subs.groupby("region_code")["employed"].sum().sort_values(ascending=False)
@@ -227,15 +218,48 @@ def _facts(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[dict[str, 
     ]
     if "bristlage" in tables:
         top = tables["bristlage"].head(15)
-        facts.append(
+        facts.append(  # AF's assessments: a key figure is never built on a weak model
             {
-                "value": f"{int((top['model_status'] == 'brist').sum())} / {len(top)}",
-                "label": "största yrken med brist (modell)"
+                "value": f"{int((top['af_status'] == 'brist').sum())} / {len(top)}",
+                "label": "största yrken med brist enligt AF"
                 if sv
-                else "largest occupations in shortage (model)",
+                else "largest occupations in shortage (AF)",
             }
         )
     return facts
+
+
+def _shortage_paragraph(top: pd.DataFrame, data: ReportData) -> str:
+    """AF's labels first (how many, at which level, which round), then the model: its status
+    where it may give one, and in plain words how well it agrees with AF out of sample."""
+    lang = data.lang
+    labelled = top[top["af_status"].apply(lambda v: isinstance(v, str))]
+    levels = labelled["af_level"].value_counts().to_dict()
+    level_text = ", ".join(
+        p(f"level_{name}", lang, n=int(levels[name]))
+        for name in ("county", "wider", "national")
+        if levels.get(name)
+    )
+    rounds = sorted({str(r) for r in labelled["af_omgang"].dropna()})
+    text = p(
+        "shortage",
+        lang,
+        af=int((labelled["af_status"] == "brist").sum()),
+        k=len(labelled),
+        m=len(top),
+        levels=f" ({level_text})" if level_text else "",
+        omgang=f" {p('round', lang)} {', '.join(rounds)}" if rounds else "",
+    )
+    shortage = data.shortage
+    if shortage is not None and shortage.skilful:
+        shown = top[(top["af_status"].isna()) & (top["model_shown"] != NO_ASSESSMENT)]
+        text += " " + p(
+            "shortage_model",
+            lang,
+            n=len(shown),
+            brist=int((shown["model_shown"] == "brist").sum()),
+        )
+    return text + " " + skill_sentence(shortage, lang)
 
 
 def _sources(data: ReportData) -> list[dict[str, Any]]:

@@ -67,10 +67,18 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "{beats} of the occupations; for the others the naive forecast is published.",
     },
     "shortage": {
-        "sv": "Modellens bristindikator pekar på brist i {n} av de {m} största yrkena. "
-        "Arbetsförmedlingen bedömer brist i {af} av dem{omgang}.",
-        "en": "The model's shortage indicator points to shortage in {n} of the {m} largest "
-        "occupations. Arbetsförmedlingen assesses shortage in {af} of them{omgang}.",
+        "sv": "Arbetsförmedlingen bedömer brist i {af} av de {m} största yrkena; {k} av dem "
+        "har en bedömning{levels},{omgang}.",
+        "en": "Arbetsförmedlingen assesses shortage in {af} of the {m} largest occupations; "
+        "{k} of them are assessed{levels},{omgang}.",
+    },
+    "level_county": {"sv": "{n} av länet", "en": "{n} by the county"},
+    "level_wider": {"sv": "{n} för en större region", "en": "{n} for a wider region"},
+    "level_national": {"sv": "{n} för riket", "en": "{n} nationally"},
+    "round": {"sv": "omgång", "en": "round"},
+    "shortage_model": {
+        "sv": "Av de övriga ger modellen en egen status för {n} ({brist} brist).",
+        "en": "Of the others, the model gives a status of its own for {n} ({brist} shortage).",
     },
     "subregions": {
         "sv": "Flest anställda av länets kommuner har {name} ({share} av länets anställda).",
@@ -116,11 +124,14 @@ METHODS: Final[dict[str, list[str]]] = {
         "yrken, kommun × yrke mot länet. Där modellen inte slog en naiv prognos i backtest "
         "(MASE, origo 2018–2022) publiceras den naiva prognosen. 80 % prognosintervall ur "
         "backtestens fel.",
-        "Bristindikator: standardiserade indikatorer (tillväxt, storlek, kvalifikationsnivå "
-        "m.m.) krympta mot riket och viktade med en ordinal logistisk regression (överskott < "
-        "balans < brist) kalibrerad mot Arbetsförmedlingens yrkesbarometer. Svag prediktor "
-        "med enbart sysselsättningsdata; visas bredvid AF:s bedömning, aldrig i stället för "
-        "den.",
+        "Bristläge: Arbetsförmedlingens yrkesbarometer där AF bedömer yrket. Därutöver en "
+        "modell (logistisk regression brist mot överskott, kalibrerad mot AF) på yrkets lön "
+        "och löneutveckling mot alla yrken (SCB), åldersstruktur och ersättningsbehov (SCB) "
+        "och platsannonser (AF, sammanställda av Lodefalk, Löthman, Koch, Engberg (2026), "
+        "canaries-sweden, CC BY 4.0), prövad med korsvalidering grupperad på AF:s yrken. "
+        "Modellens status visas bara om den slår varje enskild signal och når AUC 0,75, och "
+        "där yrkets data och säkerheten räcker; annars 'ingen bedömning'. Yrkets storlek "
+        "ingår inte.",
         "Fullständig metodbeskrivning: docs/methods.md.",
     ],
     "en": [
@@ -136,10 +147,14 @@ METHODS: Final[dict[str, list[str]]] = {
         "total and Sweden's occupations, municipality × occupation to the county. Where the "
         "model did not beat a naive forecast in backtests (MASE, origins 2018–2022) the "
         "naive forecast is published. 80 % prediction intervals from the backtest errors.",
-        "Shortage indicator: standardised indicators (growth, size, skill level etc.) shrunk "
-        "toward Sweden and weighted by an ordinal logistic regression (surplus < balance < "
-        "shortage) calibrated to Arbetsförmedlingen's occupation barometer. A weak predictor "
-        "with employment data alone; shown beside AF's assessment, never instead of it.",
+        "Shortage: Arbetsförmedlingen's occupation barometer where AF assesses the "
+        "occupation. Besides it a model (logistic regression shortage vs surplus, calibrated "
+        "to AF) on the occupation's pay and pay growth against all occupations (SCB), age "
+        "structure and replacement need (SCB) and job ads (AF, compiled by Lodefalk, Löthman, "
+        "Koch, Engberg (2026), canaries-sweden, CC BY 4.0), tested by cross-validation grouped "
+        "by AF's occupations. Its status is shown only if it beats every single signal and "
+        "reaches AUC 0.75, and where the occupation's data and confidence suffice; otherwise "
+        "'no assessment'. Occupation size is not an input.",
         "Full description of methods: docs/methods.md.",
     ],
 }

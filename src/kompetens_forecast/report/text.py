@@ -63,8 +63,10 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "Series breaks: {breaks}.",
     },
     "synthetic_source": {
-        "sv": "Syntetiska kommundata fördelade från SCB:s länsdata",
-        "en": "Synthetic municipal data allocated from SCB county data",
+        "sv": "Syntetiska kommundata fördelade från SCB:s länsdata efter kommunernas "
+        "folkmängd (SCB)",
+        "en": "Synthetic municipal data allocated from SCB county data by municipal "
+        "population (SCB)",
     },
     # --- titles that state the finding, and subtitles that say what is shown ---------------
     "largest_finding": {
@@ -187,22 +189,64 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "(solid: the region, dashed: Sweden).",
     },
     "shortage_finding": {
-        "sv": "Modellen bedömer brist i {n} av de {m} största yrkena i {region}",
-        "en": "The model indicates shortage in {n} of the {m} largest occupations in {region}",
+        "sv": "Arbetsförmedlingen bedömer brist i {n} av de {m} största yrkena i {region} "
+        "({k} bedömda)",
+        "en": "Arbetsförmedlingen assesses shortage in {n} of the {m} largest occupations in "
+        "{region} ({k} assessed)",
     },
     "shortage_sub": {
-        "sv": "Bristindikatorn (modell, se metodbeskrivningen) bredvid Arbetsförmedlingens "
-        "yrkesbarometer{omgang}. Stjärna = AF:s bedömning för riket; tom ruta = ingen bedömning.",
-        "en": "The shortage indicator (model, see methods) beside Arbetsförmedlingen's "
-        "occupation barometer{omgang}. Asterisk = AF’s national assessment; empty = no assessment.",
+        "sv": "AF:s yrkesbarometer{omgang}: utan märke = länets egen bedömning, † = en större "
+        "regions, * = rikets; – = ingen bedömning. Modellen: egen status bara där den har "
+        "belägg (med säkerhet 0–1); till höger yrkets tyngst vägande signaler.",
+        "en": "Arbetsförmedlingen's occupation barometer{omgang}: no mark = the county's own "
+        "assessment, † = a wider region's, * = the national one; – = no assessment. Model: its "
+        "own status only where it has support (with confidence 0–1); right: the occupation's "
+        "signals that weigh most.",
     },
-    "shortage_auc": {
-        "sv": "Modellen är en svag prediktor av AF:s bedömning med enbart sysselsättningsdata "
-        "(korsvaliderad AUC {auc}; 0,5 = slump).",
-        "en": "The model is a weak predictor of AF's assessment with employment data alone "
-        "(cross-validated AUC {auc}; 0.5 = chance).",
+    "shortage_none": {"sv": "ingen bedömning", "en": "no assessment"},
+    "shortage_drivers": {"sv": "Signaler", "en": "Signals"},
+    "shortage_no_cv": {
+        "sv": "Modellen kunde inte prövas mot AF:s bedömningar.",
+        "en": "The model could not be tested against AF's assessments.",
     },
-    "shortage_model": {"sv": "Modellen", "en": "Model"},
+    "shortage_withheld": {
+        "sv": "På yrken den inte tränats på rangordnar modellen AF:s brist- och "
+        "överskottsyrken rätt i {pct} av paren (korsvaliderat; 50 % = slump), inte bättre än "
+        "{best} ensam ({best_pct}): den ger därför ingen egen bedömning.",
+        "en": "On occupations it was not fitted on, the model ranks AF's shortage and surplus "
+        "occupations correctly in {pct} of pairs (cross-validated; 50% = chance), no better "
+        "than {best} alone ({best_pct}), so it gives no assessment of its own.",
+    },
+    "shortage_skilful": {
+        "sv": "På yrken den inte tränats på rangordnar modellen AF:s brist- och "
+        "överskottsyrken rätt i {pct} av paren (korsvaliderat; 50 % = slump; {best} ensam "
+        "{best_pct}).",
+        "en": "On occupations it was not fitted on, the model ranks AF's shortage and surplus "
+        "occupations correctly in {pct} of pairs (cross-validated; 50% = chance; {best} "
+        "alone {best_pct}).",
+    },
+    "signal_growth_5y": {"sv": "sysselsättningstillväxten", "en": "employment growth"},
+    "signal_growth_1y": {"sv": "fjolårets förändring", "en": "last year's change"},
+    "signal_pay_relative": {"sv": "lönenivån", "en": "the pay level"},
+    "signal_pay_growth_3y": {"sv": "löneökningen på 3 år", "en": "3-year pay growth"},
+    "signal_pay_growth_7y": {"sv": "löneökningen på 7 år", "en": "7-year pay growth"},
+    "signal_pay_dispersion": {"sv": "lönespridningen", "en": "pay dispersion"},
+    "signal_share_55plus": {"sv": "andelen 55+", "en": "the share aged 55+"},
+    "signal_share_under30": {"sv": "andelen unga", "en": "the share under 30"},
+    "signal_replacement_10y": {"sv": "ersättningsbehovet", "en": "the replacement need"},
+    "signal_vacancies_per_employed": {
+        "sv": "lediga jobb per anställd",
+        "en": "vacancies per employee",
+    },
+    "signal_ads_growth_12m": {"sv": "annonsökningen på ett år", "en": "1-year ad growth"},
+    "signal_ads_growth_36m": {"sv": "annonsökningen på tre år", "en": "3-year ad growth"},
+    "signal_ads_per_employed": {"sv": "annonser per anställd", "en": "ads per employee"},
+    "signal_log_tightness": {"sv": "jobb per sökande", "en": "jobs per jobseeker"},
+    "signal_jobseekers_per_employed": {
+        "sv": "arbetssökande per anställd",
+        "en": "jobseekers per employee",
+    },
+    "shortage_model": {"sv": "Modell", "en": "Model"},
     "shortage_af": {"sv": "Arbetsförmedlingen", "en": "Arbetsförmedlingen"},
     "status_brist": {"sv": "brist", "en": "shortage"},
     "status_balans": {"sv": "balans", "en": "balance"},

@@ -56,6 +56,19 @@ class DatasetSpec:
     verified: bool = False
     notes: str = ""
     origin: str = ""  # the file the entry came from
+    #: canonical column → {SCB code → canonical code} (e.g. ContentsCode ids → "mean")
+    recode: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: canonical column → {regular expression on SCB's label → canonical code}, for codes
+    #: `recode` does not list (tables whose ids are not known in advance)
+    recode_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: columns whose values must come out of `recode`/`recode_labels`; other rows are dropped
+    #: (e.g. a table's headcount beside its pay)
+    keep_recoded: tuple[str, ...] = ()
+    #: columns a table may lack, with the value they take then (a riket-only table: region 00)
+    constants: dict[str, str] = field(default_factory=dict)
+    #: "newest" (default): one segment per period, the newest wins; "union": segments add
+    #: different cells (regions, measures) and only the same cell is decided newest-wins
+    stitch: str = "newest"
 
 
 def _selection(raw: Any, where: str) -> dict[str, VariableSelection]:
@@ -117,7 +130,24 @@ def _dataset(name: str, raw: Any, origin: Path) -> DatasetSpec:
         verified=bool(raw.get("verified", False)),
         notes=str(raw.get("notes", "")),
         origin=str(origin),
+        recode=_mapping_of_mappings(raw.get("recode", {}), where, "recode"),
+        recode_labels=_mapping_of_mappings(raw.get("recode_labels", {}), where, "recode_labels"),
+        keep_recoded=tuple(str(c) for c in raw.get("keep_recoded", ())),
+        constants={str(k): str(v) for k, v in dict(raw.get("constants", {})).items()},
+        stitch=_stitch_rule(raw.get("stitch", "newest"), where),
     )
+
+
+def _mapping_of_mappings(raw: Any, where: str, key: str) -> dict[str, dict[str, str]]:
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise DataError(f"{where}: '{key}' must map columns to tables of codes.")
+    return {str(c): {str(a): str(b) for a, b in m.items()} for c, m in raw.items()}
+
+
+def _stitch_rule(raw: Any, where: str) -> str:
+    if raw not in ("newest", "union"):
+        raise DataError(f"{where}: stitch must be 'newest' or 'union', not {raw!r}.")
+    return str(raw)
 
 
 def read_catalog_file(path: Path) -> dict[str, DatasetSpec]:
