@@ -46,6 +46,7 @@ from kompetens_forecast.outputs import (
 from kompetens_forecast.report.build import Captions, ReportData, ShortageCells, build_report
 from kompetens_forecast.report.figure import check_size
 from kompetens_forecast.report.pdf import check_pdf
+from kompetens_forecast.report.sources import source_line
 from kompetens_forecast.report.text import t
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
@@ -105,11 +106,13 @@ def dataset_provenance(datasets: Sequence[LoadedDataset]) -> list[dict[str, Any]
 
 
 def caption(datasets: Sequence[LoadedDataset], lang: str, synthetic: bool) -> str:
-    lines = [d.manifest.citation(lang) for d in datasets if not d.manifest.synthetic]
+    """The chart/table source line: the statistics in plain words (report.sources), the
+    synthetic-data note where it applies, and the tool that processed them."""
+    lines = [source_line([d.manifest for d in datasets], lang)]
     if synthetic:
         lines.append(t("synthetic_source", lang))
     lines.append(t("processing", lang, version=__version__))
-    return "; ".join(lines)
+    return "; ".join(line for line in lines if line)
 
 
 def _label_columns(

@@ -9,20 +9,15 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Rectangle
 
+from kompetens_forecast.report import palette
 from kompetens_forecast.report.charts import bar_height
 from kompetens_forecast.report.figure import STYLE, ChartContext, finish, new_figure, save
 from kompetens_forecast.report.figure import wrap_label as wrap
 from kompetens_forecast.report.numbers import fmt_decimal
 from kompetens_forecast.report.text import status_word, t
 
-# Okabe–Ito: vermillion = shortage, yellow = balance, bluish green = surplus, purple = paradox
-STATUS_COLOURS = {
-    "brist": "#D55E00",
-    "balans": "#F0E442",
-    "överskott": "#009E73",
-    "paradox": "#CC79A7",
-}
-TEXT_COLOURS = {"brist": "white", "balans": "black", "överskott": "white", "paradox": "black"}
+STATUS_COLOURS = palette.STATUS
+TEXT_COLOURS = palette.STATUS_TEXT
 
 
 def overview_table(
@@ -65,14 +60,14 @@ def shortage_overview(
     data = table.head(12) if ctx.size == "slide" else table
     columns = [("model_status", t("shortage_model", ctx.lang)), ("af_status", "AF")]
     with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data)))
+        fig, ax = new_figure(ctx, bar_height(len(data), list(data["ssyk_label"])))
         for x, (column, _name) in enumerate(columns):
             for y, (status, national) in enumerate(
                 zip(data[column], data["af_national"], strict=True)
             ):
                 if not isinstance(status, str) or not status:
                     ax.add_patch(
-                        Rectangle((x, y), 0.96, 0.9, facecolor="#F2F2F2", edgecolor="none")
+                        Rectangle((x, y), 0.96, 0.9, facecolor=palette.NO_DATA, edgecolor="none")
                     )
                     continue
                 ax.add_patch(
@@ -80,7 +75,7 @@ def shortage_overview(
                         (x, y),
                         0.96,
                         0.9,
-                        facecolor=STATUS_COLOURS.get(status, "#BBBBBB"),
+                        facecolor=STATUS_COLOURS.get(status, palette.NO_DATA),
                         edgecolor="none",
                     )
                 )

@@ -76,8 +76,19 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "Employees in the {n} largest occupations (SSYK 2012), {year}.",
     },
     "largest_sub_af": {
-        "sv": "AF = Arbetsförmedlingens bedömning av rekryteringsläget.",
-        "en": "AF = Arbetsförmedlingen's assessment of the recruitment situation.",
+        "sv": "AF = Arbetsförmedlingens bedömning av rekryteringsläget (Yrkesbarometern, "
+        "omgång {omgang}).",
+        "en": "AF = Arbetsförmedlingen's assessment of the recruitment situation (Yrkesbarometer, "
+        "round {omgang}).",
+    },
+    "largest_sub_af_national": {
+        "sv": "* = AF:s bedömning för hela riket (AF bedömer inte yrket i länet).",
+        "en": "* = AF's assessment for Sweden as a whole (AF does not assess the occupation in "
+        "the county).",
+    },
+    "paradox_explained": {
+        "sv": "Paradox = brist trots många arbetssökande.",
+        "en": "Paradox = shortage although many jobseekers.",
     },
     "change_finding_up": {
         "sv": "{label} ökade mest i {region} {start}–{end} ({value} anställda)",
@@ -122,6 +133,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "sv": "Andel av de anställda per yrkesområde (SSYK 2012, 1-siffernivå) {year}.",
         "en": "Share of employees by major occupational group (SSYK 2012, 1 digit), {year}.",
     },
+    "lq_cut": {
+        "sv": "Axeln är kapad vid {cap}: {label} har kvoten {lq}.",
+        "en": "The axis is cut at {cap}: {label} has a quotient of {lq}.",
+    },
+    "women_majority": {"sv": "Kvinnor i majoritet", "en": "Women in the majority"},
+    "men_majority": {"sv": "Män i majoritet (eller lika)", "en": "Men in the majority (or equal)"},
     "women_finding": {
         "sv": "Kvinnor är i majoritet i {n} av de {m} största yrkena i {region}",
         "en": "Women are the majority in {n} of the {m} largest occupations in {region}",
