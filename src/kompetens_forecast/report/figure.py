@@ -103,7 +103,7 @@ def nice_ticks(
     a tick at 2.5 reads "2,5", never a rounded "2")."""
     axis.set_major_locator(MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]))
     axis.set_major_formatter(
-        FuncFormatter(lambda x, _pos: fmt(x, lang, tick_decimals(axis.get_majorticklocs())))
+        FuncFormatter(lambda x, _pos: fmt(x, lang, tick_decimals(list(axis.get_majorticklocs()))))
     )
 
 
