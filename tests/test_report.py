@@ -248,11 +248,13 @@ def test_factsheet_is_self_contained_swedish_and_flags_synthetic_data(
     assert {r[1:] for r in parsed.refs} <= set(parsed.ids)  # every reference resolves
     assert "script" not in parsed.tags and "link" not in parsed.tags and "img" not in parsed.tags
     assert "@import" not in html and not re.search(r"url\((?!#)", html)  # local url(#id) only
-    assert parsed.tags.count("svg") >= 5  # key charts inline
+    assert parsed.tags.count("svg") >= 4  # key charts inline: two per printed page
     assert '<html lang="sv">' in html
     assert "Syntetiska demodata" in html  # municipal figures are synthetic
     assert f"I Dalarnas län fanns 126{NBSP}857 anställda 2023" in html  # text from the data
-    assert "Källor" in html and "Metod" in html and "AM0208M/YREG60BAS" in html
+    assert "Källor" in html and "Så är siffrorna framtagna" in html
+    assert "yrkesregistret med yrkesstatistik" in html  # sources in plain words
+    assert "AM0208M/YREG60BAS" not in html  # table ids: in the appendix (--full), the manifest
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")

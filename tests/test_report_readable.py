@@ -6,6 +6,8 @@ regression check of the charts of county 20 and riket."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +31,13 @@ REPORT = Path(__file__).parents[1] / "src" / "kompetens_forecast" / "report"
 
 @pytest.fixture(scope="session")
 def riket_run_en(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`forecast --lang en run --region 00`: riket in English (the shortage and source sheets
-    with every code column)."""
+    """`forecast --lang en run --region 00 --full`: riket in English (the shortage and source
+    sheets with every code column; the fact sheet with its appendix)."""
     base = tmp_path_factory.mktemp("run00")
     out = base / "r00"
     args = ["--quiet", "--lang", "en", "--data-dir", str(base / "data")]
-    code, _stdout, stderr = run_cli_captured([*args, "run", "--region", "00", "--out", str(out)])
+    command = [*args, "run", "--region", "00", "--full", "--out", str(out)]
+    code, _stdout, stderr = run_cli_captured(command)
     assert code == 0, stderr
     return out
 
@@ -239,6 +242,61 @@ def test_markdown_shows_the_few_columns_a_reader_needs(county_run: tuple[Path, s
     assert header.count("|") - 1 <= 8
     assert "Anställda" in header and "Koncentration (HHI)" not in header
     assert "kolumner; hela tabellen i `csv/sysselsattning.csv`" in section
+
+
+# --- the fact sheet: two printed pages, key figures a reader understands ---------------------
+
+
+def test_factsheet_key_figures_say_what_they_are(county_run: tuple[Path, str, str]) -> None:
+    html = (county_run[0] / "faktablad.html").read_text(encoding="utf-8")
+    facts = html.split('<div class="facts">')[1].split("</div>\n  </div>")[0]
+    assert "anställda 2023" in facts
+    assert "justerat för seriebrott (ojusterat +" in facts  # adjusted, with the raw figure
+    assert "Yrkesbarometern" in facts and "enligt Arbetsförmedlingen" in facts
+    assert "yrken (SSYK)" not in facts and "(modell)" not in facts
+    assert "docs/methods.md" not in html  # no path the reader cannot open
+    assert 'class="appendix"' not in html  # the appendix only with --full
+
+
+def test_full_factsheet_has_the_appendix_with_table_ids_and_licences(riket_run_en: Path) -> None:
+    html = (riket_run_en / "faktablad.html").read_text(encoding="utf-8")
+    appendix = html.split('class="appendix"')[1]
+    assert "Appendix" in appendix and "Methods in detail" in appendix
+    assert "AM0208M/YREG60BAS" in appendix and "licence:" in appendix
+    assert "SYNTETISKA DATA (synthetic)" not in html
+
+
+def _print_pages(html: Path, tmp_path: Path) -> int:
+    pdf = tmp_path / "faktablad.pdf"
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            html.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=90,
+    )
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+def test_factsheet_prints_on_two_a4_pages(
+    county_run: tuple[Path, str, str], riket_run_en: Path, tmp_path: Path
+) -> None:
+    assert 1 <= _print_pages(county_run[0] / "faktablad.html", tmp_path / "county") <= 2
+    assert _print_pages(riket_run_en / "faktablad.html", tmp_path / "riket") > 2  # --full
 
 
 # --- visual regression -------------------------------------------------------------------------

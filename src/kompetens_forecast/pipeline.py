@@ -46,10 +46,11 @@ from kompetens_forecast.outputs import (
 from kompetens_forecast.report.build import Captions, ReportData, ShortageCells, build_report
 from kompetens_forecast.report.figure import check_size
 from kompetens_forecast.report.pdf import check_pdf
-from kompetens_forecast.report.sources import source_line
+from kompetens_forecast.report.sources import human_source, source_line
 from kompetens_forecast.report.text import t
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
+from kompetens_forecast.store.manifest import Manifest
 
 LANGUAGES = ("sv", "en")
 LABOUR_MARKET = "labour_market.parquet"  # Beveridge coordinates and mismatch indices
@@ -113,6 +114,19 @@ def caption(datasets: Sequence[LoadedDataset], lang: str, synthetic: bool) -> st
         lines.append(t("synthetic_source", lang))
     lines.append(t("processing", lang, version=__version__))
     return "; ".join(line for line in lines if line)
+
+
+def citations(manifests: Sequence[Manifest], lang: str) -> list[str]:
+    """The fact sheet's source list: one plain-words line per statistic, then one line for the
+    synthetic data where any are used."""
+    lines: list[str] = []
+    for manifest in manifests:
+        line = human_source(manifest, lang) if not manifest.synthetic else ""
+        if line and line not in lines:
+            lines.append(line)
+    if any(m.synthetic for m in manifests):
+        lines.append(t("synthetic_source", lang))
+    return lines
 
 
 def _label_columns(
@@ -199,6 +213,7 @@ def _prepare(
     settings: ForecastSettings | None,
     progress: Progress,
     pdf: bool = False,
+    full: bool = False,
 ) -> _Prepared:
     regions, occupations = default_registry(), default_occupations()
     region = regions.get(query)
@@ -300,6 +315,8 @@ def _prepare(
         shortage=shortage,
         skip_reasons=SKIP_REASONS,
         pdf=pdf,
+        full=full,
+        citations=citations([d.manifest for d in used.values()], lang),
     )
     parameters = {
         "horizon": horizon,
@@ -309,6 +326,7 @@ def _prepare(
         "min_points": settings.min_points,
         "lang": lang,
         "size": size,
+        "full": full,
     }
     return _Prepared(
         region,
@@ -364,6 +382,7 @@ def run_region(
     lang: str = "sv",
     size: str = "a4",
     pdf: bool = False,
+    full: bool = False,
     settings: ForecastSettings | None = None,
     progress: Progress = _noop,
     data_files: bool = True,
@@ -379,6 +398,7 @@ def run_region(
         settings=settings,
         progress=progress,
         pdf=pdf,
+        full=full,
     )
     provenance = prepared.provenance
     names: list[str] = []
@@ -407,6 +427,7 @@ def run_report(
     lang: str = "sv",
     size: str = "a4",
     pdf: bool = False,
+    full: bool = False,
     settings: ForecastSettings | None = None,
     progress: Progress = _noop,
 ) -> RunResult:
@@ -420,6 +441,7 @@ def run_report(
         lang=lang,
         size=size,
         pdf=pdf,
+        full=full,
         settings=settings,
         progress=progress,
         data_files=False,

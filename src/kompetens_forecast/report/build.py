@@ -69,6 +69,8 @@ class ReportData:
     shortage: ShortageCells | None = None
     skip_reasons: dict[str, str] = field(default_factory=dict)  # chart → why it cannot be drawn
     pdf: bool = False  # also faktablad.pdf (the `pdf` extra)
+    full: bool = False  # the fact sheet's appendix: every chart, full methods and licences
+    citations: list[str] = field(default_factory=list)  # sources in plain words
 
 
 @dataclass

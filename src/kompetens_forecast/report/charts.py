@@ -95,7 +95,9 @@ def _af_label_texts(data: pd.DataFrame, lang: str) -> tuple[list[str], str]:
             mark = "*" if level == "national" and not national_only else ""
             marked |= bool(mark)
             paradox |= situation == "paradox"
-            text += f"   AF: {status_word(situation, lang)}{mark}"
+            # em spaces: an SVG viewer collapses plain spaces, and "3 333 AF: brist" would run
+            # the value into the label
+            text += f"\u2003\u2003AF: {status_word(situation, lang)}{mark}"
         texts.append(text)
     if not any(isinstance(x, str) and x for x in situations):
         return texts, ""
