@@ -155,6 +155,14 @@ def _pdf_option() -> Any:
     )
 
 
+def _full_option() -> Any:
+    return typer.Option(
+        False,
+        "--full",
+        help="The fact sheet with an appendix: every chart, full methods, licences.",
+    )
+
+
 def _write_region(
     ctx: typer.Context,
     runner: Callable[..., RunResult],
@@ -163,6 +171,7 @@ def _write_region(
     horizon: int | None,
     size: str,
     pdf: bool,
+    full: bool = False,
 ) -> None:
     """`run` and `report`: the same options, a different set of files."""
     settings = _settings(ctx)
@@ -175,6 +184,7 @@ def _write_region(
             lang=settings.lang,
             size=size,
             pdf=pdf,
+            full=full,
             progress=progress,
         )
     _print_result(settings, result)
@@ -188,9 +198,10 @@ def run(
     horizon: int | None = _horizon_option(),
     size: str = _size_option(),
     pdf: bool = _pdf_option(),
+    full: bool = _full_option(),
 ) -> None:
     """Indicators, forecasts, tables, charts and the fact sheet for one region."""
-    _write_region(ctx, run_region, region, out, horizon, size, pdf)
+    _write_region(ctx, run_region, region, out, horizon, size, pdf, full)
 
 
 @app.command()
@@ -201,9 +212,10 @@ def report(
     horizon: int | None = _horizon_option(),
     size: str = _size_option(),
     pdf: bool = _pdf_option(),
+    full: bool = _full_option(),
 ) -> None:
     """Report set only: tables.xlsx, csv/, tables.md, charts/, faktablad.html, manifest.json."""
-    _write_region(ctx, run_report, region, out, horizon, size, pdf)
+    _write_region(ctx, run_report, region, out, horizon, size, pdf, full)
 
 
 def _print_result(settings: Settings, result: RunResult) -> None:
