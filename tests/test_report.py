@@ -81,7 +81,9 @@ def test_charts_speak_swedish_and_cite_their_sources(county_run: tuple[Path, str
     for svg in charts.glob("*.svg"):
         text = svg.read_text(encoding="utf-8")
         assert "Källa: SCB" in text and "Bearbetning: kompetens-forecast" in text, svg.name
-        assert "hämtad 2026" in text and "YREG60BAS" in text, svg.name
+        # the statistic in plain words; table ids stay in manifest.json and the Källor sheet
+        assert "yrkesregistret" in text and "hämtad" in text and "2026-11-28" in text, svg.name
+        assert "YREG60BAS" not in text, svg.name
         assert "Source:" not in text and "Employees" not in text, svg.name
     largest = (charts / "01_storsta_yrken.svg").read_text(encoding="utf-8")
     assert "är det största yrket i Dalarnas län 2023" in largest  # the title states the finding
@@ -248,11 +250,13 @@ def test_factsheet_is_self_contained_swedish_and_flags_synthetic_data(
     assert {r[1:] for r in parsed.refs} <= set(parsed.ids)  # every reference resolves
     assert "script" not in parsed.tags and "link" not in parsed.tags and "img" not in parsed.tags
     assert "@import" not in html and not re.search(r"url\((?!#)", html)  # local url(#id) only
-    assert parsed.tags.count("svg") >= 5  # key charts inline
+    assert parsed.tags.count("svg") >= 4  # key charts inline: two per printed page
     assert '<html lang="sv">' in html
     assert "Syntetiska demodata" in html  # municipal figures are synthetic
     assert f"I Dalarnas län fanns 126{NBSP}857 anställda 2023" in html  # text from the data
-    assert "Källor" in html and "Metod" in html and "AM0208M/YREG60BAS" in html
+    assert "Källor" in html and "Så är siffrorna framtagna" in html
+    assert "yrkesregistret med yrkesstatistik" in html  # sources in plain words
+    assert "AM0208M/YREG60BAS" not in html  # table ids: in the appendix (--full), the manifest
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")

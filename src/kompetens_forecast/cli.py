@@ -260,6 +260,14 @@ def _pdf_option() -> Any:
     )
 
 
+def _full_option() -> Any:
+    return typer.Option(
+        False,
+        "--full",
+        help="The fact sheet with an appendix: every chart, full methods, licences.",
+    )
+
+
 def _write_region(
     ctx: typer.Context,
     runner: Callable[..., RunResult],
@@ -270,6 +278,7 @@ def _write_region(
     pdf: bool,
     goals: Path | None = None,
     national_path: Path | None = None,
+    full: bool = False,
 ) -> None:
     """`run` and `report`: the same options, a different set of files."""
     settings = _settings(ctx)
@@ -285,6 +294,7 @@ def _write_region(
             lang=settings.lang,
             size=size,
             pdf=pdf,
+            full=full,
             progress=progress,
             **({"goals": goals} if goals is not None else {}),
         )
@@ -303,11 +313,12 @@ def run(
         None, "--goals", dir_okay=False, help="Goals config (TOML): adds Mål and Måluppfyllelse."
     ),
     national_path: Path | None = _national_path_option(),
+    full: bool = _full_option(),
 ) -> None:
     """Indicators, forecasts, tables, charts and the fact sheet for one region."""
     from kompetens_forecast.pipeline import run_region
 
-    _write_region(ctx, run_region, region, out, horizon, size, pdf, goals, national_path)
+    _write_region(ctx, run_region, region, out, horizon, size, pdf, goals, national_path, full)
 
 
 @app.command()
@@ -319,11 +330,12 @@ def report(
     size: str = _size_option(),
     pdf: bool = _pdf_option(),
     national_path: Path | None = _national_path_option(),
+    full: bool = _full_option(),
 ) -> None:
     """Report set only: tables.xlsx, csv/, tables.md, charts/, faktablad.html, manifest.json."""
     from kompetens_forecast.pipeline import run_report
 
-    _write_region(ctx, run_report, region, out, horizon, size, pdf, None, national_path)
+    _write_region(ctx, run_report, region, out, horizon, size, pdf, None, national_path, full)
 
 
 def _print_result(settings: Settings, result: RunResult) -> None:

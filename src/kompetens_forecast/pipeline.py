@@ -50,9 +50,11 @@ from kompetens_forecast.report.build import Captions, ReportData, build_report
 from kompetens_forecast.report.figure import check_size
 from kompetens_forecast.report.pdf import check_pdf
 from kompetens_forecast.report.shortage_cells import ShortageCells
+from kompetens_forecast.report.sources import human_source, source_line
 from kompetens_forecast.report.text import t
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
+from kompetens_forecast.store.manifest import Manifest
 
 LABOUR_MARKET = "labour_market.parquet"  # Beveridge coordinates and mismatch indices
 Progress = Callable[[str], None]
@@ -100,16 +102,26 @@ def dataset_provenance(datasets: Sequence[LoadedDataset]) -> list[dict[str, Any]
 
 
 def caption(datasets: Sequence[LoadedDataset], lang: str, synthetic: bool) -> str:
-    lines = []
-    for d in datasets:
-        if d.manifest.synthetic:
-            continue
-        credit = d.manifest.extra.get("credit")  # CC BY data: its compilers are named
-        lines.append(d.manifest.citation(lang) + (f" ({credit})" if credit else ""))
+    """The chart/table source line: the statistics in plain words (report.sources), the
+    synthetic-data note where it applies, and the tool that processed them."""
+    lines = [source_line([d.manifest for d in datasets], lang)]
     if synthetic:
         lines.append(t("synthetic_source", lang))
     lines.append(t("processing", lang, version=__version__))
-    return "; ".join(lines)
+    return "; ".join(line for line in lines if line)
+
+
+def citations(manifests: Sequence[Manifest], lang: str) -> list[str]:
+    """The fact sheet's source list: one plain-words line per statistic, then one line for the
+    synthetic data where any are used."""
+    lines: list[str] = []
+    for manifest in manifests:
+        line = human_source(manifest, lang) if not manifest.synthetic else ""
+        if line and line not in lines:
+            lines.append(line)
+    if any(m.synthetic for m in manifests):
+        lines.append(t("synthetic_source", lang))
+    return lines
 
 
 def national_path_note(settings: ForecastSettings, lang: str) -> str:
@@ -216,6 +228,7 @@ def _prepare(
     settings: ForecastSettings | None,
     progress: Progress,
     pdf: bool = False,
+    full: bool = False,
 ) -> _Prepared:
     regions, occupations = default_registry(), default_occupations()
     region = regions.get(query)
@@ -328,6 +341,8 @@ def _prepare(
         shortage=shortage,
         skip_reasons=SKIP_REASONS,
         pdf=pdf,
+        full=full,
+        citations=citations([d.manifest for d in used.values()], lang),
     )
     parameters = {
         "horizon": horizon,
@@ -338,6 +353,7 @@ def _prepare(
         "lang": lang,
         "size": size,
         "national_path": settings.national_path.as_dict() if settings.national_path else None,
+        "full": full,
     }
     return _Prepared(
         region,
@@ -393,6 +409,7 @@ def run_region(
     lang: str = "sv",
     size: str = "a4",
     pdf: bool = False,
+    full: bool = False,
     settings: ForecastSettings | None = None,
     progress: Progress = _noop,
     data_files: bool = True,
@@ -411,6 +428,7 @@ def run_region(
         settings=settings,
         progress=progress,
         pdf=pdf,
+        full=full,
     )
     if goals_config is not None:
         progress("Following up goals")
@@ -455,6 +473,7 @@ def run_report(
     lang: str = "sv",
     size: str = "a4",
     pdf: bool = False,
+    full: bool = False,
     settings: ForecastSettings | None = None,
     progress: Progress = _noop,
 ) -> RunResult:
@@ -468,6 +487,7 @@ def run_report(
         lang=lang,
         size=size,
         pdf=pdf,
+        full=full,
         settings=settings,
         progress=progress,
         data_files=False,

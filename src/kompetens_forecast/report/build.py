@@ -68,6 +68,8 @@ class ReportData:
     pdf: bool = False  # also faktablad.pdf (the `pdf` extra)
     goals: GoalsResult | None = None  # `forecast run --goals FILE`
     goals_caption: str = ""
+    full: bool = False  # the fact sheet's appendix: every chart, full methods and licences
+    citations: list[str] = field(default_factory=list)  # sources in plain words
 
 
 @dataclass
@@ -90,19 +92,37 @@ def _note(caption: str, synthetic: bool, lang: str) -> str:
     return f"{caption} – {t('synthetic_banner', lang)}" if synthetic else caption
 
 
+def largest_first(forecast: pd.DataFrame) -> pd.DataFrame:
+    """Forecast rows with each region's largest occupations first (by the first forecast year),
+    years in order within an occupation: what a reader looks for, not code order."""
+    if forecast.empty:
+        return forecast
+    first = forecast[forecast["year"] == forecast["year"].min()]
+    size = first.set_index(["region_code", "ssyk"])["yhat"]
+    keys = pd.MultiIndex.from_frame(forecast[["region_code", "ssyk"]])
+    ranked = forecast.assign(_size=size.reindex(keys).to_numpy())
+    ranked = ranked.sort_values(
+        ["region_code", "_size", "ssyk", "year"], ascending=[True, False, True, True]
+    )
+    return ranked.drop(columns="_size").reset_index(drop=True)
+
+
 def build_sheets(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[Sheet]:
     lang = data.lang
     cap = _note(data.captions.main, data.synthetic, lang)
     sub_cap = _note(data.captions.sub, data.sub_synthetic, lang)
     own = _own(data).sort_values("employed", ascending=False)
-    sheets = [sheet("sysselsattning", own, cap, lang), sheet("prognos", data.fc, cap, lang)]
+    sheets = [
+        sheet("sysselsattning", own, cap, lang),
+        sheet("prognos", largest_first(data.fc), cap, lang),
+    ]
     if data.matching is not None:
         sheets.append(sheet("matchningsgrad", data.matching.table, data.captions.matching, lang))
     subs = _subs(data)
     if not subs.empty:
         sheets.append(sheet("delregioner", subs, sub_cap, lang))
     if not data.sub_fc.empty:
-        sheets.append(sheet("prognos_delregioner", data.sub_fc, sub_cap, lang))
+        sheets.append(sheet("prognos_delregioner", largest_first(data.sub_fc), sub_cap, lang))
     sheets.append(sheet("utveckling", tables["utveckling"], cap, lang))
     sheets.append(sheet("yrkesomraden", tables["yrkesomraden"], cap, lang))
     if "bristlage" in tables:

@@ -17,27 +17,24 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from kompetens_forecast.report import palette
 from kompetens_forecast.report.figure import (
     STYLE,
     ChartContext,
     finish,
+    label_lines,
     new_figure,
+    nice_ticks,
     save,
     thousands,
     wrap_label,
 )
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int, fmt_pct, signed_int, signed_pct
-from kompetens_forecast.report.text import mid, status_word, t
+from kompetens_forecast.report.text import AF_LEVEL_MARKS, mid, status_word, t
+from kompetens_forecast.schema import RIKET
 
-BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#D55E00",
-    "#CC79A7",
-    "#56B4E9",
-)
 BAR_STEP = 0.3  # inches per bar in the a4 size (two-line labels fit)
+BAR_STEP_3_LINES = 0.42  # when a label needs three lines
 
 __all__ = [
     "ChartContext",
@@ -50,8 +47,10 @@ __all__ = [
 ]
 
 
-def bar_height(n: int) -> float:
-    return BAR_STEP * max(n, 1) + 0.55
+def bar_height(n: int, labels: Sequence[str] = ()) -> float:
+    """Plot height (inches) for `n` bars whose labels are `labels` (wrapped by wrap_label)."""
+    step = BAR_STEP_3_LINES if label_lines(labels) > 2 else BAR_STEP
+    return step * max(n, 1) + 0.55
 
 
 def _barh(
@@ -80,6 +79,40 @@ def _barh(
         )
 
 
+def _af_label_texts(data: pd.DataFrame, lang: str) -> tuple[list[str], str]:
+    """Value labels with AF's recruitment label ("AF: brist", "*" where AF's assessment is
+    national, not the county's own) and the subtitle sentence naming AF's round and the marks."""
+    situations = list(data["af_situation"]) if "af_situation" in data else [None] * len(data)
+    levels = list(data["af_level"]) if "af_level" in data else [None] * len(data)
+    rounds = sorted(
+        {str(r) for r in data.get("af_omgang", pd.Series(dtype=object)).dropna()}, reverse=True
+    )
+    national_only = bool((data["region_code"] == RIKET).all()) if "region_code" in data else False
+    texts, marked, paradox = [], False, False
+    for value, situation, level in zip(data["employed"], situations, levels, strict=True):
+        text = fmt_int(value, lang)
+        if isinstance(situation, str) and situation:
+            mark = "" if national_only else AF_LEVEL_MARKS.get(str(level), "")
+            marked |= bool(mark)
+            paradox |= situation == "paradox"
+            # em spaces: an SVG viewer collapses plain spaces, and "3 333 AF: brist" would run
+            # the value into the label
+            text += f"\u2003\u2003AF: {status_word(situation, lang)}{mark}"
+        texts.append(text)
+    if not any(isinstance(x, str) and x for x in situations):
+        return texts, ""
+    note = " " + t(
+        "largest_sub_af",
+        lang,
+        omgang=" och ".join(rounds) if lang == "sv" else " and ".join(rounds),
+    )
+    if marked:
+        note += " " + t("largest_sub_af_national", lang)
+    if paradox:
+        note += " " + t("paradox_explained", lang)
+    return texts, note
+
+
 def largest_occupations(
     ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15
 ) -> list[Path]:
@@ -87,16 +120,10 @@ def largest_occupations(
     top = min(top, 12) if ctx.size == "slide" else top
     data = ind.nlargest(top, "employed")
     year = int(data["year"].iloc[0])
-    situations = list(data["af_situation"]) if "af_situation" in data else [None] * len(data)
-    texts = []
-    for value, situation in zip(data["employed"], situations, strict=True):
-        text = fmt_int(value, ctx.lang)
-        if isinstance(situation, str) and situation:
-            text += f"   AF: {status_word(situation, ctx.lang)}"
-        texts.append(text)
+    texts, af_note = _af_label_texts(data, ctx.lang)
     with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data)))
-        _barh(ax, list(data["ssyk_label"]), list(data["employed"]), BLUE, texts)
+        fig, ax = new_figure(ctx, bar_height(len(data), list(data["ssyk_label"])))
+        _barh(ax, list(data["ssyk_label"]), list(data["employed"]), palette.REGION, texts)
         ax.margins(x=0.3)
         ax.set_xlabel(t("employed", ctx.lang))
         ax.xaxis.set_major_formatter(thousands(ctx.lang))
@@ -105,12 +132,7 @@ def largest_occupations(
             fig,
             ctx,
             t("largest_finding", ctx.lang, label=first, region=ctx.region_name, year=year),
-            t("largest_sub", ctx.lang, n=len(data), year=year)
-            + (
-                " " + t("largest_sub_af", ctx.lang)
-                if any(isinstance(x, str) for x in situations)
-                else ""
-            ),
+            t("largest_sub", ctx.lang, n=len(data), year=year) + af_note,
         )
         return save(fig, out, "01_storsta_yrken")
 
@@ -135,10 +157,10 @@ def change(
         for v, p in zip(values, both["change_5y_pct_adj"], strict=True)
     ]
     with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(both)))
-        colours = [GREEN if v >= 0 else VERMILLION for v in values]
+        fig, ax = new_figure(ctx, bar_height(len(both), list(both["ssyk_label"])))
+        colours = [palette.INCREASE if v >= 0 else palette.DECREASE for v in values]
         _barh(ax, list(both["ssyk_label"]), values, colours, texts)
-        ax.axvline(0, color="#333333", linewidth=0.8)
+        ax.axvline(0, color=palette.INK, linewidth=0.8)
         ax.margins(x=0.35)
         ax.xaxis.set_major_formatter(thousands(ctx.lang))
         ax.set_xlabel(t("change_axis", ctx.lang, start=end - 5, end=end))
@@ -165,24 +187,54 @@ def change(
         return save(fig, out, "02_forandring")
 
 
+def lq_axis_cap(values: Sequence[float]) -> float | None:
+    """Where to cut the quotient axis so that one outlier does not flatten the rest: when the
+    largest quotient is over twice the second largest (and above 3), the axis ends a little
+    beyond the second; None keeps the full axis."""
+    ordered = sorted((v for v in values if v == v), reverse=True)
+    if len(ordered) < 2 or ordered[0] <= 3.0 or ordered[0] <= 2 * ordered[1]:
+        return None
+    return ordered[1] * 1.35
+
+
 def location_quotients(
     ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15, min_employed: float = 50
 ) -> list[Path]:
+    """Over-represented occupations (quotient > 1); an outlier is drawn cut at the axis end,
+    marked with a break and labelled with its value."""
     top = min(top, 12) if ctx.size == "slide" else top
     data = ind[(ind["employed"] >= min_employed) & (ind["lq"] > 1.0)].nlargest(top, "lq")
     year = int(ind["year"].iloc[0])
+    values = [float(v) for v in data["lq"]]
+    cap = lq_axis_cap(values)
+    shown = [min(v, cap) for v in values] if cap is not None else values
+    labels = list(data["ssyk_label"])
     with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data)))
-        _barh(
-            ax,
-            list(data["ssyk_label"]),
-            list(data["lq"]),
-            ORANGE,
-            [fmt_decimal(v, ctx.lang, 1) for v in data["lq"]],
-        )
-        ax.axvline(1.0, color="#333333", linewidth=0.8, linestyle="--")
-        ax.margins(x=0.12)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt_decimal(x, ctx.lang, 0)))
+        fig, ax = new_figure(ctx, bar_height(len(data), labels))
+        _barh(ax, labels, shown, palette.REGION, [fmt_decimal(v, ctx.lang, 1) for v in values])
+        ax.axvline(1.0, color=palette.INK, linewidth=0.8, linestyle="--")
+        nice_ticks(ax.xaxis, ctx.lang)
+        sub = t("lq_sub", ctx.lang, year=year, min=min_employed)
+        if cap is not None:
+            ax.set_xlim(0, cap * 1.12)
+            for y, (value, drawn) in enumerate(zip(values, shown, strict=True)):
+                if value > drawn:  # the cut: two white strokes across the bar's end
+                    for dx in (-0.04, -0.02):
+                        ax.plot(
+                            [drawn * (1 + dx) - 0.03 * cap, drawn * (1 + dx) + 0.03 * cap],
+                            [y + 0.38, y - 0.38],
+                            color="white",
+                            linewidth=1.6,
+                        )
+            sub += " " + t(
+                "lq_cut",
+                ctx.lang,
+                cap=fmt_decimal(cap, ctx.lang, 1),
+                label=mid(labels[0], ctx.lang),
+                lq=fmt_decimal(values[0], ctx.lang, 1),
+            )
+        else:
+            ax.margins(x=0.12)
         ax.set_xlabel(t("lq_axis", ctx.lang))
         if data.empty:
             title = t("lq_title", ctx.lang, region=ctx.region_name, year=year)
@@ -194,7 +246,7 @@ def location_quotients(
                 lq=fmt_decimal(float(data["lq"].iloc[0]), ctx.lang, 1),
                 region=ctx.region_name,
             )
-        finish(fig, ctx, title, t("lq_sub", ctx.lang, year=year, min=min_employed))
+        finish(fig, ctx, title, sub)
         return save(fig, out, "03_lokaliseringskvoter")
 
 
@@ -221,7 +273,7 @@ def subregions(
             ax,
             labels,
             list(totals["employed"]),
-            PURPLE if ctx.synthetic else BLUE,
+            palette.REGION,
             [
                 f"{fmt_int(v, ctx.lang)} ({fmt_pct(v / total * 100, ctx.lang, 0)})"
                 for v in totals["employed"]
@@ -274,10 +326,13 @@ def major_groups(
         fig, ax = new_figure(ctx, 0.36 * len(data) + 0.6)
         positions = list(range(len(data)))
         shift = 0.0 if is_riket else 0.19
-        ax.barh([p - shift for p in positions], data["share"], height=0.38, color=BLUE)
+        ax.barh([p - shift for p in positions], data["share"], height=0.38, color=palette.REGION)
         if not is_riket:
             ax.barh(
-                [p + shift for p in positions], data["share_riket"], height=0.38, color="#BBBBBB"
+                [p + shift for p in positions],
+                data["share_riket"],
+                height=0.38,
+                color=palette.RIKET,
             )
         ax.set_yticks(positions, [wrap_label(label, 34, 3) for label in labels])
         ax.invert_yaxis()
@@ -302,8 +357,8 @@ def major_groups(
             region=ctx.region_name,
         )
         handles = [
-            Rectangle((0, 0), 1, 1, color=BLUE),
-            Rectangle((0, 0), 1, 1, color="#BBBBBB"),
+            Rectangle((0, 0), 1, 1, color=palette.REGION),
+            Rectangle((0, 0), 1, 1, color=palette.RIKET),
         ]
         if is_riket:
             row = data.loc[data["share"].idxmax()]
@@ -330,27 +385,32 @@ def _capital(text: str) -> str:
 
 
 def women_share(ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15) -> list[Path]:
-    """Share of women in the largest occupations, with the 50 % line."""
+    """Share of women in the largest occupations, with the 50 % line; the bar's colour says
+    which sex is in the majority (legend below the chart)."""
     top = min(top, 12) if ctx.size == "slide" else top
     data = ind.nlargest(top, "employed")
     data = data[data["share_women"].notna()]
     year = int(ind["year"].iloc[0])
     values = list(data["share_women"])
+    labels = list(data["ssyk_label"])
     with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data)))
-        colours = [VERMILLION if v >= 50 else BLUE for v in values]
-        _barh(
-            ax, list(data["ssyk_label"]), values, colours, [fmt_pct(v, ctx.lang, 0) for v in values]
-        )
-        ax.axvline(50, color="#333333", linewidth=0.8, linestyle="--")
+        fig, ax = new_figure(ctx, bar_height(len(data), labels))
+        colours = [palette.WOMEN if v > 50 else palette.MEN for v in values]
+        _barh(ax, labels, values, colours, [fmt_pct(v, ctx.lang, 0) for v in values])
+        ax.axvline(50, color=palette.INK, linewidth=0.8, linestyle="--")
         ax.set_xlim(0, 100)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: fmt_pct(x, ctx.lang, 0)))
+        nice_ticks(ax.xaxis, ctx.lang, fmt_pct)
         ax.set_xlabel(t("women_axis", ctx.lang))
         majority = sum(v > 50 for v in values)
+        handles = [Rectangle((0, 0), 1, 1, color=c) for c in (palette.WOMEN, palette.MEN)]
         finish(
             fig,
             ctx,
             t("women_finding", ctx.lang, n=majority, m=len(values), region=ctx.region_name),
             t("women_sub", ctx.lang, m=len(values), year=year),
+            legend=(
+                handles,
+                [t("women_majority", ctx.lang), t("men_majority", ctx.lang)],
+            ),
         )
         return save(fig, out, "10_kvinnoandel")

@@ -10,7 +10,8 @@ import pandas as pd
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from kompetens_forecast.report.charts import BLUE, ORANGE, SKY, VERMILLION, _barh, bar_height
+from kompetens_forecast.report import palette
+from kompetens_forecast.report.charts import _barh, bar_height
 from kompetens_forecast.report.figure import (
     STYLE,
     ChartContext,
@@ -41,8 +42,8 @@ def age_structure(ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15
         for s, e in zip(data["share_55plus"], exits, strict=True)
     ]
     with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data)))
-        _barh(ax, list(data["ssyk_label"]), list(data["share_55plus"]), ORANGE, texts)
+        fig, ax = new_figure(ctx, bar_height(len(data), list(data["ssyk_label"])))
+        _barh(ax, list(data["ssyk_label"]), list(data["share_55plus"]), palette.REGION, texts)
         ax.margins(x=0.45)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt_pct(x, ctx.lang, 0)))
         ax.set_xlabel(t("age_axis", ctx.lang))
@@ -83,12 +84,12 @@ def openings(table: pd.DataFrame, ctx: ChartContext, out: Path) -> list[Path]:
     data = table.head(12) if ctx.size == "slide" else table
     end = int(data["end_year"].iloc[0])
     with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data)))
+        fig, ax = new_figure(ctx, bar_height(len(data), list(data["ssyk_label"])))
         positions = list(range(len(data)))
         growth = data["expansion"].fillna(0.0).clip(lower=0.0)
         decline = data["expansion"].fillna(0.0).clip(upper=0.0)
-        ax.barh(positions, data["replacement"], color=BLUE, height=0.7)
-        ax.barh(positions, growth, left=data["replacement"], color=SKY, height=0.7)
+        ax.barh(positions, data["replacement"], color=palette.REGION, height=0.7)
+        ax.barh(positions, growth, left=data["replacement"], color=palette.INCREASE, height=0.7)
         ax.barh(  # a forecast decline offsets part of the replacement demand
             positions,
             -decline,
@@ -96,7 +97,7 @@ def openings(table: pd.DataFrame, ctx: ChartContext, out: Path) -> list[Path]:
             color="white",
             alpha=0.7,
             hatch="////",
-            edgecolor=VERMILLION,
+            edgecolor=palette.DECREASE,
             linewidth=0,
             height=0.7,
         )
@@ -110,9 +111,11 @@ def openings(table: pd.DataFrame, ctx: ChartContext, out: Path) -> list[Path]:
         ax.xaxis.set_major_formatter(thousands(ctx.lang))
         ax.set_xlabel(t("persons", ctx.lang))
         first = data.iloc[0]
-        handles = [Rectangle((0, 0), 1, 1, color=c) for c in (BLUE, SKY)]
+        handles = [Rectangle((0, 0), 1, 1, color=c) for c in (palette.REGION, palette.INCREASE)]
         handles.append(
-            Rectangle((0, 0), 1, 1, facecolor="white", hatch="////", edgecolor=VERMILLION, lw=0)
+            Rectangle(
+                (0, 0), 1, 1, facecolor="white", hatch="////", edgecolor=palette.DECREASE, lw=0
+            )
         )
         names = [
             t("openings_replacement", ctx.lang),

@@ -13,21 +13,17 @@ import pandas as pd
 from matplotlib.patches import Rectangle
 
 from kompetens_forecast.analysis.shortage import NO_ASSESSMENT
+from kompetens_forecast.report import palette
 from kompetens_forecast.report.charts import bar_height
 from kompetens_forecast.report.figure import STYLE, ChartContext, finish, new_figure, save
 from kompetens_forecast.report.figure import wrap_label as wrap
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_pct
 from kompetens_forecast.report.shortage_cells import ShortageCells
+from kompetens_forecast.report.text import AF_LEVEL_MARKS as LEVEL_MARKS
 from kompetens_forecast.report.text import status_word, t
 
-# Okabe–Ito: vermillion = shortage, yellow = balance, bluish green = surplus, purple = paradox
-STATUS_COLOURS = {
-    "brist": "#D55E00",
-    "balans": "#F0E442",
-    "överskott": "#009E73",
-    "paradox": "#CC79A7",
-}
-TEXT_COLOURS = {"brist": "white", "balans": "black", "överskott": "white", "paradox": "black"}
+STATUS_COLOURS = palette.STATUS
+TEXT_COLOURS = palette.STATUS_TEXT
 
 
 def overview_table(
@@ -81,9 +77,6 @@ def overview_table(
     return table
 
 
-LEVEL_MARKS = {"national": "*", "wider": "†", "county": ""}
-
-
 def _cell(ax: Any, x: float, y: int, status: object, word: str, width: float = 0.96) -> None:
     known = isinstance(status, str) and status in STATUS_COLOURS
     ax.add_patch(
@@ -91,7 +84,7 @@ def _cell(ax: Any, x: float, y: int, status: object, word: str, width: float = 0
             (x, y),
             width,
             0.9,
-            facecolor=STATUS_COLOURS[str(status)] if known else "#F2F2F2",
+            facecolor=STATUS_COLOURS[str(status)] if known else palette.NO_DATA,
             edgecolor="none",
         )
     )
@@ -102,7 +95,7 @@ def _cell(ax: Any, x: float, y: int, status: object, word: str, width: float = 0
         ha="center",
         va="center",
         fontsize=7.0,
-        color=TEXT_COLOURS.get(str(status), "#555555") if known else "#555555",
+        color=TEXT_COLOURS.get(str(status), palette.MUTED) if known else palette.MUTED,
     )
 
 
@@ -119,7 +112,7 @@ def shortage_overview(
     data = table.head(12) if ctx.size == "slide" else table
     lang = ctx.lang
     with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data)))
+        fig, ax = new_figure(ctx, bar_height(len(data), list(data["ssyk_label"])))
         for y, row in enumerate(data.itertuples(index=False)):
             af = row.af_status if isinstance(row.af_status, str) else None
             af_word = status_word(af, lang) + LEVEL_MARKS.get(str(row.af_level), "") if af else "–"
@@ -145,7 +138,7 @@ def shortage_overview(
                 va="center",
                 fontsize=6.0,
                 linespacing=1.0,
-                color="#333333",
+                color=palette.INK,
             )
         ax.set_xlim(0, 5.2)
         ax.set_ylim(len(data), 0)

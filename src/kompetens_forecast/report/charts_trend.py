@@ -14,7 +14,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kompetens_forecast.analysis.totals import complete_total
-from kompetens_forecast.report.charts import BLUE, SKY, VERMILLION
+from kompetens_forecast.report import palette
 from kompetens_forecast.report.columns import yes_no
 from kompetens_forecast.report.figure import (
     STYLE,
@@ -86,10 +86,17 @@ def forecast_fans(
         for ax, code in zip(axes.ravel(), biggest, strict=False):
             hist = history[history["ssyk"] == code].sort_values("year")
             fc = forecast[forecast["ssyk"] == code].sort_values("year")
-            ax.plot(hist["year"], hist["value"], color="#000000", linewidth=1.1)
-            ax.plot(hist["year"], hist["value_adj"], color=SKY, linewidth=1.0, linestyle=":")
+            ax.plot(hist["year"], hist["value"], color=palette.HISTORY, linewidth=1.1)
+            ax.plot(
+                hist["year"], hist["value_adj"], color=palette.HISTORY, linewidth=1.0, linestyle=":"
+            )
             ax.fill_between(
-                fc["year"], fc["yhat_lo"], fc["yhat_hi"], color=BLUE, alpha=0.2, linewidth=0
+                fc["year"],
+                fc["yhat_lo"],
+                fc["yhat_hi"],
+                color=palette.REGION,
+                alpha=0.2,
+                linewidth=0,
             )
             joined = pd.concat(
                 [
@@ -97,7 +104,7 @@ def forecast_fans(
                     fc[["year", "yhat"]],
                 ]
             )
-            ax.plot(joined["year"], joined["yhat"], color=BLUE, linewidth=1.5)
+            ax.plot(joined["year"], joined["yhat"], color=palette.REGION, linewidth=1.5)
             name = wrap_label(labels.get(code, code), 26)
             accuracy = wrap_label(_accuracy(fc, ctx.lang), 30) if not fc.empty else ""
             ax.set_title(
@@ -111,10 +118,10 @@ def forecast_fans(
         for ax in axes.ravel()[len(biggest) :]:
             ax.set_visible(False)
         handles = [
-            Line2D([], [], color="#000000", linewidth=1.1),
-            Line2D([], [], color=SKY, linewidth=1.0, linestyle=":"),
-            Line2D([], [], color=BLUE, linewidth=1.5),
-            Rectangle((0, 0), 1, 1, color=BLUE, alpha=0.2),
+            Line2D([], [], color=palette.HISTORY, linewidth=1.1),
+            Line2D([], [], color=palette.HISTORY, linewidth=1.0, linestyle=":"),
+            Line2D([], [], color=palette.REGION, linewidth=1.5),
+            Rectangle((0, 0), 1, 1, color=palette.REGION, alpha=0.2),
         ]
         names = [
             t("forecast_legend_history", ctx.lang),
@@ -173,13 +180,24 @@ def employment_trend(
     start, end = int(index["year"].iloc[0]), int(index["year"].iloc[-1])
     with plt.style.context(STYLE):
         fig, ax = new_figure(ctx, 2.8)
-        ax.plot(index["year"], index["region_index"], color=BLUE, linewidth=2, marker="o", ms=3)
+        ax.plot(
+            index["year"],
+            index["region_index"],
+            color=palette.REGION,
+            linewidth=2,
+            marker="o",
+            ms=3,
+        )
         # the published (unadjusted) series beside it: what the break adjustment smooths away
-        ax.plot(index["year"], index["region_index_raw"], color=BLUE, linewidth=0.9, ls=":")
-        lines = [("region_index", BLUE, ctx.region_name)]
+        ax.plot(
+            index["year"], index["region_index_raw"], color=palette.REGION, linewidth=0.9, ls=":"
+        )
+        lines = [("region_index", palette.REGION, ctx.region_name)]
         if not is_riket:
-            ax.plot(index["year"], index["riket_index"], color="#777777", linewidth=1.2, ls="--")
-            lines.append(("riket_index", "#777777", t("riket", ctx.lang)))
+            ax.plot(
+                index["year"], index["riket_index"], color=palette.RIKET, linewidth=1.2, ls="--"
+            )
+            lines.append(("riket_index", palette.RIKET, t("riket", ctx.lang)))
         for column, colour, name in lines:
             value = float(index[column].iloc[-1])
             ax.annotate(
@@ -189,7 +207,7 @@ def employment_trend(
                 fontsize=7.5,
                 color=colour,
             )
-        ax.axhline(100, color="#333333", linewidth=0.6)
+        ax.axhline(100, color=palette.INK, linewidth=0.6)
         ax.grid(axis="y", visible=True)
         ax.grid(axis="x", visible=False)
         ax.margins(x=0.02)
@@ -227,11 +245,11 @@ def employment_trend(
 
 def matching_grade(table: pd.DataFrame, ctx: ChartContext, out: Path) -> list[Path]:
     """Matchningsgrad by sex over time: the region (solid) against riket (dashed)."""
-    colours = {"1+2": "#000000", "2": VERMILLION, "1": BLUE}
+    colours = {"1+2": palette.BOTH_SEXES, "2": palette.WOMEN, "1": palette.MEN}
     with plt.style.context(STYLE):
         fig, ax = new_figure(ctx, 3.0)
         for sex, part in table.groupby("sex", sort=False):
-            colour = colours.get(str(sex), "#009E73")
+            colour = colours.get(str(sex), palette.BOTH_SEXES)
             label = str(part["sex_label"].iloc[0])
             ax.plot(part["year"], part["region"], color=colour, linewidth=1.8, marker="o", ms=3)
             if part["riket"].notna().any():

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
+
 # machine name → (Swedish, English)
 LABELS: dict[str, tuple[str, str]] = {
     "region_code": ("Regionkod", "Region code"),
@@ -134,6 +136,65 @@ LABELS: dict[str, tuple[str, str]] = {
 
 YES_NO = {"sv": ("ja", "nej"), "en": ("yes", "no")}
 
+_STATUS = {
+    "brist": ("brist", "shortage"),
+    "balans": ("balans", "balance"),
+    "överskott": ("överskott", "surplus"),
+    "paradox": (
+        "paradox (brist trots många sökande)",
+        "paradox (shortage despite many jobseekers)",
+    ),
+    "ingen bedömning": ("ingen bedömning", "no assessment"),
+}
+# column → code value → (Swedish, English): what a reader sees instead of the code. Parquet
+# files keep the codes of README's contract. A code missing here shows as the code, and the
+# report test that scans every sheet fails, so a new code is translated when it is added.
+VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "level": {
+        "riket": ("riket", "Sweden"),
+        "lan": ("län", "county"),
+        "kommun": ("kommun", "municipality"),
+        "group": ("grupp av län", "group of counties"),
+    },
+    "model": {
+        "naive": ("oförändrad nivå (naiv)", "no change (naive)"),
+        "share": ("andelsmodell", "share model"),
+        "damped_trend": ("dämpad trend", "damped trend"),
+    },
+    "interval_method": {
+        "empirical": ("från tidigare prognosfel", "from past forecast errors"),
+        "normal": ("normalfördelning", "normal distribution"),
+    },
+    "af_level": {
+        "national": ("riket", "Sweden"),
+        "county": ("länet", "county"),
+        "wider": ("större region", "wider region"),
+    },
+    "af_situation": _STATUS,
+    "af_status": _STATUS,
+    "model_status": _STATUS,
+    "status": _STATUS,
+    "af_prognos": {
+        "öka": ("öka", "increase"),
+        "minska": ("minska", "decrease"),
+        "vara oförändrad": ("vara oförändrad", "stay unchanged"),
+    },
+    "kind": {
+        "source": ("byte av källa", "change of source"),
+        "population": ("ändrad population", "change of population"),
+    },
+    "source": {
+        "scb": ("SCB", "Statistics Sweden (SCB)"),
+        "af": ("Arbetsförmedlingen", "Swedish Public Employment Service (AF)"),
+        "synthetic": ("syntetiska data", "synthetic data"),
+        "model": ("modellen", "the model"),
+    },
+    "origin": {
+        "demo": ("inbäddade demodata", "embedded demo data"),
+        "store": ("hämtad till datakatalogen", "fetched into the data directory"),
+    },
+}
+
 
 def column_label(name: str, lang: str) -> str:
     labels = LABELS.get(name)
@@ -149,3 +210,23 @@ def column_labels(names: Iterable[object], lang: str) -> list[str]:
 def yes_no(value: bool, lang: str) -> str:
     yes, no = YES_NO["sv" if lang == "sv" else "en"]
     return yes if value else no
+
+
+def value_label(column: str, value: object, lang: str) -> object:
+    """A code value as the reader should see it ("lan" → "län"/"county"); other values as
+    they are."""
+    labels = VALUES.get(column, {}).get(value) if isinstance(value, str) else None
+    if labels is None:
+        return value
+    return labels[0] if lang == "sv" else labels[1]
+
+
+def translate_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`frame` with every coded column's values in `lang` (`VALUES`); codes in other columns,
+    numbers and missing values untouched."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in VALUES and out[column].dtype == object:
+            labels = [value_label(str(column), v, lang) for v in out[column]]
+            out[column] = pd.Series(labels, index=out.index, dtype=object)
+    return out

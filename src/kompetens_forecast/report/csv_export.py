@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,34 @@ from kompetens_forecast.store.atomic import write_atomic, write_text_atomic
 
 BOM = "\ufeff"
 MARKDOWN_ROWS = 20
+# the few columns a reader of tables.md needs per table (the full tables are in xlsx/CSV);
+# a table not named here is shown whole
+MARKDOWN_COLUMNS: dict[str, list[str]] = {
+    "sysselsattning": [
+        "ssyk",
+        "ssyk_label",
+        "employed",
+        "share",
+        "lq",
+        "change_5y_pct_adj",
+        "share_women",
+        "af_situation",
+    ],
+    "prognos": ["ssyk", "ssyk_label", "year", "yhat", "yhat_lo", "yhat_hi", "model"],
+    "delregioner": ["region_name", "ssyk", "ssyk_label", "employed", "share", "lq"],
+    "prognos_delregioner": [
+        "region_name",
+        "ssyk",
+        "ssyk_label",
+        "year",
+        "yhat",
+        "yhat_lo",
+        "yhat_hi",
+    ],
+    "kallor": ["dataset", "source", "title", "table_ids", "retrieved_at"],
+}
+# forecast tables: only the last forecast year in Markdown (one row per occupation)
+MARKDOWN_LAST_YEAR = {"prognos", "prognos_delregioner"}
 
 
 def _digits(number_format: str) -> int:
@@ -66,12 +95,28 @@ def write_csvs(sheets: Sequence[Sheet], directory: Path, lang: str) -> list[Path
     if lang == "sv":
         head = (
             "Tabeller för svensk Excel: semikolon som avgränsare, decimalkomma, UTF-8 med BOM.\n"
+            "\n"
+            "Koder med inledande nollor (yrkeskod 0110, regionkod 01, kommunkod 0180): öppnar\n"
+            "du filen med dubbelklick gör Excel om dem till tal och nollorna försvinner\n"
+            "(0110 → 110).\n"
+            "Behåll dem så här: Data → Från text/CSV, välj filen, klicka Transformera data,\n"
+            "markera kodkolumnerna och välj datatypen Text. Eller använd tables.xlsx, där\n"
+            "koderna redan är text.\n"
+            "\n"
             "Källor per fil:\n"
         )
     else:
         head = (
             "Tables for Excel with Swedish settings: semicolon separator, decimal comma, "
-            "UTF-8 with BOM.\nSources per file:\n"
+            "UTF-8 with BOM.\n"
+            "\n"
+            "Codes with leading zeros (occupation 0110, region 01, municipality 0180): opened by\n"
+            "double-click, Excel turns them into numbers and drops the zeros (0110 → 110).\n"
+            "To keep them: Data → From Text/CSV, pick the file, click Transform Data, select the\n"
+            "code columns and set their data type to Text. Or use tables.xlsx, where the codes\n"
+            "are already text.\n"
+            "\n"
+            "Sources per file:\n"
         )
     lines = [head] + [f"\n{s.slug}.csv ({s.name}): {s.note}\n" for s in sheets]
     paths.append(write_text_atomic(directory / "README.txt", "".join(lines)))
@@ -89,10 +134,21 @@ def _cell(value: object, number_format: str | None, lang: str) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def markdown_view(sheet: Sheet) -> Sheet:
+    """The part of a sheet shown in tables.md: its key columns, and for a forecast only the
+    last year."""
+    frame = sheet.frame
+    if sheet.slug in MARKDOWN_LAST_YEAR and "year" in frame and len(frame):
+        frame = frame[frame["year"] == frame["year"].max()]
+    keep = [c for c in MARKDOWN_COLUMNS.get(sheet.slug, list(frame.columns)) if c in frame]
+    return replace(sheet, frame=frame.loc[:, keep])
+
+
 def markdown(sheets: Sequence[Sheet], title: str, lang: str, rows: int = MARKDOWN_ROWS) -> str:
     sv = lang == "sv"
     parts = [f"# {title}\n"]
-    for sheet in sheets:
+    for full in sheets:
+        sheet = markdown_view(full)
         frame = sheet.frame
         parts.append(f"\n## {sheet.name}\n\n")
         columns = list(frame.columns)
@@ -104,11 +160,15 @@ def markdown(sheets: Sequence[Sheet], title: str, lang: str, rows: int = MARKDOW
                 _cell(v, sheet.formats.get(c), lang) for c, v in zip(columns, record, strict=True)
             ]
             parts.append("| " + " | ".join(cells) + " |\n")
-        if len(frame) > rows:
+        if len(frame) > rows or frame.shape[1] < full.frame.shape[1]:
+            n_rows, n_cols = min(rows, len(frame)), frame.shape[1]
+            all_rows, all_cols = fmt_int(len(full.frame), lang), full.frame.shape[1]
             shown = (
-                f"Visar {rows} av {fmt_int(len(frame), lang)} rader; hela tabellen i "
+                f"Visar {n_rows} av {all_rows} rader och {n_cols} av {all_cols} kolumner; "
+                "hela tabellen i "
                 if sv
-                else f"Showing {rows} of {fmt_int(len(frame), lang)} rows; the full table is in "
+                else f"Showing {n_rows} of {all_rows} rows and {n_cols} of {all_cols} columns; "
+                "the full table is in "
             )
             parts.append(
                 f"\n{shown}`csv/{sheet.slug}.csv` {'och' if sv else 'and'} `tables.xlsx`.\n"

@@ -21,7 +21,7 @@ from kompetens_forecast.analysis.shortage import NO_ASSESSMENT
 from kompetens_forecast.goals.chart import CHART_NAME as GOALS_CHART
 from kompetens_forecast.goals.factsheet import goals_section
 from kompetens_forecast.report.charts_shortage import skill_sentence
-from kompetens_forecast.report.factsheet_text import METHODS, p
+from kompetens_forecast.report.factsheet_text import METHODS, METHODS_SHORT, p
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int, fmt_pct, signed_int
 from kompetens_forecast.report.text import mid, t
 from kompetens_forecast.store.atomic import write_text_atomic
@@ -30,6 +30,17 @@ if TYPE_CHECKING:
     from kompetens_forecast.report.build import ReportData
 
 TEMPLATES = Path(__file__).with_name("templates")
+# the two printed pages show the first four of these that exist (two per page); the rest of
+# KEY_CHARTS go into the appendix (`--full`)
+PAGE_CHARTS = (
+    "01_storsta_yrken",
+    "07_bristlage",
+    "12_rekryteringsbehov",
+    "04_prognos",
+    "02_forandring",
+    "08_sysselsattning",
+)
+CHARTS_PER_PAGE = 2
 KEY_CHARTS = (
     "01_storsta_yrken",
     "08_sysselsattning",
@@ -41,6 +52,7 @@ KEY_CHARTS = (
     "05_delregioner",
     "06_matchningsgrad",
 )
+_SYNTHETIC_PREFIX = re.compile(r"^SYNTETISKA DATA \(synthetic\):\s*", re.I)
 _PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)
 _METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
 _SIZE = re.compile(r'(<svg\b[^>]*?)\s(?:width|height)="[^"]*"')
@@ -198,40 +210,75 @@ def _forecast_paragraph(data: ReportData, own: pd.DataFrame, year: int) -> list[
     ]
 
 
+def _raw_change(data: ReportData, start: int, end: int) -> float | None:
+    """Per cent change in the region's employees as published, series breaks included."""
+    own = data.panel[data.panel["region_code"] == data.region.code]
+    first = own.loc[own["year"] == start, "value"]
+    last = own.loc[own["year"] == end, "value"]
+    if first.isna().any() or last.isna().any() or float(first.sum()) == 0:
+        return None  # a total with a missing part is missing
+    return (float(last.sum()) / float(first.sum()) - 1) * 100
+
+
 def _facts(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[dict[str, str]]:
-    lang, sv = data.lang, data.lang == "sv"
+    """The key-figure cards: employees, their change (adjusted, with the raw figure), the
+    occupation with the largest recruitment need (else the largest increase) and AF's
+    shortage count among the largest occupations with its round and level."""
+    lang = data.lang
     own = data.ind[data.ind["region_code"] == data.region.code]
     year = int(own["year"].iloc[0])
     trend = tables["utveckling"]
     start = int(trend["year"].iloc[0])
+    raw = _raw_change(data, start, year)
     facts = [
         {
             "value": fmt_int(float(own["employed"].sum()), lang),
-            "label": (f"anställda {year}" if sv else f"employees, {year}"),
+            "label": p("fact_employed", lang, year=year),
         },
         {
             "value": _signed_pct(float(trend["region_index"].iloc[-1]) - 100, lang),
-            "label": (
-                f"förändring {start}–{year}, justerat för seriebrott"
-                if sv
-                else f"change {start}–{year}, adjusted for series breaks"
+            "label": p(
+                "fact_change",
+                lang,
+                start=start,
+                end=year,
+                raw=_signed_pct(raw, lang) if raw is not None else "–",
             ),
         },
-        {
-            "value": fmt_int(float(own["ssyk"].nunique()), lang),
-            "label": "yrken (SSYK)" if sv else "occupations (SSYK)",
-        },
     ]
-    if "bristlage" in tables:
-        top = tables["bristlage"].head(15)
-        facts.append(  # AF's assessments: a key figure is never built on a weak model
+    need = tables.get("rekryteringsbehov")
+    if need is not None and not need.empty:
+        row = need.iloc[0]
+        facts.append(
             {
-                "value": f"{int((top['af_status'] == 'brist').sum())} / {len(top)}",
-                "label": "största yrken med brist enligt AF"
-                if sv
-                else "largest occupations in shortage (AF)",
+                "value": str(row["ssyk_label"]),
+                "label": p(
+                    "fact_need",
+                    lang,
+                    end=int(row["end_year"]),
+                    n=fmt_int(float(row["openings"]), lang),
+                ),
             }
         )
+    else:
+        moving = own[(own["employed"] >= 100) & own["change_5y_adj"].notna()]
+        if not moving.empty:
+            up = moving.loc[moving["change_5y_adj"].idxmax()]
+            facts.append(
+                {
+                    "value": str(up["ssyk_label"]),
+                    "label": p(
+                        "fact_growth",
+                        lang,
+                        start=year - 5,
+                        end=year,
+                        n=signed_int(float(up["change_5y_adj"]), lang),
+                    ),
+                }
+            )
+    af = _af_fact(data, tables)
+    if af is not None:
+        facts.append(af)
     return facts
 
 
@@ -268,18 +315,51 @@ def _shortage_paragraph(top: pd.DataFrame, data: ReportData) -> str:
     return text + " " + skill_sentence(shortage, lang)
 
 
+def _af_fact(data: ReportData, tables: dict[str, pd.DataFrame]) -> dict[str, str] | None:
+    """'N av 15': AF's brist labels among the largest occupations, saying which round and how
+    many of the labels are the county's own assessments."""
+    table = tables.get("bristlage")
+    if table is None or "af_status" not in table:
+        return None
+    top = table.head(15)
+    labelled = top[top["af_status"].notna()]
+    if labelled.empty:
+        return None
+    levels = labelled["af_level"].value_counts().to_dict() if "af_level" in labelled else {}
+    level = ", ".join(
+        p(f"level_{name}", data.lang, n=int(levels[name]))
+        for name in ("county", "wider", "national")
+        if levels.get(name)
+    )
+    rounds = sorted({str(r) for r in labelled.get("af_omgang", pd.Series(dtype=object)).dropna()})
+    omgang = " och ".join(rounds) if data.lang == "sv" else " and ".join(rounds)
+    return {
+        "value": f"{int((top['af_status'] == 'brist').sum())} {p('of', data.lang)} {len(top)}",
+        "label": p("fact_af", data.lang, omgang=omgang or "–", level=level or "–"),
+    }
+
+
+def _page_charts(available: list[str]) -> tuple[list[str], list[str]]:
+    """The charts of the two printed pages (in order) and the rest, for the appendix."""
+    pages = [name for name in PAGE_CHARTS if name in available][: 2 * CHARTS_PER_PAGE]
+    rest = [name for name in KEY_CHARTS if name in available and name not in pages]
+    return pages, rest
+
+
 def _sources(data: ReportData) -> list[dict[str, Any]]:
+    """The appendix's full source list: dataset titles, table ids, retrieval dates, licences."""
     lang = data.lang
     out = []
     for d in data.datasets:
         source = {"scb": "SCB", "af": "Arbetsförmedlingen"}.get(d["source"], d["source"])
         out.append(
             {
-                "title": d["title"],
+                # the tag says "synthetic" once; the title need not say it again
+                "title": _SYNTHETIC_PREFIX.sub("", str(d["title"])),
                 "source": source,
                 "tables": f"{p('tables', lang)} {', '.join(d['table_ids'])}",
                 "retrieved": f"{p('retrieved', lang)} {str(d['retrieved_at'])[:10]}",
-                "licence": d.get("licence") or "",
+                "licence": f"{p('licence', lang)}: {d.get('licence') or '–'}",
                 "synthetic": bool(d["synthetic"]),
             }
         )
@@ -293,14 +373,14 @@ def render(data: ReportData, tables: dict[str, pd.DataFrame], chart_dir: Path) -
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
     )
-    charts = [
-        {
-            "name": name,
-            "svg": inline_svg((chart_dir / f"{name}.svg").read_text("utf-8"), prefix=name),
-        }
-        for name in KEY_CHARTS
-        if (chart_dir / f"{name}.svg").is_file()
-    ]
+    available = [name for name in KEY_CHARTS if (chart_dir / f"{name}.svg").is_file()]
+    on_pages, rest = _page_charts(available)
+
+    def chart(name: str) -> dict[str, str]:
+        svg = (chart_dir / f"{name}.svg").read_text("utf-8")
+        return {"name": name, "svg": inline_svg(svg, prefix=name)}
+
+    charts = [chart(name) for name in on_pages]
     goals_svg = chart_dir / f"{GOALS_CHART}.svg"
     goals = goals_section(
         data.goals,
@@ -323,16 +403,22 @@ def render(data: ReportData, tables: dict[str, pd.DataFrame], chart_dir: Path) -
         facts=_facts(data, tables),
         summary_heading=p("summary", lang),
         paragraphs=_paragraphs(data, tables),
-        charts_heading=p("charts", lang),
-        charts=charts,
+        page1_charts=charts[:CHARTS_PER_PAGE],
+        page2_charts=charts[CHARTS_PER_PAGE:],
         more=p("more", lang),
         goals=goals,
         sources_heading=p("sources", lang),
+        citations=data.citations,
+        methods_heading=p("methods", lang),
+        methods_short=METHODS_SHORT[lang],
+        full=data.full,
+        appendix_heading=p("appendix", lang),
+        appendix_charts=[chart(name) for name in rest] if data.full else [],
         sources=_sources(data),
         synthetic_mark=p("synthetic_mark", lang),
         breaks_heading=p("breaks", lang),
         breaks=[f"{b['year']}: {b['description']}" for b in data.breaks],
-        methods_heading=p("methods", lang),
+        methods_full_heading=p("methods_full", lang),
         methods=METHODS[lang],
         riket=t("riket", lang),
     )

@@ -100,18 +100,71 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "forecast change).",
     },
     "sources": {"sv": "Källor", "en": "Sources"},
-    "methods": {"sv": "Metod", "en": "Methods"},
+    "methods": {"sv": "Så är siffrorna framtagna", "en": "How the figures were made"},
+    "methods_full": {"sv": "Metod i detalj", "en": "Methods in detail"},
+    "appendix": {"sv": "Bilaga", "en": "Appendix"},
+    "of": {"sv": "av", "en": "of"},
+    "fact_employed": {
+        "sv": "anställda {year} (efter arbetsställets läge)",
+        "en": "employees, {year} (by workplace)",
+    },
+    "fact_change": {
+        "sv": "förändring {start}–{end}, justerat för seriebrott (ojusterat {raw})",
+        "en": "change {start}–{end}, adjusted for series breaks (unadjusted {raw})",
+    },
+    "fact_need": {
+        "sv": "störst rekryteringsbehov till {end}: {n} personer (avgångar och förändring)",
+        "en": "largest recruitment need to {end}: {n} people (exits and change)",
+    },
+    "fact_growth": {
+        "sv": "har ökat mest {start}–{end}: {n} anställda (justerat för seriebrott)",
+        "en": "grew the most {start}–{end}: {n} employees (adjusted for series breaks)",
+    },
+    "fact_af": {
+        "sv": "största yrken med brist enligt Arbetsförmedlingen (Yrkesbarometern {omgang}; "
+        "{level})",
+        "en": "largest occupations in shortage according to Arbetsförmedlingen "
+        "(Yrkesbarometer {omgang}; {level})",
+    },
     "breaks": {"sv": "Seriebrott", "en": "Series breaks"},
     "retrieved": {"sv": "hämtad", "en": "retrieved"},
     "tables": {"sv": "tabeller", "en": "tables"},
     "licence": {"sv": "licens", "en": "licence"},
     "synthetic_mark": {"sv": "SYNTETISKA DEMODATA", "en": "SYNTHETIC DEMO DATA"},
     "more": {
-        "sv": "Alla tabeller finns i tables.xlsx, csv/ och tables.md; alla diagram som PNG "
-        "(300 dpi) och SVG i charts/.",
-        "en": "All tables are in tables.xlsx, csv/ and tables.md; all charts as PNG (300 dpi) "
-        "and SVG in charts/.",
+        "sv": "Alla tabeller och diagram finns i Excel-filen och diagrammappen som hör till "
+        "faktabladet. Fullständig metodbeskrivning finns i kompetens-forecasts "
+        "dokumentation (kapitlet Metod).",
+        "en": "All tables and charts are in the Excel file and the chart folder that come with "
+        "this fact sheet. The full description of methods is in the kompetens-forecast "
+        "documentation (chapter Methods).",
     },
+}
+
+# the printed fact sheet's short, plain-language methods box
+METHODS_SHORT: Final[dict[str, list[str]]] = {
+    "sv": [
+        "Antal anställda efter arbetsställets läge och yrke (SSYK 2012) ur SCB:s yrkesregister. "
+        "Registret bytte källa 2020 och omfattar 16–69 år från 2023; förändringar som anges "
+        "som justerade är rensade från de brotten.",
+        "Prognosen har prövats mot hur det faktiskt gick tidigare år; intervallen bygger på "
+        "de felen och rymmer 8 av 10 utfall.",
+        "Bristläge: Arbetsförmedlingens bedömning i Yrkesbarometern där den finns (för länet, "
+        "en större region eller riket, som angivet). En modell på lön, åldersstruktur och "
+        "platsannonser ger en status bara där den har prövats träffa AF:s bedömningar väl; "
+        "annars står det 'ingen bedömning'.",
+    ],
+    "en": [
+        "Employees by workplace and occupation (SSYK 2012) from SCB's occupational register. "
+        "The register changed source in 2020 and covers ages 16–69 from 2023; changes marked "
+        "as adjusted are cleared of these breaks.",
+        "The forecast has been tested against what actually happened in earlier years; the "
+        "intervals are built from those errors and hold 8 in 10 outcomes.",
+        "Shortage: Arbetsförmedlingen's assessment in its Yrkesbarometer where there is one "
+        "(for the county, a wider region or Sweden, as stated). A model on pay, age structure "
+        "and job ads gives a status only where it has been shown to agree well with AF's "
+        "assessments; otherwise it says 'no assessment'.",
+    ],
 }
 
 METHODS: Final[dict[str, list[str]]] = {
@@ -135,7 +188,6 @@ METHODS: Final[dict[str, list[str]]] = {
         "Modellens status visas bara om den slår varje enskild signal och når AUC 0,75, och "
         "där yrkets data och säkerheten räcker; annars 'ingen bedömning'. Yrkets storlek "
         "ingår inte.",
-        "Fullständig metodbeskrivning: docs/methods.md.",
     ],
     "en": [
         "Employees by workplace region and occupation (SSYK 2012) from SCB's occupational "
@@ -160,7 +212,6 @@ METHODS: Final[dict[str, list[str]]] = {
         "by AF's occupations. Its status is shown only if it beats every single signal and "
         "reaches AUC 0.75, and where the occupation's data and confidence suffice; otherwise "
         "'no assessment'. Occupation size is not an input.",
-        "Full description of methods: docs/methods.md.",
     ],
 }
 

@@ -9,8 +9,11 @@ size is the size asked for). PNG at 300 dpi and SVG (text kept as text).
 
 from __future__ import annotations
 
+import itertools
+import math
 import sys
 import textwrap
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -22,12 +25,14 @@ if "ipykernel" not in sys.modules:  # in a notebook, keep its inline plots worki
     matplotlib.use("Agg")  # files only; never a window
 
 import matplotlib.pyplot as plt
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kompetens_forecast.errors import InvalidOptionError
-from kompetens_forecast.report.numbers import fmt_int
+from kompetens_forecast.report import palette
+from kompetens_forecast.report.numbers import fmt_decimal, fmt_int
 from kompetens_forecast.report.text import t
 from kompetens_forecast.store.atomic import write_atomic
 
@@ -37,7 +42,7 @@ SIZES: dict[str, tuple[float, float | None]] = {
     "a4": (16 * CM, None),  # width; height from the content
     "slide": (25.4 * CM, 25.4 * CM * 9 / 16),
 }
-SYNTHETIC_COLOUR = "#D55E00"
+SYNTHETIC_COLOUR = palette.SYNTHETIC_BANNER
 CAPTION_PT, TITLE_PT, SUBTITLE_PT, BANNER_PT = 6.5, 10.5, 8.0, 8.0
 
 
@@ -65,8 +70,11 @@ class ChartContext:
         return SIZES[self.size][0]
 
 
-def wrap_label(label: str, width: int = 30, lines: int = 2) -> str:
-    """An occupation label on at most `lines` lines of about `width` characters."""
+def wrap_label(label: str, width: int = 30, lines: int = 3) -> str:
+    """An occupation label on at most `lines` lines of about `width` characters.
+
+    Cut with "…" only when even `lines` lines cannot hold it (SSYK's longest labels fit in
+    three lines of 30 characters, so in practice nothing is cut)."""
     parts = textwrap.wrap(label, width) or [""]
     if len(parts) > lines:
         parts = parts[:lines]
@@ -76,6 +84,34 @@ def wrap_label(label: str, width: int = 30, lines: int = 2) -> str:
 
 def thousands(lang: str) -> FuncFormatter:
     return FuncFormatter(lambda x, _pos: fmt_int(x, lang))
+
+
+def tick_decimals(ticks: Sequence[float]) -> int:
+    """Decimals needed to print evenly spaced ticks exactly: 0, 2.5, 5 → 1; 0, 2, 4 → 0."""
+    steps = [abs(b - a) for a, b in itertools.pairwise(ticks) if b != a]
+    if not steps:
+        return 0
+    step = min(steps)
+    decimals = max(0, -math.floor(math.log10(step)))
+    while decimals < 4 and abs(round(step, decimals) - step) > step * 1e-6:
+        decimals += 1
+    return decimals
+
+
+def nice_ticks(
+    axis: Axis, lang: str, fmt: Callable[[float, str, int], str] = fmt_decimal, nbins: int = 5
+) -> None:
+    """Ticks at round values, each labelled exactly where its gridline is (decimals as needed:
+    a tick at 2.5 reads "2,5", never a rounded "2")."""
+    axis.set_major_locator(MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(
+        FuncFormatter(lambda x, _pos: fmt(x, lang, tick_decimals(list(axis.get_majorticklocs()))))
+    )
+
+
+def label_lines(labels: Sequence[str]) -> int:
+    """The most lines any of `labels` takes when wrapped by `wrap_label`."""
+    return max((wrap_label(label).count("\n") + 1 for label in labels), default=1)
 
 
 def new_figure(
@@ -143,7 +179,13 @@ def finish(
     y -= len(title_lines) * TITLE_PT * line / total
     if sub_lines:
         fig.text(
-            x0, y, "\n".join(sub_lines), ha="left", va="top", fontsize=SUBTITLE_PT, color="#444444"
+            x0,
+            y,
+            "\n".join(sub_lines),
+            ha="left",
+            va="top",
+            fontsize=SUBTITLE_PT,
+            color=palette.MUTED,
         )
     fig.text(
         x0,
@@ -152,7 +194,7 @@ def finish(
         ha="left",
         va="bottom",
         fontsize=CAPTION_PT,
-        color="#444444",
+        color=palette.MUTED,
         linespacing=1.2,
     )
     bottom = footer_h / total

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from kompetens_forecast.report.columns import translate_values
 from kompetens_forecast.report.workbook import Sheet
 
 NUMBER_FORMATS = {
@@ -72,20 +73,22 @@ NAMES: dict[str, dict[str, str]] = {
 
 
 def sheet(slug: str, frame: pd.DataFrame, note: str, lang: str) -> Sheet:
+    """A report table: numbers with their formats, code values in plain words (`lang`)."""
     formats = {c: NUMBER_FORMATS[c] for c in frame.columns if c in NUMBER_FORMATS}
-    return Sheet(NAMES[slug][lang], frame.reset_index(drop=True), formats, note, slug, lang)
+    shown = translate_values(frame.reset_index(drop=True), lang)
+    return Sheet(NAMES[slug][lang], shown, formats, note, slug, lang)
 
 
 def sources_sheet(provenance: Sequence[dict[str, Any]], note: str, lang: str) -> Sheet:
     sources = pd.DataFrame(list(provenance)).drop(columns=["checksum"])
     sources["table_ids"] = sources["table_ids"].map(", ".join)
-    return Sheet(NAMES["kallor"][lang], sources, {}, note, "kallor", lang)
+    return Sheet(NAMES["kallor"][lang], translate_values(sources, lang), {}, note, "kallor", lang)
 
 
 def breaks_sheet(breaks: Sequence[dict[str, Any]], note: str, lang: str) -> Sheet | None:
     if not breaks:
         return None
-    frame = pd.DataFrame(list(breaks))
+    frame = translate_values(pd.DataFrame(list(breaks)), lang)
     return Sheet(NAMES["seriebrott"][lang], frame, {}, note, "seriebrott", lang)
 
 

@@ -78,8 +78,20 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "Employees in the {n} largest occupations (SSYK 2012), {year}.",
     },
     "largest_sub_af": {
-        "sv": "AF = Arbetsförmedlingens bedömning av rekryteringsläget.",
-        "en": "AF = Arbetsförmedlingen's assessment of the recruitment situation.",
+        "sv": "AF = Arbetsförmedlingens bedömning av rekryteringsläget (Yrkesbarometern, "
+        "omgång {omgang}).",
+        "en": "AF = Arbetsförmedlingen's assessment of the recruitment situation (Yrkesbarometer, "
+        "round {omgang}).",
+    },
+    "largest_sub_af_national": {
+        "sv": "Utan märke = länets egen bedömning, † = en större regions, * = AF:s bedömning "
+        "för hela riket.",
+        "en": "No mark = the county's own assessment, † = a wider region's, * = AF's assessment "
+        "for Sweden as a whole.",
+    },
+    "paradox_explained": {
+        "sv": "Paradox = brist trots många arbetssökande.",
+        "en": "Paradox = shortage although many jobseekers.",
     },
     "change_finding_up": {
         "sv": "{label} ökade mest i {region} {start}–{end} ({value} anställda)",
@@ -124,6 +136,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "sv": "Andel av de anställda per yrkesområde (SSYK 2012, 1-siffernivå) {year}.",
         "en": "Share of employees by major occupational group (SSYK 2012, 1 digit), {year}.",
     },
+    "lq_cut": {
+        "sv": "Axeln är kapad vid {cap}: {label} har kvoten {lq}.",
+        "en": "The axis is cut at {cap}: {label} has a quotient of {lq}.",
+    },
+    "women_majority": {"sv": "Kvinnor i majoritet", "en": "Women in the majority"},
+    "men_majority": {"sv": "Män i majoritet (eller lika)", "en": "Men in the majority (or equal)"},
     "women_finding": {
         "sv": "Kvinnor är i majoritet i {n} av de {m} största yrkena i {region}",
         "en": "Women are the majority in {n} of the {m} largest occupations in {region}",
@@ -300,6 +318,10 @@ TEXT: Final[dict[str, dict[str, str]]] = {
 
 def t(key: str, lang: str, **values: object) -> str:
     return TEXT[key][lang].format(**values)
+
+
+# how a chart marks the level of AF's assessment beside its label (explained in the subtitle)
+AF_LEVEL_MARKS = {"national": "*", "wider": "†", "county": ""}
 
 
 def status_word(status: str, lang: str) -> str:
