@@ -1,12 +1,15 @@
 """The `forecast` command line: translates arguments to library calls and errors to exit codes.
 
-Exit codes: 0 success; 1 a data or store problem (KFError); 2 a usage error (unknown region,
-bad option value), reported as one line on stderr; 130 interrupted.
+Exit codes: 0 success; 1 a data, store, network or file-system problem (KFError, OSError);
+2 a usage error (unknown region, bad option value), reported as one line on stderr; 130
+interrupted ("Avbrutet."/"Interrupted."). `--debug` anywhere in the arguments shows the
+traceback as well.
 Data and paths go to stdout; progress and messages to stderr.
 """
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +33,7 @@ from kompetens_forecast import __version__
 from kompetens_forecast.backtest_run import run_backtest
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
+from kompetens_forecast.doctor import run_checks
 from kompetens_forecast.engines import engine_from_options
 from kompetens_forecast.errors import KFError, UsageError
 from kompetens_forecast.exports import export_dataset
@@ -46,6 +50,7 @@ from kompetens_forecast.pipeline import (
 )
 from kompetens_forecast.shortage_run import run_shortage
 from kompetens_forecast.store.datasets import DATA_DIR_ENV, DataContext
+from kompetens_forecast.store.vintages import list_vintages, use_vintage
 
 app = typer.Typer(
     name="forecast",
@@ -449,11 +454,18 @@ def fetch(
         exists=True,
         help="job_ads_history/_snapshot: a local .jsonl(.zip); jobseekers: a CSV.",
     ),
+    accept_changes: bool = typer.Option(
+        False,
+        "--accept-changes",
+        help="Make a new vintage current even if regions, codes or dimensions changed upstream.",
+    ),
 ) -> None:
     """Fetch datasets into the data directory: SCB catalog datasets (env KF_SCB_BASE_URL) and
     Arbetsförmedlingen's (yrkesbarometer, taxonomy, job ads; env KF_AF_DATA_BASE_URL, …)."""
     settings = _settings(ctx)
-    fetcher = Fetcher(settings.context(), offline=offline, refresh=refresh)
+    fetcher = Fetcher(
+        settings.context(), offline=offline, refresh=refresh, accept_changes=accept_changes
+    )
     if all_datasets == bool(dataset):
         raise UsageError(
             "Give --dataset NAME (repeatable) or --all, not both or neither.",
@@ -475,6 +487,8 @@ def fetch(
             err_console.print(f"Error: {name}: {exc.one_line()}", highlight=False, markup=False)
             continue
         vintage = result.manifest.vintage if result.manifest else ""
+        for note in result.notes:
+            err_console.print(f"Note: {name}: {note}", highlight=False, markup=False)
         typer.echo(
             f"{name}\t{result.status}\t{','.join(result.tables)}\t{result.calls}\t"
             f"{result.cells}\t{result.seconds_at_rate:.0f}\t{vintage}"
@@ -535,6 +549,58 @@ def data_status(ctx: typer.Context) -> None:
         typer.echo("\t".join(cells))
 
 
+@data_app.command("vintages")
+def data_vintages(
+    ctx: typer.Context,
+    dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset name."),
+) -> None:
+    """Vintages of a fetched dataset: vintage, current, rows, retrieved_at, state."""
+    store = _settings(ctx).context().user_store
+    typer.echo("vintage\tcurrent\trows\tretrieved_at\tstate")
+    for row in list_vintages(store, dataset):
+        typer.echo(
+            f"{row.vintage}\t{'yes' if row.current else 'no'}\t{row.rows}\t"
+            f"{row.retrieved_at}\t{row.state}"
+        )
+
+
+@data_app.command("use")
+def data_use(
+    ctx: typer.Context,
+    dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset name."),
+    vintage: str = typer.Option(
+        ..., "--vintage", help="Vintage to make current (see `forecast data vintages`)."
+    ),
+) -> None:
+    """Make another vintage of a fetched dataset current (go back, or take one kept aside)."""
+    manifest = use_vintage(_settings(ctx).context().user_store, dataset, vintage)
+    typer.echo(f"{manifest.dataset}\t{manifest.vintage}")
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    offline: bool = typer.Option(
+        False, "--offline", help="Skip the checks that ask the servers (reachability, catalog)."
+    ),
+) -> None:
+    """Check the APIs (reachability, limits), the cache and store (checksums), stale locks and
+    staging folders, and catalog tables changed upstream; each problem with what to do."""
+    settings = _settings(ctx)
+    with _progress(settings, "Checking"):
+        checks = run_checks(settings.context(), offline=offline)
+    typer.echo("status\tcheck\tdetail\twhat_to_do")
+    for check in checks:
+        typer.echo(f"{check.status}\t{check.name}\t{check.detail}\t{check.remedy}")
+    failed = [c for c in checks if c.status == "fail"]
+    if failed:
+        raise KFError(
+            f"{len(failed)} of {len(checks)} checks failed: "
+            + "; ".join(f"{c.name}: {c.detail}" for c in failed[:3])
+            + ("; …" if len(failed) > 3 else "")
+        )
+
+
 @contextmanager
 def _fetch_progress(settings: Settings) -> Iterator[Callable[[str, int, int], None]]:
     """A progress bar per table on stderr (cells received of cells asked for)."""
@@ -563,15 +629,46 @@ def _fail(message: str, code: int) -> None:
     raise SystemExit(code)
 
 
+def interrupted_message(argv: list[str]) -> str:
+    """'Avbrutet.' or 'Interrupted.' in the language asked for (--lang, default sv)."""
+    lang = "sv"
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    return "Interrupted." if lang == "en" else "Avbrutet."
+
+
+def _os_error_line(exc: OSError) -> str:
+    """One line for a failed file operation: what, where, and what to do."""
+    where = f" {exc.filename}" if exc.filename else ""
+    hints = {
+        errno.ENOSPC: "Free some disk space and run again.",
+        errno.EROFS: "The folder is on a read-only file system: choose another --out.",
+        errno.EACCES: "No permission to write there: choose another --out or folder.",
+        errno.EPERM: "No permission to write there: choose another --out or folder.",
+        errno.ENOTDIR: "A part of that path is a file, not a folder: choose another --out.",
+        errno.EEXIST: "A file of that name is in the way: choose another --out.",
+    }
+    hint = hints.get(exc.errno or 0, "Check the path and the disk, then run again.")
+    return f"cannot write{where}: {exc.strerror or exc}. {hint} Nothing was half-written."
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point; maps library errors to one-line messages and exit codes."""
+    """Console-script entry point; maps every failure to one line on stderr and an exit code
+    (1 data/store/network, 2 usage, 130 interrupted); `--debug` re-raises for the traceback."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    if debug:
+        args.remove("--debug")
     command = typer.main.get_command(app)
     try:
-        code = command.main(args=argv, prog_name="forecast", standalone_mode=False)
+        code = command.main(args=args, prog_name="forecast", standalone_mode=False)
     except UsageError as exc:
-        _fail(exc.one_line(), 2)
+        _debug_or_fail(debug, exc.one_line(), 2)
     except KFError as exc:
-        _fail(exc.one_line(), 1)
+        _debug_or_fail(debug, exc.one_line(), 1)
     except click.exceptions.NoArgsIsHelpError:
         raise SystemExit(2) from None  # typer has printed the help
     except click.UsageError as exc:
@@ -580,8 +677,24 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         _fail(exc.format_message(), exc.exit_code)
     except (click.Abort, KeyboardInterrupt):
-        _fail("Interrupted.", 130)
+        _fail(interrupted_message(args), 130)
+    except OSError as exc:
+        _debug_or_fail(debug, _os_error_line(exc), 1)
+    except Exception as exc:  # a bug: still one line, the traceback with --debug
+        _debug_or_fail(
+            debug,
+            f"unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+            "(run again with --debug for the traceback, and please report it).",
+            1,
+        )
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _debug_or_fail(debug: bool, message: str, code: int) -> None:
+    if debug:
+        err_console.print(f"Error: {message}", highlight=False, markup=False, soft_wrap=True)
+        raise
+    _fail(message, code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,11 +69,12 @@ class Fetcher:
     ctx: DataContext
     offline: bool = False
     refresh: bool = False
+    accept_changes: bool = False
 
     def __post_init__(self) -> None:
         self.catalog = Catalog.load()
         self.clients = scb_clients(self.ctx.data_dir, offline=self.offline, refresh=self.refresh)
-        settings = HttpSettings(
+        settings = HttpSettings.from_env(
             cache_dir=self.ctx.data_dir / "cache", offline=self.offline, refresh=self.refresh
         )
         self.af_http = HttpClient(settings)
@@ -115,4 +116,5 @@ class Fetcher:
             refresh=self.refresh,
             dry_run=dry_run,
             progress=progress or no_progress,
+            accept_changes=self.accept_changes,
         )
