@@ -7,6 +7,7 @@ command, not in an import traceback.
 
 from __future__ import annotations
 
+import itertools
 import sys
 
 
@@ -17,7 +18,7 @@ def main(argv: list[str] | None = None) -> None:
         from kompetens_forecast import cli
     except KeyboardInterrupt:
         english = "--lang=en" in args or any(
-            a == "--lang" and b == "en" for a, b in zip(args, args[1:], strict=False)
+            a == "--lang" and b == "en" for a, b in itertools.pairwise(args)
         )
         sys.stderr.write(f"Error: {'Interrupted.' if english else 'Avbrutet.'}\n")
         raise SystemExit(130) from None

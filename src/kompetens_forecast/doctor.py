@@ -28,9 +28,6 @@ from kompetens_forecast.sources.scb_v2 import PxWebClient
 from kompetens_forecast.store.datasets import DataContext
 from kompetens_forecast.store.manifest import Manifest
 
-#: Quick limits for the doctor's own requests: a check should answer in seconds.
-DOCTOR_HTTP = {"connect_timeout": 5.0, "read_timeout": 15.0, "deadline": 30.0, "attempts": 2}
-
 
 @dataclass(frozen=True)
 class Check:
@@ -54,7 +51,15 @@ def run_checks(ctx: DataContext, *, offline: bool = False) -> list[Check]:
 
 
 def _quick(cache_dir: Path | None) -> HttpSettings:
-    return HttpSettings.from_env(cache_dir=cache_dir, refresh=True, **DOCTOR_HTTP)
+    # quick limits for the doctor's own requests: a check should answer in seconds
+    return HttpSettings.from_env(
+        cache_dir=cache_dir,
+        refresh=True,
+        connect_timeout=5.0,
+        read_timeout=15.0,
+        deadline=30.0,
+        attempts=2,
+    )
 
 
 def check_apis(ctx: DataContext) -> list[Check]:
@@ -218,8 +223,8 @@ def _recorded_stamps(manifest: Manifest) -> list[tuple[str, str | None]]:
 def check_upstream(ctx: DataContext) -> list[Check]:
     clients = scb_clients(ctx.data_dir, offline=False, refresh=True)
     quick = _quick(ctx.data_dir / "cache")
-    clients.v2.http.settings = quick  # type: ignore[misc]
-    clients.v1.http.settings = quick  # type: ignore[misc]
+    clients.v2.http.settings = quick
+    clients.v1.http.settings = quick
     checks = []
     for manifest in ctx.user_store.manifests():
         if manifest.source != "scb" or not _recorded_stamps(manifest):

@@ -3,9 +3,9 @@
 A run writes everything into a staging directory beside the target and publishes it only when
 complete, so a failed run leaves the previous output (or nothing) behind. A run's set of files
 (the one with `manifest.json`) replaces the previous run's set as a whole, so a folder never
-mixes two runs and its manifest lists exactly the run's files. One run writes into a folder at
-a time (a lock file in the system's temp folder, `lock_path`); staging folders a killed run left are removed by
-the next run into the same folder.
+mixes two runs and its manifest lists exactly the run's files. One run writes into a folder
+at a time (a lock file in the system's temp folder, `lock_path`); staging folders a killed
+run left are removed by the next run into the same folder.
 """
 
 from __future__ import annotations

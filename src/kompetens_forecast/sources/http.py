@@ -43,6 +43,7 @@ from tenacity import (
     stop_after_attempt,
     wait_exponential,
 )
+from tenacity.stop import stop_base
 
 from kompetens_forecast import __version__
 from kompetens_forecast.errors import InvalidOptionError, OfflineError, SourceError, StoreError
@@ -163,6 +164,18 @@ def check_retry_after(settings: HttpSettings, url: str, seconds: float) -> float
     return seconds
 
 
+class _PastDeadline(stop_base):
+    """Stop once `settings.deadline` seconds have passed since `began` (on the settings'
+    clock, which tests replace)."""
+
+    def __init__(self, settings: HttpSettings, began: float) -> None:
+        self.settings = settings
+        self.began = began
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self.settings.clock() - self.began >= self.settings.deadline
+
+
 def retry_policy(
     settings: HttpSettings, limiter: SlidingWindowLimiter | None, *, start: float | None = None
 ) -> Retrying:
@@ -181,13 +194,9 @@ def retry_policy(
         )
 
     began = settings.clock() if start is None else start
-
-    def out_of_time(_state: RetryCallState) -> bool:
-        return settings.clock() - began >= settings.deadline
-
     return Retrying(
         retry=retry_if_exception_type(RetryableError),
-        stop=stop_after_attempt(settings.attempts) | out_of_time,
+        stop=stop_after_attempt(settings.attempts) | _PastDeadline(settings, began),
         wait=wait,
         sleep=settings.sleep,
         reraise=True,
@@ -240,12 +249,14 @@ def _open_cache(cache_dir: Path) -> tuple[BaseCache, str | None]:
     path = cache_dir / CACHE_FILE
     note = None
     for _ in range(2):
-        backend = SQLiteCache(str(path), serializer=json_serializer)
+        backend: SQLiteCache | None = None
         try:
+            backend = SQLiteCache(str(path), serializer=json_serializer)
             len(backend.responses)  # reads the file: "file is not a database" shows here
             return backend, note
         except sqlite3.DatabaseError as exc:
-            backend.close()
+            if backend is not None:
+                backend.close()  # type: ignore[no-untyped-call]
             aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
             try:
                 path.replace(aside)
