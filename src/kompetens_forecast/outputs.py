@@ -170,9 +170,14 @@ def staged_directory(target: Path, *, lock_wait: float | None = None) -> Iterato
     """
     target = target.expanduser().absolute()
     try:
-        if target.exists() and not target.is_dir():
+        blocker = next((p for p in (target, *target.parents) if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            where = "" if blocker == target else f": {blocker} is a file, not a folder"
             raise OutputError(
-                f"--out {target} is a file, not a folder.", "Choose a folder for the outputs."
+                f"--out {target} is a file, not a folder{where}."
+                if blocker == target
+                else f"Cannot write the outputs to {target}{where}.",
+                "Choose another --out.",
             )
         target.parent.mkdir(parents=True, exist_ok=True)
         path = lock_path(target)
