@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.fault_server import FaultServer, small_table
 
 from kompetens_forecast.errors import OfflineError, SourceError
 from kompetens_forecast.fetch import Clients, fetch_dataset
@@ -18,6 +17,7 @@ from kompetens_forecast.sources.http import CACHE_FILE, HttpClient, HttpSettings
 from kompetens_forecast.sources.scb_v1 import ScbV1Client
 from kompetens_forecast.sources.scb_v2 import PxWebClient
 from kompetens_forecast.store import DataContext
+from support.fault_server import FaultServer, small_table
 
 DATASET = "employment_county_ssyk4"
 
@@ -110,9 +110,7 @@ def test_a_connection_broken_on_every_attempt_ends_in_one_source_error(
 
 
 # -- item 7: time limits -------------------------------------------------------------------
-def test_a_trickling_server_is_cut_off_at_the_deadline(
-    server: FaultServer, tmp_path: Path
-) -> None:
+def test_a_trickling_server_is_cut_off_at_the_deadline(server: FaultServer, tmp_path: Path) -> None:
     server.trickle_pause = 0.02
     server.always("trickle")
     with pytest.raises(SourceError, match="too slowly"):
@@ -158,8 +156,13 @@ def test_the_deadline_stops_retrying(server: FaultServer, tmp_path: Path) -> Non
 
     http = HttpClient(
         settings(
-            tmp_path, attempts=50, backoff_initial=1.0, backoff_max=1.0, deadline=5.0,
-            sleep=sleep, clock=lambda: now[0],
+            tmp_path,
+            attempts=50,
+            backoff_initial=1.0,
+            backoff_max=1.0,
+            deadline=5.0,
+            sleep=sleep,
+            clock=lambda: now[0],
         )
     )
     server.fail_next(503, n=50)

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import invoke
 from filelock import FileLock
 
+from cli_helpers import invoke
 from kompetens_forecast.errors import OutputError
 from kompetens_forecast.outputs import lock_path, staged_directory
 
@@ -34,10 +34,15 @@ def test_the_cli_refuses_a_second_run_while_another_process_holds_the_folder(
     lock = lock_path(target)
     lock.parent.mkdir(parents=True, exist_ok=True)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys,time; from filelock import FileLock; l=FileLock(sys.argv[1]); l.acquire();"
-         " print('held', flush=True); time.sleep(30)", str(lock)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys,time; from filelock import FileLock; l=FileLock(sys.argv[1]); l.acquire();"
+            " print('held', flush=True); time.sleep(30)",
+            str(lock),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
@@ -58,9 +63,8 @@ def test_a_run_waits_for_the_folder_when_asked_to(tmp_path: Path) -> None:
     lock = FileLock(str(lock_path(target.absolute())))
     lock.acquire()
     try:
-        with pytest.raises(OutputError):
-            with staged_directory(target, lock_wait=0.05):
-                pass
+        with pytest.raises(OutputError), staged_directory(target, lock_wait=0.05):
+            pass
     finally:
         lock.release()
     with staged_directory(target, lock_wait=0.05) as staging:
@@ -130,9 +134,8 @@ def test_out_below_a_plain_file_is_one_line_and_exit_1(
     assert len(lines) == 1 and "not a folder" in lines[0] and "Traceback" not in result.err
     same = invoke(capsys, "--quiet", "report", "-r", "20", "--out", str(blocker))
     assert same.code == 2 and len(same.err.strip().splitlines()) == 1  # click: a usage error
-    with pytest.raises(OutputError, match="is a file, not a folder"):
-        with staged_directory(blocker):
-            pass
+    with pytest.raises(OutputError, match="is a file, not a folder"), staged_directory(blocker):
+        pass
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
@@ -152,9 +155,8 @@ def test_a_full_disk_while_writing_is_one_output_error(tmp_path: Path) -> None:
 
     target = tmp_path / "out"
     run_set(target, {"a.txt": "first"})
-    with pytest.raises(OutputError) as info:
-        with staged_directory(target):
-            raise OSError(errno.ENOSPC, "No space left on device", str(target / "x.parquet"))
+    with pytest.raises(OutputError) as info, staged_directory(target):
+        raise OSError(errno.ENOSPC, "No space left on device", str(target / "x.parquet"))
     assert "No space left on device" in info.value.one_line()
     assert "Free some disk space" in info.value.one_line()
     assert (target / "a.txt").read_text() == "first"  # earlier output kept

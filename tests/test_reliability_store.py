@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_helpers import invoke
-from support.fault_server import FaultServer, drop_county, small_table
 
+from cli_helpers import invoke
 from kompetens_forecast.errors import DamagedDataError, UpstreamChangeError
 from kompetens_forecast.fetch import Clients, fetch_dataset
 from kompetens_forecast.sources.catalog import Catalog
@@ -20,6 +19,7 @@ from kompetens_forecast.sources.scb_v1 import ScbV1Client
 from kompetens_forecast.sources.scb_v2 import PxWebClient
 from kompetens_forecast.store import DataContext
 from kompetens_forecast.store.changes import compare_vintages, summarise
+from support.fault_server import FaultServer, drop_county, small_table
 
 DATASET = "employment_county_ssyk4"
 
@@ -63,8 +63,17 @@ def test_a_truncated_store_file_is_one_line_then_repaired_by_a_plain_fetch(
 ) -> None:
     first = fetch(server, tmp_path)
     truncate(current_file(tmp_path))
-    run = invoke(capsys, "--quiet", "--data-dir", str(tmp_path), "run", "-r", "20",
-                 "--out", str(tmp_path / "out"))
+    run = invoke(
+        capsys,
+        "--quiet",
+        "--data-dir",
+        str(tmp_path),
+        "run",
+        "-r",
+        "20",
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert run.code == 1
     lines = run.err.strip().splitlines()
     assert len(lines) == 1 and "checksum" in lines[0] and DATASET in lines[0]
@@ -106,12 +115,22 @@ def test_vintages_are_listed_and_an_earlier_one_can_be_made_current(
     rows = [line.split("\t") for line in listed.out.strip().splitlines()[1:]]
     assert [r[0] for r in rows] == [first.manifest.vintage, second.manifest.vintage]
     assert [r[1] for r in rows] == ["no", "yes"] and {r[4] for r in rows} == {"ok"}
-    used = invoke(capsys, "--data-dir", str(tmp_path), "data", "use", "-d", DATASET,
-                  "--vintage", first.manifest.vintage)
+    used = invoke(
+        capsys,
+        "--data-dir",
+        str(tmp_path),
+        "data",
+        "use",
+        "-d",
+        DATASET,
+        "--vintage",
+        first.manifest.vintage,
+    )
     assert used.code == 0
     assert DataContext(tmp_path).load(DATASET).manifest.vintage == first.manifest.vintage
-    bad = invoke(capsys, "--data-dir", str(tmp_path), "data", "use", "-d", DATASET,
-                 "--vintage", "1999")
+    bad = invoke(
+        capsys, "--data-dir", str(tmp_path), "data", "use", "-d", DATASET, "--vintage", "1999"
+    )
     assert bad.code == 2 and "Vintages:" in bad.err and len(bad.err.strip().splitlines()) == 1
 
 
@@ -141,8 +160,13 @@ def frame(**columns: list[object]) -> pd.DataFrame:
 
 
 def test_changes_found_between_vintages() -> None:
-    old = frame(region_code=["01", "25"], ssyk=["2511", "2512"], year=[2023, 2023],
-                value=[10.0, 20.0], symbol=[None, None])
+    old = frame(
+        region_code=["01", "25"],
+        ssyk=["2511", "2512"],
+        year=[2023, 2023],
+        value=[10.0, 20.0],
+        symbol=[None, None],
+    )
     renamed = old.assign(ssyk=["2511", "2599"])
     assert [c.kind for c in compare_vintages(old, renamed)] == ["codes"]
     assert "ssyk: 1 gone: 2512 (1 new: 2599)" in summarise(compare_vintages(old, renamed))
@@ -156,8 +180,12 @@ def test_changes_found_between_vintages() -> None:
 
 
 def test_many_changes_are_summarised_in_one_short_line() -> None:
-    old = frame(ssyk=[f"{i:04d}" for i in range(100)], year=[2023] * 100,
-                value=[1.0] * 100, symbol=[None] * 100)
+    old = frame(
+        ssyk=[f"{i:04d}" for i in range(100)],
+        year=[2023] * 100,
+        value=[1.0] * 100,
+        symbol=[None] * 100,
+    )
     new = old.assign(ssyk=[f"{i + 5000:04d}" for i in range(100)])
     text = summarise(compare_vintages(old, new))
     assert "100 gone" in text and len(text) < 200
