@@ -21,9 +21,11 @@ def test_a_second_run_into_a_locked_folder_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "out"
     with staged_directory(target) as staging:
         (staging / "a.txt").write_text("first")
-        with pytest.raises(OutputError, match="Another run is writing"):
-            with staged_directory(target):
-                pass
+        with (
+            pytest.raises(OutputError, match="Another run is writing"),
+            staged_directory(target),
+        ):
+            pass
     assert (target / "a.txt").read_text() == "first"
 
 

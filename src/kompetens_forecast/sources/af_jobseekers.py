@@ -70,7 +70,10 @@ def _frame(text: str, name: str) -> pd.DataFrame:
         delimiter = csv.Sniffer().sniff(first, delimiters=",;").delimiter
     except csv.Error:
         delimiter = ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise DataError(f"{name}: not a readable CSV file ({exc}).") from exc
     header = [c.strip().lower() for c in rows[0]]
     body = [r for r in rows[1:] if any(cell.strip() for cell in r)]
     for number, row in enumerate(rows[1:], start=2):

@@ -136,7 +136,7 @@ def _detect_encoding(raw: bytes, path: Path) -> str:
         return codecs.lookup(name).name
     except (LookupError, ValueError) as exc:  # ValueError: a NUL byte in the name
         raise DataError(
-            f"PX file '{path}': unknown CODEPAGE \"{name}\".", "Use iso-8859-1 or utf-8."
+            f"PX file '{path}': unknown CODEPAGE {name!r}.", "Use iso-8859-1 or utf-8."
         ) from exc
 
 
