@@ -687,6 +687,8 @@ def main(argv: list[str] | None = None) -> None:
             "(run again with --debug for the traceback, and please report it).",
             1,
         )
+    if code == 130:  # typer turns KeyboardInterrupt into Exit(130), silently
+        _fail(interrupted_message(args), 130)
     raise SystemExit(code if isinstance(code, int) else 0)
 
 

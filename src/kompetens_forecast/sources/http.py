@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Mapping
@@ -115,6 +116,20 @@ class HttpSettings:
                 )
             values[attribute] = number
         return cls(**{**values, **fields})
+
+
+_ERRNO_TEXT = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
+
+
+def describe(exc: BaseException) -> str:
+    """A transport error in a few words ("ConnectionError: Connection refused"), not the
+    nested repr requests and urllib3 build."""
+    text = str(exc)
+    found = _ERRNO_TEXT.search(text)
+    short = found.group(1).strip() if found else text.splitlines()[0] if text else ""
+    if "timed out" in text.lower() and not found:
+        short = "timed out"
+    return f"{type(exc).__name__}: {short[:120]}".rstrip(": ")
 
 
 class RetryableError(Exception):
@@ -232,7 +247,7 @@ def read_body(response: requests.Response, settings: HttpSettings, until: float)
                 break
             parts.append(block)
     except TRANSPORT_ERRORS as exc:
-        raise RetryableError(f"the answer broke off: {type(exc).__name__}: {exc}") from exc
+        raise RetryableError(f"the answer broke off: {describe(exc)}") from exc
     finally:
         response.close()
     body = b"".join(parts)
@@ -402,7 +417,7 @@ class HttpClient:
             with self.session.cache_disabled():
                 response = self.session.send(request, stream=True, timeout=timeout)
         except TRANSPORT_ERRORS as exc:
-            raise RetryableError(f"{type(exc).__name__}: {exc}") from exc
+            raise RetryableError(describe(exc)) from exc
         status = response.status_code
         if status == 429:
             response.close()

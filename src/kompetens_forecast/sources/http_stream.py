@@ -25,6 +25,7 @@ from kompetens_forecast.sources.http import (
     HttpStatusError,
     RetryableError,
     check_retry_after,
+    describe,
     gave_up,
     parse_retry_after,
     retry_policy,
@@ -47,7 +48,7 @@ def _open_stream(http: HttpClient, url: str, params: Mapping[str, str] | None) -
                 timeout=(settings.connect_timeout, settings.read_timeout),
             )
     except TRANSPORT_ERRORS as exc:
-        raise RetryableError(f"{type(exc).__name__}: {exc}") from exc
+        raise RetryableError(describe(exc)) from exc
     status = response.status_code
     if status == 429:
         response.close()
@@ -86,9 +87,7 @@ def stream_get(
     try:
         yield response
     except TRANSPORT_ERRORS as exc:
-        raise SourceError(
-            f"GET {url} broke off: {type(exc).__name__}: {exc}", "Try again."
-        ) from exc
+        raise SourceError(f"GET {url} broke off: {describe(exc)}", "Try again.") from exc
     finally:
         response.close()
 
@@ -100,7 +99,7 @@ def _download_once(http: HttpClient, url: str, part: Path) -> None:
             for block in response.iter_content(CHUNK):
                 handle.write(block)
     except TRANSPORT_ERRORS as exc:
-        raise RetryableError(f"the download broke off: {type(exc).__name__}: {exc}") from exc
+        raise RetryableError(f"the download broke off: {describe(exc)}") from exc
     finally:
         response.close()
 
