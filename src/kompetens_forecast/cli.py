@@ -488,7 +488,9 @@ def fetch(
             continue
         vintage = result.manifest.vintage if result.manifest else ""
         for note in result.notes:
-            err_console.print(f"Note: {name}: {note}", highlight=False, markup=False)
+            err_console.print(
+                f"Note: {name}: {note}", highlight=False, markup=False, soft_wrap=True
+            )
         typer.echo(
             f"{name}\t{result.status}\t{','.join(result.tables)}\t{result.calls}\t"
             f"{result.cells}\t{result.seconds_at_rate:.0f}\t{vintage}"

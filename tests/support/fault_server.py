@@ -133,6 +133,10 @@ class FaultServer(PxWebServer):
             return False
         query = dict(parse_qsl(split.query))
         mode = query.get("mode", "off")
+        if mode == "status":  # which faults were applied so far, oldest first
+            body = (",".join(self.faults_applied) + "\n").encode()
+            _Handler.send(handler, 200, body, {"Content-Type": "text/plain"})
+            return True
         if mode == "off":
             with self._fault_lock:
                 self._modes.clear()

@@ -435,7 +435,10 @@ class HttpClient:
             document = json.loads(content)
         except ValueError as exc:
             # a body cut short parses as nothing: ask again, and never cache it
-            raise RetryableError(f"invalid JSON in the answer ({len(content)} bytes)") from exc
+            raise RetryableError(
+                f"invalid JSON in the answer ({len(content)} bytes; not cached, a re-run asks "
+                "again)"
+            ) from exc
         parsed = parse(document)
         if status == 200:
             response._content = content
