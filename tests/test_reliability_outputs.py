@@ -162,3 +162,19 @@ def test_a_full_disk_while_writing_is_one_output_error(tmp_path: Path) -> None:
     assert "No space left on device" in info.value.one_line()
     assert "Free some disk space" in info.value.one_line()
     assert (target / "a.txt").read_text() == "first"  # earlier output kept
+
+
+def test_a_read_only_file_system_is_one_output_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import tempfile
+
+    def read_only(*_args: object, **_kwargs: object) -> str:
+        raise OSError(errno.EROFS, "Read-only file system", str(tmp_path))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    with pytest.raises(OutputError) as info, staged_directory(tmp_path / "out"):
+        pass
+    assert "read-only file system" in info.value.one_line()
+    assert "choose another --out" in info.value.one_line()
