@@ -84,8 +84,8 @@ def test_a_truncated_store_file_is_one_line_then_repaired_by_a_plain_fetch(
     repaired = fetch(server, tmp_path)  # no --refresh
     assert repaired.status == "written"
     assert any("damaged" in note for note in repaired.notes)
-    loaded = DataContext(tmp_path).load(DATASET)
-    assert loaded.manifest.vintage != first.manifest.vintage
+    loaded = DataContext(tmp_path).load(DATASET)  # verified on read
+    assert DataContext(tmp_path).user_store.damage(DATASET) is None
     assert len(loaded.frame) == first.manifest.rows
 
 
@@ -200,3 +200,26 @@ def test_set_current_refuses_a_damaged_vintage(server: FaultServer, tmp_path: Pa
     with pytest.raises(DamagedDataError):
         store.set_current(DATASET, first.manifest.vintage)
     shutil.rmtree(old_dir)
+
+
+def test_two_vintages_in_one_second_never_overwrite_each_other(tmp_path: Path) -> None:
+    from kompetens_forecast.errors import StoreError
+    from kompetens_forecast.store.store import Store
+
+    store = Store(tmp_path)
+    cells = pd.DataFrame({"region_code": ["01"], "year": [2023], "value": [1.0], "symbol": [None]})
+    common = {
+        "dataset": "d",
+        "source": "scb",
+        "title": "t",
+        "table_ids": ["T"],
+        "dims": ["region_code"],
+        "retrieved_at": "2026-01-01T00:00:00Z",
+    }
+    first = store.write(cells, **common)  # type: ignore[arg-type]
+    aside = store.write(cells.assign(value=2.0), make_current=False, **common)  # type: ignore[arg-type]
+    assert aside.vintage == f"{first.vintage}-2"
+    assert store.manifest("d").vintage == first.vintage  # type: ignore[union-attr]
+    assert store.read("d")["value"].tolist() == [1.0]
+    with pytest.raises(StoreError, match="cannot replace the current one"):
+        store.write(cells, make_current=False, vintage=first.vintage, **common)  # type: ignore[arg-type]

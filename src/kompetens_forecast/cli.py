@@ -40,6 +40,7 @@ from kompetens_forecast.exports import export_dataset
 from kompetens_forecast.fetch import scb_clients
 from kompetens_forecast.fetchers import Fetcher
 from kompetens_forecast.outlook_run import run_outlook
+from kompetens_forecast.outputs import preflight
 from kompetens_forecast.pipeline import (
     RunResult,
     check_language,
@@ -171,6 +172,7 @@ def _write_region(
 ) -> None:
     """`run` and `report`: the same options, a different set of files."""
     settings = _settings(ctx)
+    preflight(out)  # a bad or busy --out is refused before minutes of computing
     with _progress(settings, "Starting") as progress:
         result = runner(
             region,

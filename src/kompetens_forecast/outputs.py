@@ -159,39 +159,68 @@ def _publish(staging: Path, target: Path) -> None:
         (staging / MANIFEST).replace(target / MANIFEST)
 
 
+def _check_target(target: Path) -> None:
+    blocker = next((p for p in (target, *target.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        if blocker == target:
+            raise OutputError(f"--out {target} is a file, not a folder.", "Choose another --out.")
+        raise OutputError(
+            f"Cannot write the outputs to {target}: {blocker} is a file, not a folder.",
+            "Choose another --out.",
+        )
+
+
+def _locked(target: Path, lock: FileLock, wait: float) -> OutputError | None:
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        return OutputError(
+            f"Another run is writing to {target}.",
+            f"Wait for it to finish, or choose another --out (or set {LOCK_WAIT_ENV}=SECONDS "
+            "to wait).",
+        )
+    return None
+
+
+def preflight(target: Path) -> None:
+    """Refuse an output folder before a run spends minutes computing: `--out` below a file,
+    or a folder another run is writing to (and not waiting for it). `staged_directory`
+    checks again when it writes."""
+    target = target.expanduser().absolute()
+    _check_target(target)
+    if _lock_wait() > 0:
+        return
+    path = lock_path(target)
+    if not path.exists():
+        return
+    lock = FileLock(str(path))
+    problem = _locked(target, lock, 0)
+    if problem is not None:
+        raise problem
+    lock.release()
+
+
 @contextlib.contextmanager
 def staged_directory(target: Path, *, lock_wait: float | None = None) -> Iterator[Path]:
     """Yield an empty staging directory; on success publish its files into `target`.
 
-    One run at a time per folder (a lock beside it; a second run waits `lock_wait` seconds,
+    One run at a time per folder (a lock file, `lock_path`; a second run waits `lock_wait` s,
     default env KF_OUTPUT_LOCK_WAIT or 0, then is refused with OutputError). Leftovers of a
     killed run are cleaned first. A failed run leaves the previous output as it was; a file
     system error (disk full, read-only, a file in the way) is one OutputError line.
     """
     target = target.expanduser().absolute()
     try:
-        blocker = next((p for p in (target, *target.parents) if p.exists()), None)
-        if blocker is not None and not blocker.is_dir():
-            where = "" if blocker == target else f": {blocker} is a file, not a folder"
-            raise OutputError(
-                f"--out {target} is a file, not a folder{where}."
-                if blocker == target
-                else f"Cannot write the outputs to {target}{where}.",
-                "Choose another --out.",
-            )
+        _check_target(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         path = lock_path(target)
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(path))
-        lock.acquire(timeout=_lock_wait() if lock_wait is None else lock_wait)
-    except Timeout as exc:
-        raise OutputError(
-            f"Another run is writing to {target}.",
-            f"Wait for it to finish, or choose another --out (or set {LOCK_WAIT_ENV}=SECONDS "
-            "to wait).",
-        ) from exc
+        problem = _locked(target, lock, _lock_wait() if lock_wait is None else lock_wait)
     except OSError as exc:
         raise output_error(exc, target) from exc
+    if problem is not None:
+        raise problem
     try:
         clean_leftovers(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))

@@ -216,6 +216,7 @@ class Store:
             if not _NAME.match(value):
                 raise StoreError(f"Invalid {name} name '{value}'.", "Use lowercase a-z, 0-9 and _.")
         retrieved_at = retrieved_at or utc_now()
+        explicit = vintage
         vintage = vintage or vintage_from_time(retrieved_at)
         if not _VINTAGE.match(vintage):
             raise StoreError(f"Invalid vintage '{vintage}'.")
@@ -224,7 +225,18 @@ class Store:
             raise StoreError(f"Dataset '{dataset}' already exists under {existing.parent.name}.")
         dataset_dir = self.root / f"source={source}" / f"dataset={dataset}"
         dataset_dir.mkdir(parents=True, exist_ok=True)
+        if explicit is None:  # a vintage named by the clock: two in one second get -2, -3 …
+            base, n = vintage, 1
+            while (dataset_dir / f"vintage={vintage}").exists():
+                n += 1
+                vintage = f"{base}-{n}"
         final_dir = dataset_dir / f"vintage={vintage}"
+        current = self.manifest(dataset) if (dataset_dir / "manifest.json").is_file() else None
+        if not make_current and current is not None and current.vintage == vintage:
+            raise StoreError(
+                f"Dataset '{dataset}': a vintage kept aside cannot replace the current one "
+                f"({vintage})."
+            )
 
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dataset_dir))
         try:
