@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
 
 from kompetens_forecast.cli import main
+
+PROGRESS = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ")
 
 
 @dataclass
@@ -14,6 +17,16 @@ class Result:
     code: int
     out: str
     err: str
+
+    @property
+    def messages(self) -> list[str]:
+        """stderr without the timestamped progress lines (stderr is not a terminal here)."""
+        return messages(self.err)
+
+
+def messages(err: str) -> list[str]:
+    """The lines of `err` that are not timestamped progress lines."""
+    return [line for line in err.strip().splitlines() if not PROGRESS.match(line)]
 
 
 def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> Result:

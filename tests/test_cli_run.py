@@ -119,6 +119,6 @@ def test_usage_errors_exit_2_with_one_line_and_write_nothing(
     out = tmp_path / "never"
     result = invoke(capsys, *args, "--out", str(out))
     assert result.code == 2
-    lines = result.err.strip().splitlines()
+    lines = result.messages
     assert len(lines) == 1 and expected in lines[0] and "Traceback" not in result.err
     assert not out.exists() and list(tmp_path.iterdir()) == []

@@ -95,7 +95,7 @@ def test_missing_dask_gives_the_install_hint(
     )
     assert result.code == 1
     assert "pip install kompetens-forecast[dask]" in result.err
-    assert len(result.err.strip().splitlines()) == 1
+    assert len(result.messages) == 1
     assert not (tmp_path / "x").exists()
 
 

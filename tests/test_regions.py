@@ -235,3 +235,21 @@ def test_text_helpers() -> None:
     ]
     assert closest("berg", {"Falkenberg": "1382 Falkenberg"}) == ["1382 Falkenberg"]
     assert closest("", {"a": "b"}) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "chosen", "others"),
+    [
+        ("Stockholm", "0180", ["01", "SE11"]),
+        ("Uppsala", "0380", ["03"]),
+        ("Gotland", "09", []),  # the county's only kommun is the same area
+        ("Dalarna", "20", []),
+        ("20", "20", []),
+        ("Uppsala län", "03", []),
+    ],
+)
+def test_other_meanings_of_a_name(
+    reg: RegionRegistry, name: str, chosen: str, others: list[str]
+) -> None:
+    assert reg.get(name).code == chosen
+    assert [r.code for r in reg.other_meanings(name)] == others

@@ -104,7 +104,7 @@ def test_a_connection_broken_on_every_attempt_ends_in_one_source_error(
     server.always("reset")
     with pytest.raises(SourceError) as info:
         fetch(server, tmp_path, attempts=3)
-    assert "failed after retries" in info.value.one_line()
+    assert "failed after" in info.value.one_line()
     assert "\n" not in info.value.one_line()
     assert DataContext(tmp_path).load(DATASET).origin == "demo"  # nothing replaced
 
@@ -166,7 +166,7 @@ def test_the_deadline_stops_retrying(server: FaultServer, tmp_path: Path) -> Non
         )
     )
     server.fail_next(503, n=50)
-    with pytest.raises(SourceError, match="failed after retries"):
+    with pytest.raises(SourceError, match="failed after"):
         http.get_json(f"{server.base_url}/config")
     assert 5.0 <= now[0] <= 6.0  # stopped at the deadline, not after 50 attempts
 

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from cli_helpers import messages
 from conftest import run_cli_captured
 from kompetens_forecast.report.csv_export import csv_frame
 from kompetens_forecast.report.numbers import fmt_int, fmt_pct, signed_int
@@ -332,7 +333,7 @@ def test_report_command_writes_the_report_set_alone_in_slide_size(
 def test_report_for_an_unknown_region_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "never"
     code, _, stderr = run_cli_captured(["report", "--region", "99", "--out", str(out)])
-    assert code == 2 and len(stderr.strip().splitlines()) == 1 and "'99'" in stderr
+    assert code == 2 and len(messages(stderr)) == 1 and "'99'" in stderr
     assert not out.exists()
     code, _, stderr = run_cli_captured(["run", "--region", "20", "--size", "a3", "--out", str(out)])
     assert code == 2 and "a4, slide" in stderr and not out.exists()
@@ -381,7 +382,7 @@ def test_pdf_is_refused_without_weasyprint_before_anything_is_written(
     out = tmp_path / "never"
     code, _, stderr = run_cli_captured(["report", "--region", "20", "--pdf", "--out", str(out)])
     assert code == 2 and "pip install 'kompetens-forecast[pdf]'" in stderr
-    assert len(stderr.strip().splitlines()) == 1 and not out.exists()
+    assert len(messages(stderr)) == 1 and not out.exists()
 
 
 @pytest.mark.skipif(

@@ -123,3 +123,18 @@ def test_search(occ: OccupationRegistry) -> None:
     assert "2341" in {o.code for o in occ.search("grundskol")}
     assert "5322" in {o.code for o in occ.search("assistant nurses")}
     assert len(occ.search("")) == 10 + 46 + 148 + 429
+
+
+def test_search_by_stem_finds_plural_labels_from_a_singular(occ: OccupationRegistry) -> None:
+    nurses = [o.code for o in occ.search("sjuksköterska", level=4)]
+    assert nurses[0] == "2221" and nurses[-1] == "2239"
+    assert all(c.startswith(("222", "223")) for c in nurses)
+    assert "5321" not in nurses  # undersköterskor: another stem
+    assert [o.code for o in occ.search("revisorer", level=4)] == ["2411"]
+
+
+def test_plain_matches_win_over_stems(occ: OccupationRegistry) -> None:
+    # "lärare" is found as written; its short stem "lär" is not used
+    found = {o.code for o in occ.search("lärare", level=4)}
+    assert "2341" in found and all("lärare" in occ.get(c).label_sv.casefold() for c in found)
+    assert occ.search("xyzzy") == []

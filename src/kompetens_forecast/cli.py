@@ -1,57 +1,46 @@
 """The `forecast` command line: translates arguments to library calls and errors to exit codes.
 
-Exit codes: 0 success; 1 a data, store, network or file-system problem (KFError, OSError);
-2 a usage error (unknown region, bad option value), reported as one line on stderr; 130
-interrupted ("Avbrutet."/"Interrupted."). `--debug` anywhere in the arguments shows the
-traceback as well.
+Exit codes: 0 success; 1 a data or store problem (KFError); 2 a usage error (unknown region,
+bad option value), reported as one line on stderr; 130 interrupted.
 Data and paths go to stdout; progress and messages to stderr.
 """
 
 from __future__ import annotations
 
 import errno
+import os
 import sys
+import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-)
 
-from kompetens_forecast import __version__
-from kompetens_forecast.backtest_run import run_backtest
-from kompetens_forecast.classify.regions import default_registry
-from kompetens_forecast.classify.ssyk import default_occupations
-from kompetens_forecast.doctor import run_checks
-from kompetens_forecast.engines import engine_from_options
 from kompetens_forecast.errors import KFError, UsageError
-from kompetens_forecast.exports import export_dataset
-from kompetens_forecast.fetch import scb_clients
-from kompetens_forecast.fetchers import Fetcher
-from kompetens_forecast.outlook_run import run_outlook
-from kompetens_forecast.outputs import preflight
-from kompetens_forecast.pipeline import (
-    RunResult,
-    check_language,
-    run_forecast,
-    run_indicators,
-    run_region,
-    run_report,
-)
-from kompetens_forecast.shortage_run import run_shortage
-from kompetens_forecast.store.datasets import DATA_DIR_ENV, DataContext
-from kompetens_forecast.store.vintages import list_vintages, use_vintage
+from kompetens_forecast.languages import check_language
+
+# Fast start: the library's heavy modules (pandas, statsmodels, matplotlib, pyarrow, duckdb,
+# scipy, requests, …) are imported inside the commands that use them, never at module level,
+# so that `forecast --help` and `--version` answer at once (benchmarks/cli_startup.py).
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from kompetens_forecast.fetchers import Fetcher
+    from kompetens_forecast.pipeline import RunResult
+    from kompetens_forecast.store.datasets import DataContext
+
+DATA_DIR_ENV = "KF_DATA_DIR"  # = store.datasets.DATA_DIR_ENV (tested), without importing pandas
+LANG_ENV = "KF_LANG"
+QUIET_HELP = "No progress output on stderr."
+LANG_HELP = "Language of labels, charts and tables: sv or en."
+DEBUG_HELP = "Show the traceback of an error (and library warnings)."
+DATA_DIR_HELP = "Data directory (default: the platform's user data directory)."
 
 app = typer.Typer(
     name="forecast",
@@ -59,6 +48,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's plain help: typer's rich help imports rich.markdown, pygments, … (≈ 0.1–0.5 s)
+    rich_markup_mode=None,
 )
 ENGINE_HELP = (
     "Where the series are computed: local (a process pool, one BLAS thread per worker) or "
@@ -68,7 +59,9 @@ SCHEDULER_HELP = "Address of an existing Dask scheduler (tcp://HOST:8786); needs
 WORKERS_HELP = "Worker processes (default: one per CPU)."
 
 data_app = typer.Typer(
-    help="Inspect the data directory and the embedded demo data.", no_args_is_help=True
+    help="Inspect the data directory and the embedded demo data.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(data_app, name="data")
 
@@ -78,8 +71,11 @@ class Settings:
     data_dir: Path | None
     quiet: bool
     lang: str
+    debug: bool = False
 
     def context(self) -> DataContext:
+        from kompetens_forecast.store.datasets import DataContext
+
         return DataContext(self.data_dir)
 
 
@@ -89,14 +85,38 @@ def _settings(ctx: typer.Context) -> Settings:
     return settings
 
 
-err_console = Console(stderr=True)
+class _LazyConsole:
+    """rich's Console for stderr, created on first use (importing rich.console takes time)."""
+
+    _console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True)
+        return getattr(self._console, name)
+
+
+err_console = cast("Console", _LazyConsole())
+
+
+def _stage_line(message: str) -> None:
+    """Progress where stderr is not a terminal (CI logs): one timestamped line per stage."""
+    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    print(f"{stamp} {message}", file=sys.stderr, flush=True)
 
 
 @contextmanager
 def _progress(settings: Settings, first: str) -> Iterator[Callable[[str], None]]:
-    """A spinner with the current step on stderr; nothing with --quiet."""
+    """A spinner with the current step on stderr (a line per step when stderr is not a
+    terminal); nothing with --quiet."""
     if settings.quiet:
         yield lambda _message: None
+        return
+    if not err_console.is_terminal:
+        _stage_line(first)
+        yield _stage_line
         return
     with err_console.status(first) as status:
         yield lambda message: status.update(message)
@@ -104,6 +124,8 @@ def _progress(settings: Settings, first: str) -> Iterator[Callable[[str], None]]
 
 def _version(value: bool) -> None:
     if value:
+        from kompetens_forecast import __version__
+
         typer.echo(f"kompetens-forecast {__version__}")
         raise typer.Exit()
 
@@ -115,19 +137,78 @@ def main_options(
         None,
         "--data-dir",
         envvar=DATA_DIR_ENV,
-        help=f"Data directory (default: platform data dir; env {DATA_DIR_ENV}).",
+        help=DATA_DIR_HELP,
         file_okay=False,
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output on stderr."),
-    lang: str = typer.Option(
-        "sv", "--lang", help="Language of labels, charts and tables: sv or en."
-    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
+    lang: str = typer.Option("sv", "--lang", envvar=LANG_ENV, help=LANG_HELP),
+    debug: bool = typer.Option(False, "--debug", help=DEBUG_HELP),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    """Regional competence-need forecasts from SCB and Arbetsförmedlingen statistics."""
-    ctx.obj = Settings(data_dir=data_dir, quiet=quiet, lang=check_language(lang))
+    """Regional competence-need forecasts from SCB and Arbetsförmedlingen statistics.
+
+    Global options may also follow the command (`forecast run --region 20 --lang en`)."""
+    ctx.obj = Settings(data_dir=data_dir, quiet=quiet, lang=check_language(lang), debug=debug)
+
+
+def _set_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """A global option given after the command: it overrides the one given before."""
+    settings = ctx.find_root().obj
+    if not isinstance(settings, Settings) or value is None or value is False:
+        return
+    if param.name == "lang":
+        settings.lang = check_language(str(value))
+    elif param.name == "data_dir":
+        settings.data_dir = Path(value)
+    elif param.name == "quiet":
+        settings.quiet = True
+    elif param.name == "debug":
+        settings.debug = True
+
+
+def _global_options() -> list[click.Parameter]:
+    """The root's options once more, for use after a command (values go to the root's
+    Settings through `_set_global`; commands' own parameters are left untouched)."""
+
+    def option(decls: list[str], help_text: str, **kwargs: Any) -> click.Parameter:
+        return click.Option(
+            decls,
+            help=f"{help_text} (global option)",
+            expose_value=False,
+            callback=_set_global,
+            **kwargs,
+        )
+
+    return [
+        option(["--lang"], LANG_HELP, default=None, type=str),
+        option(
+            ["--data-dir", "data_dir"],
+            "Data directory.",
+            default=None,
+            type=click.Path(file_okay=False, path_type=Path),
+        ),
+        option(["--quiet", "-q"], QUIET_HELP, is_flag=True, default=False),
+        option(["--debug"], DEBUG_HELP, is_flag=True, default=False),
+    ]
+
+
+def _add_global_options(command: click.Command) -> None:
+    """Give every subcommand the global options (except any a command defines itself)."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            taken = {name for param in sub.params for name in param.opts}
+            sub.params += [p for p in _global_options() if not taken & set(p.opts)]
+            _add_global_options(sub)
+
+
+def build_command() -> click.Command:
+    """The click command tree of `forecast`, global options accepted after every command
+    (used by `main` and by scripts/gen_cli_reference.py)."""
+    command = typer.main.get_command(app)
+    _add_global_options(command)
+    return command
 
 
 def _out_option() -> Any:
@@ -169,10 +250,14 @@ def _write_region(
     horizon: int | None,
     size: str,
     pdf: bool,
+    goals: Path | None = None,
 ) -> None:
     """`run` and `report`: the same options, a different set of files."""
+    from kompetens_forecast.outputs import preflight
+
     settings = _settings(ctx)
     preflight(out)  # a bad or busy --out is refused before minutes of computing
+    _note_other_meanings(region)
     with _progress(settings, "Starting") as progress:
         result = runner(
             region,
@@ -183,6 +268,7 @@ def _write_region(
             size=size,
             pdf=pdf,
             progress=progress,
+            **({"goals": goals} if goals is not None else {}),
         )
     _print_result(settings, result)
 
@@ -195,9 +281,14 @@ def run(
     horizon: int | None = _horizon_option(),
     size: str = _size_option(),
     pdf: bool = _pdf_option(),
+    goals: Path | None = typer.Option(
+        None, "--goals", dir_okay=False, help="Goals config (TOML): adds Mål and Måluppfyllelse."
+    ),
 ) -> None:
     """Indicators, forecasts, tables, charts and the fact sheet for one region."""
-    _write_region(ctx, run_region, region, out, horizon, size, pdf)
+    from kompetens_forecast.pipeline import run_region
+
+    _write_region(ctx, run_region, region, out, horizon, size, pdf, goals)
 
 
 @app.command()
@@ -210,6 +301,8 @@ def report(
     pdf: bool = _pdf_option(),
 ) -> None:
     """Report set only: tables.xlsx, csv/, tables.md, charts/, faktablad.html, manifest.json."""
+    from kompetens_forecast.pipeline import run_report
+
     _write_region(ctx, run_report, region, out, horizon, size, pdf)
 
 
@@ -241,7 +334,11 @@ def forecast_command(
     workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
 ) -> None:
     """Employment forecasts per occupation: writes OUT/forecast.parquet."""
+    from kompetens_forecast.engines import engine_from_options
+    from kompetens_forecast.pipeline import run_forecast
+
     settings = _settings(ctx)
+    _note_other_meanings(region)
     chosen = engine_from_options(engine, scheduler, workers)
     with _progress(settings, "Forecasting"):
         path, frame = run_forecast(
@@ -273,7 +370,11 @@ def backtest_command(
     workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
 ) -> None:
     """Rolling-origin backtests: writes OUT/backtest.parquet and OUT/backtest_summary.json."""
+    from kompetens_forecast.backtest_run import run_backtest
+    from kompetens_forecast.engines import engine_from_options
+
     settings = _settings(ctx)
+    _note_other_meanings(region)
     chosen = engine_from_options(engine, scheduler, workers)
     with _progress(settings, "Backtesting"):
         path, _frame, summary = run_backtest(
@@ -312,7 +413,10 @@ def outlook(
     out: Path = _out_option(),
 ) -> None:
     """Outlook class per occupation (shortage status × demand): writes OUT/outlook.parquet."""
+    from kompetens_forecast.outlook_run import run_outlook
+
     settings = _settings(ctx)
+    _note_other_meanings(region)
     with _progress(settings, "Outlook"):
         path, frame, provenance = run_outlook(region, out, ctx=settings.context())
     typer.echo(str(path))
@@ -337,7 +441,10 @@ def indicators(
 ) -> None:
     """Regional indicators per occupation: writes OUT/indicators.parquet (and, with AF job ads
     and jobseekers fetched, OUT/labour_market.parquet: Beveridge points, mismatch index)."""
+    from kompetens_forecast.pipeline import run_indicators
+
     settings = _settings(ctx)
+    _note_other_meanings(region)
     with _progress(settings, "Computing indicators"):
         paths, frame = run_indicators(region, out, ctx=settings.context(), lang=settings.lang)
     for path in paths:
@@ -357,7 +464,10 @@ def shortage(
     out: Path = _out_option(),
 ) -> None:
     """Shortage status per occupation (score, brist/balans/överskott/paradox, AF beside it)."""
+    from kompetens_forecast.shortage_run import run_shortage
+
     settings = _settings(ctx)
+    _note_other_meanings(region)
     with _progress(settings, "Scoring shortage"):
         path, _frame, report = run_shortage(region, out, ctx=settings.context())
     typer.echo(str(path))
@@ -399,10 +509,14 @@ def regions(
         "", "--search", "-s", help="Filter by code or name (accents and case ignored)."
     ),
 ) -> None:
-    """List regions: code, name, level, county (tab-separated)."""
+    """List regions: code, name, level, county (tab-separated, with a header row)."""
+    from kompetens_forecast.classify.regions import default_registry
+
     settings = _settings(ctx)
     registry = default_registry()
     found = registry.search(search) if search else registry.all()
+    if found:
+        typer.echo("code\tname\tlevel\tcounty")
     for region in found:
         typer.echo(
             f"{region.code}\t{region.label(settings.lang)}\t{region.level}\t{region.lan_code or ''}"
@@ -422,6 +536,8 @@ def occupations(
     level: int | None = typer.Option(None, "--level", help="SSYK level 1–4."),
 ) -> None:
     """List SSYK 2012 occupations: code, level, label (tab-separated)."""
+    from kompetens_forecast.classify.ssyk import default_occupations
+
     settings = _settings(ctx)
     registry = default_occupations()
     if level is not None and level not in (1, 2, 3, 4):
@@ -456,6 +572,10 @@ def fetch(
         exists=True,
         help="job_ads_history/_snapshot: a local .jsonl(.zip); jobseekers: a CSV.",
     ),
+    kpi: list[str] = typer.Option([], "--kpi", help="kolada: KPI id(s), e.g. N00914."),
+    due: bool = typer.Option(
+        False, "--due", help="Only what `forecast calendar` says is due (or never fetched)."
+    ),
     accept_changes: bool = typer.Option(
         False,
         "--accept-changes",
@@ -464,23 +584,32 @@ def fetch(
 ) -> None:
     """Fetch datasets into the data directory: SCB catalog datasets (env KF_SCB_BASE_URL) and
     Arbetsförmedlingen's (yrkesbarometer, taxonomy, job ads; env KF_AF_DATA_BASE_URL, …)."""
+    from kompetens_forecast.fetchers import Fetcher
+
     settings = _settings(ctx)
     fetcher = Fetcher(
-        settings.context(), offline=offline, refresh=refresh, accept_changes=accept_changes
+        settings.context(),
+        offline=offline,
+        refresh=refresh,
+        quick=dry_run,
+        accept_changes=accept_changes,
     )
-    if all_datasets == bool(dataset):
+    if due:
+        names = _due_names(settings, fetcher, bool(dataset) or all_datasets)
+    elif all_datasets == bool(dataset):
         raise UsageError(
-            "Give --dataset NAME (repeatable) or --all, not both or neither.",
+            "Give --dataset NAME (repeatable), --all or --due: one of them.",
             f"Datasets: {', '.join(fetcher.names())}.",
         )
-    names = fetcher.all_names() if all_datasets else [fetcher.check(name) for name in dataset]
+    else:
+        names = fetcher.all_names() if all_datasets else [fetcher.check(name) for name in dataset]
     typer.echo("dataset\tstatus\ttables\tcalls\tcells\tseconds_at_rate\tvintage")
     failures = 0
     for name in names:
         try:
             with _fetch_progress(settings) as progress:
                 result = fetcher.fetch(
-                    name, dry_run=dry_run, progress=progress, years=year, path=file
+                    name, dry_run=dry_run, progress=progress, years=year, path=file, kpis=kpi
                 )
         except KFError as exc:
             if len(names) == 1:
@@ -508,6 +637,8 @@ def search(
     offline: bool = typer.Option(False, "--offline", help="Use cached responses only."),
 ) -> None:
     """Search SCB's tables (PxWebApi 2 /tables?query=): id, period, updated, title."""
+    from kompetens_forecast.fetch import scb_clients
+
     settings = _settings(ctx)
     clients = scb_clients(
         settings.context().data_dir, offline=offline, refresh=False, lang=settings.lang
@@ -526,9 +657,69 @@ def data_export(
     out: Path = typer.Option(..., "--out", "-o", help="FILE.parquet or FILE.csv", dir_okay=False),
 ) -> None:
     """Write the dataset in use (fetched, else demo) in the canonical layout."""
+    from kompetens_forecast.exports import export_dataset
+
     settings = _settings(ctx)
     path = export_dataset(settings.context(), dataset, out)
     typer.echo(str(path))
+
+
+@data_app.command("vintages")
+def data_vintages(
+    ctx: typer.Context,
+    dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset name."),
+) -> None:
+    """Vintages of a fetched dataset: vintage, current, rows, retrieved_at, state."""
+    from kompetens_forecast.store.vintages import list_vintages
+
+    store = _settings(ctx).context().user_store
+    typer.echo("vintage\tcurrent\trows\tretrieved_at\tstate")
+    for row in list_vintages(store, dataset):
+        typer.echo(
+            f"{row.vintage}\t{'yes' if row.current else 'no'}\t{row.rows}\t"
+            f"{row.retrieved_at}\t{row.state}"
+        )
+
+
+@data_app.command("use")
+def data_use(
+    ctx: typer.Context,
+    dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset name."),
+    vintage: str = typer.Option(
+        ..., "--vintage", help="Vintage to make current (see `forecast data vintages`)."
+    ),
+) -> None:
+    """Make another vintage of a fetched dataset current (go back, or take one kept aside)."""
+    from kompetens_forecast.store.vintages import use_vintage
+
+    manifest = use_vintage(_settings(ctx).context().user_store, dataset, vintage)
+    typer.echo(f"{manifest.dataset}\t{manifest.vintage}")
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    offline: bool = typer.Option(
+        False, "--offline", help="Skip the checks that ask the servers (reachability, catalog)."
+    ),
+) -> None:
+    """Check the APIs (reachability, limits), the cache and store (checksums), stale locks and
+    staging folders, and catalog tables changed upstream; each problem with what to do."""
+    from kompetens_forecast.doctor import run_checks
+
+    settings = _settings(ctx)
+    with _progress(settings, "Checking"):
+        checks = run_checks(settings.context(), offline=offline)
+    typer.echo("status\tcheck\tdetail\twhat_to_do")
+    for check in checks:
+        typer.echo(f"{check.status}\t{check.name}\t{check.detail}\t{check.remedy}")
+    failed = [c for c in checks if c.status == "fail"]
+    if failed:
+        raise KFError(
+            f"{len(failed)} of {len(checks)} checks failed: "
+            + "; ".join(f"{c.name}: {c.detail}" for c in failed[:3])
+            + ("; …" if len(failed) > 3 else "")
+        )
 
 
 @data_app.command("status")
@@ -553,64 +744,32 @@ def data_status(ctx: typer.Context) -> None:
         typer.echo("\t".join(cells))
 
 
-@data_app.command("vintages")
-def data_vintages(
-    ctx: typer.Context,
-    dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset name."),
-) -> None:
-    """Vintages of a fetched dataset: vintage, current, rows, retrieved_at, state."""
-    store = _settings(ctx).context().user_store
-    typer.echo("vintage\tcurrent\trows\tretrieved_at\tstate")
-    for row in list_vintages(store, dataset):
-        typer.echo(
-            f"{row.vintage}\t{'yes' if row.current else 'no'}\t{row.rows}\t"
-            f"{row.retrieved_at}\t{row.state}"
-        )
-
-
-@data_app.command("use")
-def data_use(
-    ctx: typer.Context,
-    dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset name."),
-    vintage: str = typer.Option(
-        ..., "--vintage", help="Vintage to make current (see `forecast data vintages`)."
-    ),
-) -> None:
-    """Make another vintage of a fetched dataset current (go back, or take one kept aside)."""
-    manifest = use_vintage(_settings(ctx).context().user_store, dataset, vintage)
-    typer.echo(f"{manifest.dataset}\t{manifest.vintage}")
-
-
-@app.command()
-def doctor(
-    ctx: typer.Context,
-    offline: bool = typer.Option(
-        False, "--offline", help="Skip the checks that ask the servers (reachability, catalog)."
-    ),
-) -> None:
-    """Check the APIs (reachability, limits), the cache and store (checksums), stale locks and
-    staging folders, and catalog tables changed upstream; each problem with what to do."""
-    settings = _settings(ctx)
-    with _progress(settings, "Checking"):
-        checks = run_checks(settings.context(), offline=offline)
-    typer.echo("status\tcheck\tdetail\twhat_to_do")
-    for check in checks:
-        typer.echo(f"{check.status}\t{check.name}\t{check.detail}\t{check.remedy}")
-    failed = [c for c in checks if c.status == "fail"]
-    if failed:
-        raise KFError(
-            f"{len(failed)} of {len(checks)} checks failed: "
-            + "; ".join(f"{c.name}: {c.detail}" for c in failed[:3])
-            + ("; …" if len(failed) > 3 else "")
-        )
-
-
 @contextmanager
 def _fetch_progress(settings: Settings) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress bar per table on stderr (cells received of cells asked for)."""
+    """A progress bar per table on stderr (cells received of cells asked for); a line per
+    table when stderr is not a terminal."""
     if settings.quiet:
         yield lambda _what, _done, _total: None
         return
+    if not err_console.is_terminal:
+        seen: set[str] = set()
+
+        def line(what: str, _done: int, total: int) -> None:
+            if what not in seen:
+                seen.add(what)
+                _stage_line(what)
+
+        yield line
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -628,14 +787,141 @@ def _fetch_progress(settings: Settings) -> Iterator[Callable[[str, int, int], No
         yield update
 
 
+def _due_names(settings: Settings, fetcher: Fetcher, also_named: bool) -> list[str]:
+    """`fetch --due`: the datasets the calendar says are due and can be fetched alone."""
+    from kompetens_forecast.calendar.releases import due_datasets
+
+    if also_named:
+        raise UsageError("--due chooses the datasets itself: leave out --dataset and --all.")
+    names, skipped = due_datasets(settings.context())
+    if skipped and not settings.quiet:
+        err_console.print(
+            f"[bold yellow]Note:[/] due but not fetched alone: {', '.join(skipped)} "
+            "(they need --year, --file or --kpi).",
+            highlight=False,
+            soft_wrap=True,
+        )
+    return [n for n in names if n in fetcher.names()]
+
+
+@app.command()
+def goals(
+    ctx: typer.Context,
+    config: Path = typer.Option(
+        ..., "--config", "-c", dir_okay=False, help="Goals config (TOML), see configs/goals/."
+    ),
+    region: str | None = typer.Option(
+        None, "--region", "-r", help="Follow the goals up for this region instead (code or name)."
+    ),
+    out: Path = _out_option(),
+    lang: str | None = typer.Option(None, "--lang", help="sv or en (default: the global --lang)."),
+    size: str = _size_option(),
+) -> None:
+    """Follow up goals (målnivåer): OUT/goals.parquet, goals.xlsx, charts/13_mal.png/.svg."""
+    from kompetens_forecast.goals.run import run_goals
+
+    settings = _settings(ctx)
+    chosen = check_language(lang) if lang is not None else settings.lang
+    with _progress(settings, "Following up goals"):
+        run = run_goals(config, out, ctx=settings.context(), region=region, lang=chosen, size=size)
+    for path in run.files:
+        typer.echo(str(path))
+    if settings.quiet:
+        return
+    for _, row in run.result.summary.iterrows():
+        err_console.print(
+            f"{row['goal_id']} ({row['region_code']}): {row['status_label']}",
+            highlight=False,
+        )
+    for note in run.notes:
+        err_console.print(f"[bold yellow]Note:[/] {note}", highlight=False, soft_wrap=True)
+    if run.result.synthetic:
+        err_console.print(
+            "[bold yellow]Note:[/] some goals use SYNTHETIC demo data.", highlight=False
+        )
+
+
+@app.command("calendar")
+def calendar_command(
+    ctx: typer.Context,
+    year: int | None = typer.Option(None, "--year", help="Calendar year (default: this year)."),
+    out: Path = _out_option(),
+    size: str = _size_option(),
+) -> None:
+    """Publication calendar (årshjul): OUT/calendar.ics, calendar.csv, charts/arshjul.png/.svg."""
+    from kompetens_forecast.calendar.run import run_calendar
+
+    settings = _settings(ctx)
+    with _progress(settings, "Planning the calendar"):
+        run = run_calendar(out, ctx=settings.context(), year=year, lang=settings.lang, size=size)
+    for path in run.files:
+        typer.echo(str(path))
+    if not settings.quiet:
+        due = [r.cadence.dataset for r in run.releases if r.due]
+        err_console.print(
+            f"Due now: {', '.join(due) or 'nothing'}.", highlight=False, soft_wrap=True
+        )
+
+
+def _note_other_meanings(region: str) -> None:
+    """Say on stderr what else an ambiguous region name could mean ("Stockholm" is the kommun;
+    the county is 01). Unknown names are left to the command, which reports them."""
+    from kompetens_forecast.classify.regions import default_registry
+
+    if region.strip().casefold() == "all":
+        return
+    registry = default_registry()
+    try:
+        chosen, others = registry.get(region), registry.other_meanings(region)
+    except KFError:
+        return
+    if others:
+        kinds = {
+            "riket": "riket",
+            "lan": "the county",
+            "kommun": "the kommun",
+            "group": "the group",
+        }
+        alternatives = "; ".join(f"for {kinds[r.level]} use {r.code} ({r.name})" for r in others)
+        err_console.print(
+            f"[bold yellow]Note:[/] {region.strip()} = {chosen.code} {chosen.name} "
+            f"({chosen.level}); {alternatives}.",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
 def _fail(message: str, code: int) -> None:
     err_console.print(f"Error: {message}", highlight=False, markup=False, soft_wrap=True)
     raise SystemExit(code)
 
 
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point; maps library errors to one-line messages and exit codes.
+
+    Library warnings are not shown and unexpected errors are one line, unless --debug."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args[: args.index("--")] if "--" in args else "--debug" in args
+    command = build_command()
+    try:
+        with warnings.catch_warnings():
+            if not debug:
+                warnings.simplefilter("ignore")
+            code = command.main(args=args, prog_name="forecast", standalone_mode=False)
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        _fail_for(exc)
+    except KeyboardInterrupt:
+        _fail(interrupted_message(list(args)), 130)
+    if code == 130:  # typer turns KeyboardInterrupt into Exit(130), silently
+        _fail(interrupted_message(list(args)), 130)
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
 def interrupted_message(argv: list[str]) -> str:
-    """'Avbrutet.' or 'Interrupted.' in the language asked for (--lang, default sv)."""
-    lang = "sv"
+    """'Avbrutet.' or 'Interrupted.' in the language asked for (--lang or KF_LANG; sv)."""
+    lang = os.environ.get(LANG_ENV, "sv")
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):
             lang = argv[i + 1]
@@ -659,48 +945,25 @@ def _os_error_line(exc: OSError) -> str:
     return f"cannot write{where}: {exc.strerror or exc}. {hint} Nothing was half-written."
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point; maps every failure to one line on stderr and an exit code
-    (1 data/store/network, 2 usage, 130 interrupted); `--debug` re-raises for the traceback."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args
-    if debug:
-        args.remove("--debug")
-    command = typer.main.get_command(app)
-    try:
-        code = command.main(args=args, prog_name="forecast", standalone_mode=False)
-    except UsageError as exc:
-        _debug_or_fail(debug, exc.one_line(), 2)
-    except KFError as exc:
-        _debug_or_fail(debug, exc.one_line(), 1)
-    except click.exceptions.NoArgsIsHelpError:
-        raise SystemExit(2) from None  # typer has printed the help
-    except click.UsageError as exc:
+def _fail_for(exc: Exception) -> None:
+    """The one-line message and exit code of an error."""
+    if isinstance(exc, UsageError):
+        _fail(exc.one_line(), 2)
+    if isinstance(exc, KFError):
+        _fail(exc.one_line(), 1)
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        exc.show()  # the help, on stderr (a command was expected)
+        raise SystemExit(2) from None
+    if isinstance(exc, click.UsageError):
         command_name = exc.ctx.command_path if exc.ctx else "forecast"
         _fail(f"{exc.format_message()} See `{command_name} --help`.", 2)
-    except click.ClickException as exc:
+    if isinstance(exc, click.ClickException):
         _fail(exc.format_message(), exc.exit_code)
-    except (click.Abort, KeyboardInterrupt):
-        _fail(interrupted_message(args), 130)
-    except OSError as exc:
-        _debug_or_fail(debug, _os_error_line(exc), 1)
-    except Exception as exc:  # a bug: still one line, the traceback with --debug
-        _debug_or_fail(
-            debug,
-            f"unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
-            "(run again with --debug for the traceback, and please report it).",
-            1,
-        )
-    if code == 130:  # typer turns KeyboardInterrupt into Exit(130), silently
-        _fail(interrupted_message(args), 130)
-    raise SystemExit(code if isinstance(code, int) else 0)
-
-
-def _debug_or_fail(debug: bool, message: str, code: int) -> None:
-    if debug:
-        err_console.print(f"Error: {message}", highlight=False, markup=False, soft_wrap=True)
-        raise
-    _fail(message, code)
+    if isinstance(exc, click.Abort):
+        _fail(interrupted_message(sys.argv[1:]), 130)
+    if isinstance(exc, OSError):
+        _fail(_os_error_line(exc), 1)
+    _fail(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -466,10 +466,21 @@ def _write(
     )
 
 
-def scb_clients(data_dir: Path, *, offline: bool, refresh: bool, lang: str = "sv") -> Clients:
+def scb_clients(
+    data_dir: Path,
+    *,
+    offline: bool,
+    refresh: bool,
+    lang: str = "sv",
+    attempts: int | None = None,
+) -> Clients:
     """Clients for `KF_SCB_BASE_URL` (v2) and `KF_SCB_V1_BASE_URL` (v1), sharing one HTTP cache
-    in the data directory; each sizes its own rate limiter from its server's config."""
-    settings = HttpSettings.from_env(cache_dir=data_dir / "cache", offline=offline, refresh=refresh)
+    in the data directory; each sizes its own rate limiter from its server's config. Time
+    limits from the environment (`HttpSettings.from_env`); `attempts` overrides them."""
+    quick = {} if attempts is None else {"attempts": attempts}
+    settings = HttpSettings.from_env(
+        cache_dir=data_dir / "cache", offline=offline, refresh=refresh, **quick
+    )
     return Clients(
         v2=PxWebClient(http=HttpClient(settings), lang=lang),
         v1=ScbV1Client(http=HttpClient(settings), lang=lang),

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.text import closest
 from kompetens_forecast.errors import UsageError
 from kompetens_forecast.fetch import FetchResult, Progress, fetch_dataset, no_progress, scb_clients
@@ -21,6 +22,7 @@ from kompetens_forecast.sources.af_taxonomy import fetch_taxonomy
 from kompetens_forecast.sources.af_yrkesbarometer import fetch_yrkesbarometer
 from kompetens_forecast.sources.catalog import Catalog
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
+from kompetens_forecast.sources.kolada import fetch_kolada
 from kompetens_forecast.store.datasets import DataContext
 
 
@@ -32,11 +34,18 @@ class SourceOptions:
     path: Path | None = None
     dry_run: bool = False
     refresh: bool = False
+    kpis: tuple[str, ...] = ()  # kolada: KPI ids (`--kpi`)
+
+
+def kolada_regions() -> list[str]:
+    """Riket, every county and every municipality (Kolada has no county groups)."""
+    return [r.code for r in default_registry().all() if r.level != "group"]
 
 
 AfFetcher = Callable[[DataContext, HttpClient, SourceOptions, Progress], FetchResult]
 
-#: Arbetsförmedlingen datasets: name → fetcher(ctx, http, options, progress).
+#: Datasets outside the SCB catalog (Arbetsförmedlingen's, and Kolada's KPIs from `--kpi`):
+#: name → fetcher(ctx, http, options, progress).
 AF_FETCHERS: dict[str, AfFetcher] = {
     "yrkesbarometer": lambda ctx, http, o, _p: fetch_yrkesbarometer(ctx, http, dry_run=o.dry_run),
     "taxonomy": lambda ctx, http, o, _p: fetch_taxonomy(ctx, http, dry_run=o.dry_run),
@@ -56,10 +65,16 @@ AF_FETCHERS: dict[str, AfFetcher] = {
         ctx, http, path=o.path, dry_run=o.dry_run, progress=p
     ),
     "jobseekers": lambda ctx, _http, o, _p: import_jobseekers(ctx, o.path, dry_run=o.dry_run),
+    "kolada": lambda ctx, http, o, _p: fetch_kolada(
+        ctx, http, o.kpis, kolada_regions(), dry_run=o.dry_run
+    ),
 }
 #: Fetched by `forecast fetch --all` (history needs --year or --file; the snapshot is large;
 #: jobseekers come only from a file).
 AF_IN_ALL = ("yrkesbarometer", "taxonomy", "job_ads")
+
+
+QUICK_ATTEMPTS = 2
 
 
 @dataclass
@@ -70,12 +85,19 @@ class Fetcher:
     offline: bool = False
     refresh: bool = False
     accept_changes: bool = False
+    quick: bool = False  # a dry run: give up after one retry, do not wait out a failing server
 
     def __post_init__(self) -> None:
         self.catalog = Catalog.load()
-        self.clients = scb_clients(self.ctx.data_dir, offline=self.offline, refresh=self.refresh)
+        attempts = QUICK_ATTEMPTS if self.quick else None
+        self.clients = scb_clients(
+            self.ctx.data_dir, offline=self.offline, refresh=self.refresh, attempts=attempts
+        )
         settings = HttpSettings.from_env(
-            cache_dir=self.ctx.data_dir / "cache", offline=self.offline, refresh=self.refresh
+            cache_dir=self.ctx.data_dir / "cache",
+            offline=self.offline,
+            refresh=self.refresh,
+            **({} if attempts is None else {"attempts": attempts}),
         )
         self.af_http = HttpClient(settings)
 
@@ -103,10 +125,11 @@ class Fetcher:
         progress: Progress | None = None,
         years: Sequence[int] = (),
         path: Path | None = None,
+        kpis: Sequence[str] = (),
     ) -> FetchResult:
         self.check(name)
         if name in AF_FETCHERS:
-            options = SourceOptions(tuple(years), path, dry_run, self.refresh)
+            options = SourceOptions(tuple(years), path, dry_run, self.refresh, tuple(kpis))
             return AF_FETCHERS[name](self.ctx, self.af_http, options, progress or no_progress)
         spec = self.catalog.get(name)
         return fetch_dataset(

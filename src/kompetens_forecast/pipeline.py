@@ -36,6 +36,9 @@ from kompetens_forecast.classify.regions import Region, RegionRegistry, default_
 from kompetens_forecast.classify.ssyk import OccupationRegistry, default_occupations
 from kompetens_forecast.engines import Engine
 from kompetens_forecast.errors import InvalidOptionError, KFError
+from kompetens_forecast.goals.config import GoalsConfig, load_goals_config
+from kompetens_forecast.goals.evaluate import evaluate_goals
+from kompetens_forecast.languages import check_language
 from kompetens_forecast.optional_indicators import recruitment_for, tightness_for
 from kompetens_forecast.outputs import (
     provenance_header,
@@ -50,17 +53,8 @@ from kompetens_forecast.report.text import t
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
-LANGUAGES = ("sv", "en")
 LABOUR_MARKET = "labour_market.parquet"  # Beveridge coordinates and mismatch indices
 Progress = Callable[[str], None]
-
-
-def check_language(lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise InvalidOptionError(
-            f"Invalid language '{lang}'.", f"Choose one of: {', '.join(LANGUAGES)}."
-        )
-    return lang
 
 
 @dataclass
@@ -364,9 +358,12 @@ def run_region(
     settings: ForecastSettings | None = None,
     progress: Progress = _noop,
     data_files: bool = True,
+    goals: Path | None = None,
 ) -> RunResult:
     """`forecast run`: indicators, forecast and the report set for one region → `out_dir`
-    (`data_files=False`: the report set alone, as `forecast report`)."""
+    (`data_files=False`: the report set alone, as `forecast report`; `goals`: a goals config
+    followed up for this region — a Mål sheet, the goals chart, "Måluppfyllelse")."""
+    goals_config = load_goals_config(goals, region=query) if goals is not None else None
     prepared = _prepare(
         query,
         ctx=ctx,
@@ -377,6 +374,9 @@ def run_region(
         progress=progress,
         pdf=pdf,
     )
+    if goals_config is not None:
+        progress("Following up goals")
+        _add_goals(prepared, goals_config, ctx, lang)
     provenance = prepared.provenance
     names: list[str] = []
     with staged_directory(out_dir) as staging:
@@ -393,6 +393,19 @@ def run_region(
                 names.append("forecast_subregions.parquet")
         _write_report(prepared, staging, names, progress)
     return _result(prepared, out_dir, names)
+
+
+def _add_goals(
+    prepared: _Prepared, config: GoalsConfig, ctx: DataContext | None, lang: str
+) -> None:
+    """Evaluate the goals for the run's region into the report data and the manifest."""
+    result = evaluate_goals(config, ctx=ctx, lang=lang)
+    prepared.report.goals = result
+    prepared.report.goals_caption = result.caption(lang)
+    prepared.parameters["goals_config"] = str(config.path)
+    known = {d["dataset"] for d in prepared.provenance["datasets"]}
+    extra = [d for d in result.datasets if d.manifest.dataset not in known]
+    prepared.provenance["datasets"] += dataset_provenance(extra)
 
 
 def run_report(

@@ -83,9 +83,11 @@ def outlook_classes(
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(employed > 0, out["openings"].to_numpy() / employed * 100, np.nan)
     out["openings_rate"] = rate
-    median = float(np.nanmedian(rate[(out["region_code"] == RIKET).to_numpy()]))
-    if not np.isfinite(median):
-        median = float(np.nanmedian(rate))
+    riket = rate[(out["region_code"] == RIKET).to_numpy()]
+    # without riket's rows (a county alone) the cells' own median is the reference; asking
+    # numpy for the median of nothing would warn and return NaN
+    reference = riket if np.isfinite(riket).any() else rate
+    median = float(np.nanmedian(reference)) if np.isfinite(reference).any() else float("nan")
     demand = np.where(
         rate > median + settings.margin,
         "rising",

@@ -173,6 +173,25 @@ class RegionRegistry:
                 )
         raise UnknownRegionError(value, self._suggest(value), valid=_VALID)
 
+    def other_meanings(self, code_or_name: str) -> list[Region]:
+        """Other regions a name could mean besides the one `get` picks ("Stockholm": `get`
+        gives kommun 0180, the county 01 is the other meaning). Empty for codes and for names
+        with one meaning; a kommun that is its county's only member (Gotland) is not another
+        meaning of the county."""
+        value = code_or_name.strip()
+        if self._code_keys.get(normalize(value)) is not None:
+            return []
+        chosen = self.get(value)
+        others: list[Region] = []
+        for index in (self._names, self._kommun_names, self._short_names, self._group_names):
+            for code in index.find(value):
+                region = self._by_code[code]
+                same_area = region.lan_code == chosen.code and chosen.members == (code,)
+                same_area |= chosen.lan_code == code and region.members == (chosen.code,)
+                if code != chosen.code and not same_area and region not in others:
+                    others.append(region)
+        return others
+
     def _affixed_name(self, value: str) -> list[str]:
         """Codes for "X kommun", "X stad", "X län" and "Region X" (a län's regional authority).
 

@@ -158,17 +158,28 @@ class OccupationRegistry:
     ) -> list[Occupation]:
         """Occupations whose code or a name contains `text` (accent-insensitive); "" → all.
 
+        When nothing contains `text`, its words' Swedish stems are looked for instead, so a
+        singular finds the plural labels ("sjuksköterska" → "…sjuksköterskor", 2221…2239).
         Sorted by level, then code.
         """
-        query = normalize(text)
         if level is not None:
             _checked_level(level)
-        return [
+        candidates = [
             o
             for o in self._occupations
-            if (level is None or o.level == level)
-            and (include_unknown or not o.is_unknown)
-            and (not query or any(query in k for k in self._search_keys[o.code]))
+            if (level is None or o.level == level) and (include_unknown or not o.is_unknown)
+        ]
+        query = normalize(text)
+        if not query:
+            return candidates
+        found = [o for o in candidates if any(query in k for k in self._search_keys[o.code])]
+        stems = _stems(text)
+        if found or not stems:
+            return found
+        return [
+            o
+            for o in candidates
+            if any(all(stem in k for stem in stems) for k in self._search_keys[o.code])
         ]
 
     def level(self, n: int, *, include_unknown: bool = False) -> list[Occupation]:
@@ -194,6 +205,21 @@ class OccupationRegistry:
         if parent not in self._by_code:  # guarded in load(); only a hand-built registry gets here
             raise DataError(f"SSYK {occ.code} has no level-{level} group {parent}.")
         return parent
+
+
+_MIN_STEM = 3  # shorter stems match too much to be useful
+
+
+def _stems(text: str) -> list[str]:
+    """Snowball's Swedish stems of the words in `text`, normalised like the search keys.
+
+    Empty when a word's stem would be too short, or for a code."""
+    import snowballstemmer  # only when a plain search found nothing
+
+    stemmer = snowballstemmer.stemmer("swedish")
+    words = normalize(text, keep_accents=True).split(" ")
+    stems = [normalize(stemmer.stemWord(word)) for word in words if not word.isdigit()]
+    return stems if stems and all(len(stem) >= _MIN_STEM for stem in stems) else []
 
 
 @cache

@@ -17,6 +17,9 @@ import pandas as pd
 
 from kompetens_forecast.analysis.matching import MatchingGrade
 from kompetens_forecast.classify.regions import Region
+from kompetens_forecast.goals.chart import goals_chart
+from kompetens_forecast.goals.evaluate import GoalsResult
+from kompetens_forecast.goals.sheet import goals_sheet
 from kompetens_forecast.report import charts, charts_age, charts_shortage, charts_trend
 from kompetens_forecast.report.csv_export import write_csvs, write_markdown
 from kompetens_forecast.report.factsheet import write_factsheet
@@ -69,6 +72,8 @@ class ReportData:
     shortage: ShortageCells | None = None
     skip_reasons: dict[str, str] = field(default_factory=dict)  # chart → why it cannot be drawn
     pdf: bool = False  # also faktablad.pdf (the `pdf` extra)
+    goals: GoalsResult | None = None  # `forecast run --goals FILE`
+    goals_caption: str = ""
 
 
 @dataclass
@@ -111,6 +116,10 @@ def build_sheets(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[Shee
         sheets.append(sheet("bristlage", tables["bristlage"], shortage_cap, lang))
     if "rekryteringsbehov" in tables:
         sheets.append(sheet("rekryteringsbehov", tables["rekryteringsbehov"], cap, lang))
+    if data.goals is not None:
+        sheets.append(
+            goals_sheet(data.goals, _note(data.goals_caption, data.goals.synthetic, lang), lang)
+        )
     sheets.append(sources_sheet(data.datasets, data.captions.main, lang))
     breaks = breaks_sheet(data.breaks, data.captions.main, lang)
     if breaks is not None:
@@ -198,6 +207,9 @@ def _draw(
             {"chart": "11_aldersstruktur", "reason": reason},
             {"chart": "12_rekryteringsbehov", "reason": reason},
         ]
+    if data.goals is not None:
+        goals_ctx = ctx.with_caption(data.goals_caption, data.goals.synthetic)
+        files += goals_chart(data.goals, goals_ctx, out, data.in_text)
     return files
 
 

@@ -17,6 +17,8 @@ import jinja2
 import pandas as pd
 
 from kompetens_forecast import __version__
+from kompetens_forecast.goals.chart import CHART_NAME as GOALS_CHART
+from kompetens_forecast.goals.factsheet import goals_section
 from kompetens_forecast.report.factsheet_text import METHODS, p
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int, fmt_pct, signed_int
 from kompetens_forecast.report.text import mid, t
@@ -271,6 +273,12 @@ def render(data: ReportData, tables: dict[str, pd.DataFrame], chart_dir: Path) -
         for name in KEY_CHARTS
         if (chart_dir / f"{name}.svg").is_file()
     ]
+    goals_svg = chart_dir / f"{GOALS_CHART}.svg"
+    goals = goals_section(
+        data.goals,
+        inline_svg(goals_svg.read_text("utf-8"), prefix=GOALS_CHART) if goals_svg.is_file() else "",
+        lang,
+    )
     banner = ""
     if data.synthetic or data.sub_synthetic:
         what = p("banner_region" if data.synthetic else "banner_subs", lang)
@@ -290,6 +298,7 @@ def render(data: ReportData, tables: dict[str, pd.DataFrame], chart_dir: Path) -
         charts_heading=p("charts", lang),
         charts=charts,
         more=p("more", lang),
+        goals=goals,
         sources_heading=p("sources", lang),
         sources=_sources(data),
         synthetic_mark=p("synthetic_mark", lang),

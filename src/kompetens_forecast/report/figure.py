@@ -9,6 +9,7 @@ size is the size asked for). PNG at 300 dpi and SVG (text kept as text).
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from dataclasses import dataclass, replace
 from functools import partial
@@ -17,7 +18,8 @@ from typing import Any
 
 import matplotlib
 
-matplotlib.use("Agg")  # files only; never a window
+if "ipykernel" not in sys.modules:  # in a notebook, keep its inline plots working
+    matplotlib.use("Agg")  # files only; never a window
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure

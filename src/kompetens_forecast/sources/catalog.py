@@ -20,6 +20,7 @@ from kompetens_forecast.errors import DataError, UsageError
 from kompetens_forecast.resources import configs_dir
 
 CATALOG_ENV = "KF_CATALOG"
+CADENCES = ("monthly", "quarterly", "half-yearly", "yearly")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class DatasetSpec:
     verified: bool = False
     notes: str = ""
     origin: str = ""  # the file the entry came from
+    cadence: str = "yearly"  # how often the source publishes (`forecast calendar`)
 
 
 def _selection(raw: Any, where: str) -> dict[str, VariableSelection]:
@@ -105,6 +107,9 @@ def _dataset(name: str, raw: Any, origin: Path) -> DatasetSpec:
     where = f"{origin}: dataset '{name}'"
     if not isinstance(raw, dict) or not raw.get("segments"):
         raise DataError(f"{where} needs at least one [[segments]] entry.")
+    cadence = raw.get("cadence", "yearly")
+    if cadence not in CADENCES:
+        raise DataError(f"{where}: cadence {cadence!r} is not one of {', '.join(CADENCES)}.")
     return DatasetSpec(
         name=name,
         title=str(raw.get("title", name)),
@@ -117,6 +122,7 @@ def _dataset(name: str, raw: Any, origin: Path) -> DatasetSpec:
         verified=bool(raw.get("verified", False)),
         notes=str(raw.get("notes", "")),
         origin=str(origin),
+        cadence=cadence,
     )
 
 

@@ -23,12 +23,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import sqlite3
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 import requests_cache
@@ -96,7 +98,7 @@ class HttpSettings:
     clock: Callable[[], float] = field(default=time.monotonic, compare=False, repr=False)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **fields: Any) -> HttpSettings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, /, **fields: Any) -> HttpSettings:
         """Settings with the time limits from the environment (`ENV_SETTINGS`), then `fields`."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -135,13 +137,57 @@ def describe(exc: BaseException) -> str:
 class RetryableError(Exception):
     """A failed attempt worth repeating (5xx, 429, transport problem, short body)."""
 
-    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+        hint: str = "The server may be down or slow; try again later or use --offline "
+        "(how long we wait: KF_HTTP_READ_TIMEOUT, KF_HTTP_DEADLINE).",
+    ):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        self.hint = hint
 
 
 _RetryableError = RetryableError  # the name older modules use
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and what it wraps: requests → urllib3's MaxRetryError → its reason → the OSError."""
+    todo, seen = [exc], set()
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        wrapped = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        todo += [e for e in (*wrapped, *current.args) if isinstance(e, BaseException)]
+
+
+def _connection_failure(exc: requests.RequestException, url: str) -> Exception:
+    """A failed connection named for what it is. A failed name lookup (no network, no DNS) is
+    not retried: waiting seconds does not bring the network back."""
+    where = urlsplit(url).netloc or url
+    causes = list(_causes(exc))
+    if any(isinstance(c, socket.gaierror) for c in causes):
+        return SourceError(
+            f"Cannot look up {where}: no network or DNS.",
+            "Check the network connection and the base URL; --offline answers from the cache.",
+        )
+    if isinstance(exc, requests.Timeout):
+        return RetryableError(
+            f"{where} did not answer in time (timeout)",
+            hint="The server is slow or unreachable; try again later or use --offline.",
+        )
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        return RetryableError(
+            f"{where} refused the connection",
+            hint="Is the server up and the base URL right? --offline answers from the cache.",
+        )
+    return RetryableError(f"connection to {where} failed: {type(exc).__name__}: {exc}")
 
 
 class RateLimitedAdapter(HTTPAdapter):
@@ -221,10 +267,9 @@ def retry_policy(
 def gave_up(method: str, url: str, settings: HttpSettings, exc: RetryableError) -> SourceError:
     """The one line for a request that failed on every attempt."""
     return SourceError(
-        f"{method} {url} failed after retries ({settings.attempts} attempts, "
-        f"{settings.deadline:.0f} s at most): {exc}",
-        "The server may be down, slow or limiting us; try again later or use --offline "
-        "(time limits: KF_HTTP_READ_TIMEOUT, KF_HTTP_DEADLINE).",
+        f"{method} {url} failed after {settings.attempts} attempts (within "
+        f"{settings.deadline:.0f} s at most): {exc}.",
+        exc.hint,
         status=exc.status,
     )
 
@@ -416,6 +461,8 @@ class HttpClient:
         try:
             with self.session.cache_disabled():
                 response = self.session.send(request, stream=True, timeout=timeout)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise _connection_failure(exc, url) from exc  # DNS failures are not retried
         except TRANSPORT_ERRORS as exc:
             raise RetryableError(describe(exc)) from exc
         status = response.status_code
@@ -423,11 +470,14 @@ class HttpClient:
             response.close()
             seconds = parse_retry_after(response.headers.get("Retry-After"))
             raise RetryableError(
-                "429 Too Many Requests", 429, check_retry_after(self.settings, url, seconds)
+                "rate limited (HTTP 429 Too Many Requests)",
+                429,
+                check_retry_after(self.settings, url, seconds),
+                hint="The server limits how often we may ask; try again later or use --offline.",
             )
         if status >= 500:
             response.close()
-            raise RetryableError(f"HTTP {status}", status)
+            raise RetryableError(f"server error HTTP {status}", status)
         content = read_body(response, self.settings, start + self.settings.deadline)
         if status >= 400:
             raise HttpStatusError(method, url, status, content.decode("utf-8", "replace"))

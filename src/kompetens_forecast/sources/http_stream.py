@@ -24,6 +24,7 @@ from kompetens_forecast.sources.http import (
     HttpClient,
     HttpStatusError,
     RetryableError,
+    _connection_failure,
     check_retry_after,
     describe,
     gave_up,
@@ -47,6 +48,8 @@ def _open_stream(http: HttpClient, url: str, params: Mapping[str, str] | None) -
                 stream=True,
                 timeout=(settings.connect_timeout, settings.read_timeout),
             )
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        raise _connection_failure(exc, url) from exc  # DNS failures are not retried
     except TRANSPORT_ERRORS as exc:
         raise RetryableError(describe(exc)) from exc
     status = response.status_code
@@ -54,11 +57,14 @@ def _open_stream(http: HttpClient, url: str, params: Mapping[str, str] | None) -
         response.close()
         seconds = parse_retry_after(response.headers.get("Retry-After"))
         raise RetryableError(
-            "429 Too Many Requests", 429, check_retry_after(settings, url, seconds)
+            "rate limited (HTTP 429 Too Many Requests)",
+            429,
+            check_retry_after(settings, url, seconds),
+            hint="The server limits how often we may ask; try again later or use --offline.",
         )
     if status >= 500:
         response.close()
-        raise RetryableError(f"HTTP {status}", status)
+        raise RetryableError(f"server error HTTP {status}", status)
     if status >= 400:
         body = response.text[:2000]
         response.close()

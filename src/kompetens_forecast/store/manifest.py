@@ -72,7 +72,9 @@ class Manifest:
 
     def citation(self, lang: str = "sv") -> str:
         """A short source line for captions: 'Källa: SCB, YREG60, hämtad 2024-05-02'."""
-        source = {"scb": "SCB", "af": "Arbetsförmedlingen"}.get(self.source, self.source.upper())
+        source = {"scb": "SCB", "af": "Arbetsförmedlingen", "kolada": "Kolada"}.get(
+            self.source, self.source.upper()
+        )
         retrieved = self.retrieved_at[:10]
         tables = ", ".join(self.table_ids)
         if lang == "en":
