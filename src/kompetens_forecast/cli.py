@@ -7,6 +7,8 @@ Data and paths go to stdout; progress and messages to stderr.
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 import traceback
 import warnings
@@ -281,7 +283,10 @@ def _write_region(
     full: bool = False,
 ) -> None:
     """`run` and `report`: the same options, a different set of files."""
+    from kompetens_forecast.outputs import preflight
+
     settings = _settings(ctx)
+    preflight(out)  # a bad or busy --out is refused before minutes of computing
     _note_other_meanings(region)
     forecast_settings = _forecast_settings(national_path)
     with _progress(settings, "Starting") as progress:
@@ -592,13 +597,24 @@ def fetch(
     due: bool = typer.Option(
         False, "--due", help="Only what `forecast calendar` says is due (or never fetched)."
     ),
+    accept_changes: bool = typer.Option(
+        False,
+        "--accept-changes",
+        help="Make a new vintage current even if regions, codes or dimensions changed upstream.",
+    ),
 ) -> None:
     """Fetch datasets into the data directory: SCB catalog datasets (env KF_SCB_BASE_URL) and
     Arbetsförmedlingen's (yrkesbarometer, taxonomy, job ads; env KF_AF_DATA_BASE_URL, …)."""
     from kompetens_forecast.fetchers import Fetcher
 
     settings = _settings(ctx)
-    fetcher = Fetcher(settings.context(), offline=offline, refresh=refresh, quick=dry_run)
+    fetcher = Fetcher(
+        settings.context(),
+        offline=offline,
+        refresh=refresh,
+        quick=dry_run,
+        accept_changes=accept_changes,
+    )
     if due:
         names = _due_names(settings, fetcher, bool(dataset) or all_datasets)
     elif all_datasets == bool(dataset):
@@ -623,6 +639,10 @@ def fetch(
             err_console.print(f"Error: {name}: {exc.one_line()}", highlight=False, markup=False)
             continue
         vintage = result.manifest.vintage if result.manifest else ""
+        for note in result.notes:
+            err_console.print(
+                f"Note: {name}: {note}", highlight=False, markup=False, soft_wrap=True
+            )
         typer.echo(
             f"{name}\t{result.status}\t{','.join(result.tables)}\t{result.calls}\t"
             f"{result.cells}\t{result.seconds_at_rate:.0f}\t{vintage}"
@@ -663,6 +683,64 @@ def data_export(
     settings = _settings(ctx)
     path = export_dataset(settings.context(), dataset, out)
     typer.echo(str(path))
+
+
+@data_app.command("vintages")
+def data_vintages(
+    ctx: typer.Context,
+    dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset name."),
+) -> None:
+    """Vintages of a fetched dataset: vintage, current, rows, retrieved_at, state."""
+    from kompetens_forecast.store.vintages import list_vintages
+
+    store = _settings(ctx).context().user_store
+    typer.echo("vintage\tcurrent\trows\tretrieved_at\tstate")
+    for row in list_vintages(store, dataset):
+        typer.echo(
+            f"{row.vintage}\t{'yes' if row.current else 'no'}\t{row.rows}\t"
+            f"{row.retrieved_at}\t{row.state}"
+        )
+
+
+@data_app.command("use")
+def data_use(
+    ctx: typer.Context,
+    dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset name."),
+    vintage: str = typer.Option(
+        ..., "--vintage", help="Vintage to make current (see `forecast data vintages`)."
+    ),
+) -> None:
+    """Make another vintage of a fetched dataset current (go back, or take one kept aside)."""
+    from kompetens_forecast.store.vintages import use_vintage
+
+    manifest = use_vintage(_settings(ctx).context().user_store, dataset, vintage)
+    typer.echo(f"{manifest.dataset}\t{manifest.vintage}")
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    offline: bool = typer.Option(
+        False, "--offline", help="Skip the checks that ask the servers (reachability, catalog)."
+    ),
+) -> None:
+    """Check the APIs (reachability, limits), the cache and store (checksums), stale locks and
+    staging folders, and catalog tables changed upstream; each problem with what to do."""
+    from kompetens_forecast.doctor import run_checks
+
+    settings = _settings(ctx)
+    with _progress(settings, "Checking"):
+        checks = run_checks(settings.context(), offline=offline)
+    typer.echo("status\tcheck\tdetail\twhat_to_do")
+    for check in checks:
+        typer.echo(f"{check.status}\t{check.name}\t{check.detail}\t{check.remedy}")
+    failed = [c for c in checks if c.status == "fail"]
+    if failed:
+        raise KFError(
+            f"{len(failed)} of {len(checks)} checks failed: "
+            + "; ".join(f"{c.name}: {c.detail}" for c in failed[:3])
+            + ("; …" if len(failed) > 3 else "")
+        )
 
 
 @data_app.command("status")
@@ -859,8 +937,36 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         _fail_for(exc)
     except KeyboardInterrupt:
-        _fail("Interrupted.", 130)
+        _fail(interrupted_message(list(args)), 130)
+    if code == 130:  # typer turns KeyboardInterrupt into Exit(130), silently
+        _fail(interrupted_message(list(args)), 130)
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def interrupted_message(argv: list[str]) -> str:
+    """'Avbrutet.' or 'Interrupted.' in the language asked for (--lang or KF_LANG; sv)."""
+    lang = os.environ.get(LANG_ENV, "sv")
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    return "Interrupted." if lang == "en" else "Avbrutet."
+
+
+def _os_error_line(exc: OSError) -> str:
+    """One line for a failed file operation: what, where, and what to do."""
+    where = f" {exc.filename}" if exc.filename else ""
+    hints = {
+        errno.ENOSPC: "Free some disk space and run again.",
+        errno.EROFS: "The folder is on a read-only file system: choose another --out.",
+        errno.EACCES: "No permission to write there: choose another --out or folder.",
+        errno.EPERM: "No permission to write there: choose another --out or folder.",
+        errno.ENOTDIR: "A part of that path is a file, not a folder: choose another --out.",
+        errno.EEXIST: "A file of that name is in the way: choose another --out.",
+    }
+    hint = hints.get(exc.errno or 0, "Check the path and the disk, then run again.")
+    return f"cannot write{where}: {exc.strerror or exc}. {hint} Nothing was half-written."
 
 
 def _fail_for(exc: Exception) -> None:
@@ -878,7 +984,9 @@ def _fail_for(exc: Exception) -> None:
     if isinstance(exc, click.ClickException):
         _fail(exc.format_message(), exc.exit_code)
     if isinstance(exc, click.Abort):
-        _fail("Interrupted.", 130)
+        _fail(interrupted_message(sys.argv[1:]), 130)
+    if isinstance(exc, OSError):
+        _fail(_os_error_line(exc), 1)
     _fail(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", 1)
 
 

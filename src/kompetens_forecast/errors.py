@@ -67,6 +67,19 @@ class StoreError(KFError):
     """The Parquet store could not be read or written."""
 
 
+class DamagedDataError(StoreError):
+    """A stored file is missing, unreadable or does not match its manifest's checksum."""
+
+
+class OutputError(KFError):
+    """Run outputs could not be written (folder locked, not a folder, read-only, disk full)."""
+
+
+class UpstreamChangeError(DataError):
+    """A new vintage differs from the current one in structure (regions, codes, dimensions)
+    or totals; it was kept aside and the current one stays in use."""
+
+
 class SourceError(KFError):
     """A data source (SCB, Arbetsförmedlingen) answered with an error or could not be reached."""
 

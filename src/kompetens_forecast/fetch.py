@@ -9,7 +9,10 @@ For each dataset of the catalog (configs/catalog.toml):
    an interrupted fetch resumes from the chunks already received);
 4. stitch the tables by period, newest table wins where they overlap, convert to the canonical
    layout (string codes, int years, markers kept), validate, and write a new vintage that
-   becomes current only when complete.
+   becomes current only when complete — and only when its structure matches the current
+   one's (`store.changes`: regions, codes, dimensions, totals), unless `--accept-changes`.
+
+A current vintage whose file is damaged (checksum) is fetched again without `--refresh`.
 
 Only one process fetches into a data directory at a time (a lock file), because SCB's limits
 are per IP and a half-written store is worse than a wait.
@@ -28,7 +31,13 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from kompetens_forecast.breaks import load_breaks
-from kompetens_forecast.errors import DataError, FetchLockedError, NotFoundError, UsageError
+from kompetens_forecast.errors import (
+    DataError,
+    FetchLockedError,
+    NotFoundError,
+    UpstreamChangeError,
+    UsageError,
+)
 from kompetens_forecast.schema import validate_observations
 from kompetens_forecast.sources.catalog import DatasetSpec, Segment
 from kompetens_forecast.sources.http import HttpClient, HttpSettings, HttpStatusError
@@ -36,6 +45,7 @@ from kompetens_forecast.sources.jsonstat import CONTENTS_CODE, TableMetadata
 from kompetens_forecast.sources.scb_v1 import ScbV1Client
 from kompetens_forecast.sources.scb_v2 import PxWebClient, QueryPlan
 from kompetens_forecast.sources.tidy import label_column
+from kompetens_forecast.store.changes import Change, compare_vintages, summarise
 from kompetens_forecast.store.datasets import DataContext
 from kompetens_forecast.store.manifest import Manifest
 from kompetens_forecast.store.store import utc_now
@@ -289,7 +299,8 @@ def canonical(frame: pd.DataFrame, spec: DatasetSpec, contents_single: bool) -> 
     out["value"] = frame["value"].astype("float64")
     out["symbol"] = frame["symbol"].astype(object).where(frame["symbol"].notna(), None)  # type: ignore[call-overload]
     # a marker stands for a missing value: a cell never carries both
-    out.loc[out["symbol"].notna(), "value"] = np.nan
+    # a marker means missing, except "-" (nil): a true zero, kept as 0 with its marker
+    out.loc[out["symbol"].notna() & (out["symbol"] != "-"), "value"] = np.nan
     out, dims = _recoded(out, dims, spec)
     out.attrs["dims"] = dims
     return out
@@ -352,12 +363,23 @@ def fetch_dataset(
     refresh: bool = False,
     dry_run: bool = False,
     progress: Progress = no_progress,
+    accept_changes: bool = False,
 ) -> FetchResult:
-    """Plan and (unless `dry_run`) fetch one dataset into the data directory's store."""
+    """Plan and (unless `dry_run`) fetch one dataset into the data directory's store.
+
+    A current vintage whose file is damaged is fetched again (no `--refresh` needed). A new
+    vintage that changes the dataset's structure (`store.changes`) is kept aside unless
+    `accept_changes`: UpstreamChangeError, and the current vintage stays in use.
+    """
     with fetch_lock(ctx.data_dir):
         previous = ctx.user_store.manifest(spec.name)
+        damage = ctx.user_store.damage(spec.name) if previous is not None else None
         progress(f"{spec.name}: metadata", 0, 1)
         plan = plan_fetch(clients, spec, previous, refresh=refresh)
+        notes = []
+        if damage is not None:
+            plan.unchanged = False  # repair: the damaged vintage is not "unchanged" data
+            notes.append(f"current vintage damaged ({damage}); fetched again")
         if dry_run:
             return FetchResult.from_plan("planned", plan, None)
         if plan.unchanged:
@@ -378,8 +400,29 @@ def fetch_dataset(
             tidy = table.client.data(table.query, cache_tag=table.updated or "", progress=report)
             frames.append((table, canonical(tidy, spec, single_content)))
         data = stitch(frames, spec.stitch)
-        manifest = _write(ctx, spec, plan, data, frames, retrieved_at)
-        return FetchResult.from_plan("written", plan, manifest)
+        changes = [] if damage is not None else _changes(ctx, spec.name, data)
+        manifest = _write(
+            ctx, spec, plan, data, frames, retrieved_at, current=accept_changes or not changes
+        )
+        if changes and not accept_changes:
+            raise UpstreamChangeError(
+                f"Dataset '{spec.name}' changed upstream ({summarise(changes)}); the new "
+                f"vintage {manifest.vintage} is kept aside and "
+                f"{previous.vintage if previous else 'the current one'} stays in use.",
+                f"Check it, then `forecast fetch --dataset {spec.name} --accept-changes` or "
+                f"`forecast data use --dataset {spec.name} --vintage {manifest.vintage}`.",
+            )
+        result = FetchResult.from_plan("written", plan, manifest)
+        result.notes += notes + ([f"accepted: {summarise(changes)}"] if changes else [])
+        return result
+
+
+def _changes(ctx: DataContext, dataset: str, new: pd.DataFrame) -> list[Change]:
+    """Structural changes of `new` against the current vintage (none without one)."""
+    if not ctx.user_store.has(dataset):
+        return []
+    old = ctx.user_store.read(dataset)
+    return compare_vintages(old, new.drop(columns="_table", errors="ignore"))
 
 
 class fetch_lock:  # noqa: N801 - a context manager that reads as a statement
@@ -407,6 +450,8 @@ def _write(
     data: pd.DataFrame,
     frames: Sequence[tuple[TablePlan, pd.DataFrame]],
     retrieved_at: str,
+    *,
+    current: bool = True,
 ) -> Manifest:
     base_url = ", ".join(sorted({t.client.base_url for t in plan.tables}))
     tables_used = data["_table"].unique().tolist()
@@ -453,6 +498,7 @@ def _write(
             "verified": spec.verified,
             "markers": int(validated["symbol"].notna().sum()),
         },
+        make_current=current,
     )
 
 
@@ -462,12 +508,14 @@ def scb_clients(
     offline: bool,
     refresh: bool,
     lang: str = "sv",
-    attempts: int = HttpSettings.attempts,
+    attempts: int | None = None,
 ) -> Clients:
     """Clients for `KF_SCB_BASE_URL` (v2) and `KF_SCB_V1_BASE_URL` (v1), sharing one HTTP cache
-    in the data directory; each sizes its own rate limiter from its server's config."""
-    settings = HttpSettings(
-        cache_dir=data_dir / "cache", offline=offline, refresh=refresh, attempts=attempts
+    in the data directory; each sizes its own rate limiter from its server's config. Time
+    limits from the environment (`HttpSettings.from_env`); `attempts` overrides them."""
+    quick = {} if attempts is None else {"attempts": attempts}
+    settings = HttpSettings.from_env(
+        cache_dir=data_dir / "cache", offline=offline, refresh=refresh, **quick
     )
     return Clients(
         v2=PxWebClient(http=HttpClient(settings), lang=lang),

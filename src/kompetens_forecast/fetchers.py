@@ -84,19 +84,20 @@ class Fetcher:
     ctx: DataContext
     offline: bool = False
     refresh: bool = False
+    accept_changes: bool = False
     quick: bool = False  # a dry run: give up after one retry, do not wait out a failing server
 
     def __post_init__(self) -> None:
         self.catalog = Catalog.load()
-        attempts = QUICK_ATTEMPTS if self.quick else HttpSettings.attempts
+        attempts = QUICK_ATTEMPTS if self.quick else None
         self.clients = scb_clients(
             self.ctx.data_dir, offline=self.offline, refresh=self.refresh, attempts=attempts
         )
-        settings = HttpSettings(
+        settings = HttpSettings.from_env(
             cache_dir=self.ctx.data_dir / "cache",
             offline=self.offline,
             refresh=self.refresh,
-            attempts=attempts,
+            **({} if attempts is None else {"attempts": attempts}),
         )
         self.af_http = HttpClient(settings)
 
@@ -138,4 +139,5 @@ class Fetcher:
             refresh=self.refresh,
             dry_run=dry_run,
             progress=progress or no_progress,
+            accept_changes=self.accept_changes,
         )

@@ -63,12 +63,25 @@ def observation_schema(dims: tuple[str, ...]) -> pa.DataFrameSchema:
     )
 
 
+def schema_problem(exc: SchemaError | SchemaErrors, limit: int = 3) -> str:
+    """A pandera error as one short line: what failed, how many cases, the first `limit`."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    head = text.split(" failure cases:")[0]
+    cases = getattr(exc, "failure_cases", None)
+    if isinstance(cases, pd.DataFrame) and "failure_case" in cases.columns and len(cases):
+        values = cases["failure_case"].astype(str).drop_duplicates()
+        shown = ", ".join(repr(v) for v in values.head(limit))
+        more = f", … ({len(values)} distinct in all)" if len(values) > limit else ""
+        return f"{head[:200]}; failure cases: {shown}{more}"
+    return head[:300]
+
+
 def validate_observations(frame: pd.DataFrame, dims: tuple[str, ...], name: str) -> pd.DataFrame:
-    """Validate and normalise dtypes; raise DataError naming the dataset and the first problem."""
+    """Validate and normalise dtypes; raise DataError naming the dataset and the first problem
+    (summarised: the failing check, the number of cases and the first three)."""
     try:
         return observation_schema(dims).validate(frame)
     except (SchemaError, SchemaErrors) as exc:
-        first_line = str(exc).strip().splitlines()[0]
         raise DataError(
-            f"Dataset '{name}' does not have the canonical layout: {first_line}"
+            f"Dataset '{name}' does not have the canonical layout: {schema_problem(exc)}"
         ) from exc

@@ -8,11 +8,16 @@ rounded to the digits their Excel format shows; missing values are empty cells.
 
 Markdown (`tables.md`): each table's first rows with numbers in the language's format (Babel:
 "12 345", "3,4"), its source line, and where to find the full table.
+
+Text from the sources (AF labels, table ids, notes) is data, never markup or formulas: CSV
+cells starting with `=`, `+`, `@`, `-` … get a leading `'` (`neutralise`), and Markdown text
+is escaped (`markdown_text`: `<script>` stays visible text).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -55,6 +60,27 @@ MARKDOWN_COLUMNS: dict[str, list[str]] = {
 }
 # forecast tables: only the last forecast year in Markdown (one row per occupation)
 MARKDOWN_LAST_YEAR = {"prognos", "prognos_delregioner"}
+#: A text cell starting with one of these is a formula to Excel/LibreOffice (CSV injection).
+FORMULA_START = ("=", "+", "@", "\t", "\r", "-")
+_NUMBER = re.compile(r"^-\s*\d[\d\s.,]*%?$")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+
+
+def neutralise(text: str) -> str:
+    """A text cell Excel will not run: a leading `'` before `=`, `+`, `@`, tab, CR, or a `-`
+    that does not start a number (OWASP's advice for CSV injection)."""
+    if not text or not text.startswith(FORMULA_START):
+        return text
+    if text.startswith("-") and (text == "-" or _NUMBER.match(text)):
+        return text  # a dash marker or a negative number written as text
+    return "'" + text
+
+
+def markdown_text(text: str) -> str:
+    """`text` shown literally in Markdown and the HTML it becomes: `&`, `<`, `>` as entities,
+    Markdown's special characters backslash-escaped, line breaks as spaces."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
 
 
 def _digits(number_format: str) -> int:
@@ -79,7 +105,10 @@ def csv_frame(sheet: Sheet) -> pd.DataFrame:
         digits = _digits(number_format)
         values = pd.to_numeric(out[column], errors="coerce").astype("float64").round(digits)
         out[column] = values.astype("Int64") if digits == 0 else values
-    out.columns = pd.Index(sheet.headers())
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = [neutralise(v) if isinstance(v, str) else v for v in out[column]]
+    out.columns = pd.Index([neutralise(str(h)) for h in sheet.headers()])
     return out
 
 
@@ -131,7 +160,7 @@ def _cell(value: object, number_format: str | None, lang: str) -> str:
     if number_format and isinstance(value, int | float) and not isinstance(value, bool):
         digits = _digits(number_format)
         return fmt_int(float(value), lang) if digits == 0 else fmt_decimal(value, lang, digits)
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return markdown_text(str(value))
 
 
 def markdown_view(sheet: Sheet) -> Sheet:
@@ -146,13 +175,13 @@ def markdown_view(sheet: Sheet) -> Sheet:
 
 def markdown(sheets: Sequence[Sheet], title: str, lang: str, rows: int = MARKDOWN_ROWS) -> str:
     sv = lang == "sv"
-    parts = [f"# {title}\n"]
+    parts = [f"# {markdown_text(title)}\n"]
     for full in sheets:
         sheet = markdown_view(full)
         frame = sheet.frame
-        parts.append(f"\n## {sheet.name}\n\n")
+        parts.append(f"\n## {markdown_text(sheet.name)}\n\n")
         columns = list(frame.columns)
-        parts.append("| " + " | ".join(sheet.headers()) + " |\n")
+        parts.append("| " + " | ".join(markdown_text(str(h)) for h in sheet.headers()) + " |\n")
         aligns = ["---:" if c in sheet.formats else "---" for c in columns]
         parts.append("| " + " | ".join(aligns) + " |\n")
         for record in frame.head(rows).itertuples(index=False):
@@ -173,7 +202,7 @@ def markdown(sheets: Sequence[Sheet], title: str, lang: str, rows: int = MARKDOW
             parts.append(
                 f"\n{shown}`csv/{sheet.slug}.csv` {'och' if sv else 'and'} `tables.xlsx`.\n"
             )
-        parts.append(f"\n*{sheet.note}*\n")
+        parts.append(f"\n*{markdown_text(sheet.note)}*\n")
     return "".join(parts)
 
 

@@ -16,12 +16,17 @@ Quirks and assumptions (2026-11-28):
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from kompetens_forecast.classify.regions import default_registry
+from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.errors import DataError, NotFoundError
 from kompetens_forecast.fetch import FetchResult, fetch_lock
 from kompetens_forecast.schema import KNOWN_SYMBOLS
@@ -37,19 +42,65 @@ _REGION = re.compile(r"^\d{2}(\d{2})?$")
 _SSYK = re.compile(r"^\d{4}$")
 
 
-def read_jobseekers(path: Path) -> pd.DataFrame:
-    """The tidy jobseekers CSV → period, region_code, ssyk, jobseekers (float, NaN when masked),
-    symbol. Codes stay strings; a bad row raises DataError naming the line and the value."""
-    if not path.is_file():
-        raise NotFoundError(f"No such file: {path}", "Pass the CSV with --file PATH.")
-    text = path.read_text(encoding="utf-8-sig")
+def _decode(raw: bytes, name: str) -> str:
+    """The file's text: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252 (Swedish
+    Excel's "ANSI"; the file holds only codes and counts, so no label can be misread)."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{name}: not valid UTF-16 ({exc.reason}).") from exc
+    if b"\x00" in raw:
+        raise DataError(
+            f"{name}: holds NUL bytes (a binary file, or UTF-16 without a byte-order mark).",
+            "Save it as CSV UTF-8.",
+        )
     try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=",;")
-        delimiter = dialect.delimiter
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _frame(text: str, name: str) -> pd.DataFrame:
+    """The CSV's cells as strings (`,` or `;`); a row with extra fields is refused."""
+    first = text.splitlines()[0] if text.strip() else ""
+    if not first.strip():
+        raise DataError(f"{name} is empty.", f"Expected a header: {';'.join(COLUMNS)}.")
+    try:
+        delimiter = csv.Sniffer().sniff(first, delimiters=",;").delimiter
     except csv.Error:
         delimiter = ","
-    frame = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame.columns = [c.strip().lower() for c in frame.columns]
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise DataError(f"{name}: not a readable CSV file ({exc}).") from exc
+    header = [c.strip().lower() for c in rows[0]]
+    body = [r for r in rows[1:] if any(cell.strip() for cell in r)]
+    for number, row in enumerate(rows[1:], start=2):
+        if any(cell.strip() for cell in row) and len(row) != len(header):
+            raise DataError(
+                f"{name} line {number}: {len(row)} fields, the header has {len(header)}.",
+                f"One value per column ({delimiter!r} separated); quote values holding "
+                f"{delimiter!r}.",
+            )
+    if not body:
+        raise DataError(f"{name} holds a header but no rows.", "Nothing was imported.")
+    return pd.DataFrame(body, columns=header, dtype=str)
+
+
+def _known_codes() -> tuple[set[str], set[str]]:
+    regions = {r.code for r in default_registry().all() if r.level != "group"}
+    occupations = {o.code for o in default_occupations().level(4)}
+    return regions, occupations
+
+
+def read_jobseekers(path: Path) -> pd.DataFrame:
+    """The tidy jobseekers CSV → period, region_code, ssyk, jobseekers (float, NaN when masked),
+    symbol. Codes stay strings and must exist (regions, SSYK-4); counts are whole numbers ≥ 0;
+    a bad row raises DataError naming the line and the value."""
+    if not path.is_file():
+        raise NotFoundError(f"No such file: {path}", "Pass the CSV with --file PATH.")
+    frame = _frame(_decode(path.read_bytes(), path.name), path.name)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(
@@ -66,15 +117,30 @@ def read_jobseekers(path: Path) -> pd.DataFrame:
                 f"{path.name} line {row + 2}: invalid {column} '{frame.at[row, column]}'.",
                 f'Expected {expected}, with leading zeros ("01", "0114").',
             )
+    regions, occupations = _known_codes()
+    for column, known, what in (
+        ("region_code", regions, "`forecast regions`"),
+        ("ssyk", occupations, "`forecast occupations --level 4`"),
+    ):
+        unknown = frame.index[~frame[column].isin(known)]
+        if len(unknown):
+            row = int(unknown[0])
+            raise DataError(
+                f"{path.name} line {row + 2}: unknown {column} '{frame.at[row, column]}' "
+                f"({len(unknown)} row(s) with unknown codes).",
+                f"Valid codes: {what}.",
+            )
     raw = frame["jobseekers"]
     masked = raw.isin(MASKS)
     values = pd.to_numeric(raw.where(~masked), errors="coerce")
-    bad_values = values.isna() & ~masked
-    if bad_values.any() or (values < 0).any():
-        row = int(frame.index[bad_values | (values < 0)][0])
+    finite = np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))
+    whole = finite & (values.fillna(0) % 1 == 0).to_numpy()
+    bad_values = ~masked & ~(whole & (values >= 0))
+    if bad_values.any():
+        row = int(frame.index[bad_values][0])
         raise DataError(
             f"{path.name} line {row + 2}: invalid jobseekers '{raw.iloc[row]}'.",
-            f"Expected a count ≥ 0 or a mask ({', '.join(repr(m) for m in MASKS if m)}).",
+            f"Expected a whole count ≥ 0 or a mask ({', '.join(repr(m) for m in MASKS if m)}).",
         )
     out = frame.loc[:, ["period", "region_code", "ssyk"]].assign(
         jobseekers=values.astype("float64"), symbol=raw.where(masked & (raw != ""), None)

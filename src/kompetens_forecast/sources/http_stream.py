@@ -2,15 +2,15 @@
 
 Used for the job-ad files (JobTech's historical ads, JobStream's snapshot), which run to
 gigabytes: the body is never held in memory and never written to the cache. Retries follow
-`HttpClient`'s settings (attempts, backoff, Retry-After, the shared limiter); the client's
-session (headers such as an API key) is used as is.
+`HttpClient`'s settings through the same `retry_policy` (attempts, backoff, deadline, capped
+Retry-After, the shared limiter); the client's session (headers such as an API key) is used
+as is.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,72 +19,100 @@ from urllib.parse import urlsplit
 import requests
 
 from kompetens_forecast.errors import OfflineError, SourceError
-from kompetens_forecast.sources.http import HttpClient, HttpStatusError, parse_retry_after
+from kompetens_forecast.sources.http import (
+    TRANSPORT_ERRORS,
+    HttpClient,
+    HttpStatusError,
+    RetryableError,
+    _connection_failure,
+    check_retry_after,
+    describe,
+    gave_up,
+    parse_retry_after,
+    retry_policy,
+)
 
 __all__ = ["CHUNK", "IterStream", "download", "is_url", "stream_get", "url_file_name"]
 
 CHUNK = 1 << 20  # bytes per read or write of a streamed body or a file
 
 
+def _open_stream(http: HttpClient, url: str, params: Mapping[str, str] | None) -> requests.Response:
+    """One attempt: the streamed response with status 2xx, or the reason to retry/stop."""
+    settings = http.settings
+    try:
+        with http.session.cache_disabled():
+            response = http.session.get(
+                url,
+                params=dict(params or {}),
+                stream=True,
+                timeout=(settings.connect_timeout, settings.read_timeout),
+            )
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        raise _connection_failure(exc, url) from exc  # DNS failures are not retried
+    except TRANSPORT_ERRORS as exc:
+        raise RetryableError(describe(exc)) from exc
+    status = response.status_code
+    if status == 429:
+        response.close()
+        seconds = parse_retry_after(response.headers.get("Retry-After"))
+        raise RetryableError(
+            "rate limited (HTTP 429 Too Many Requests)",
+            429,
+            check_retry_after(settings, url, seconds),
+            hint="The server limits how often we may ask; try again later or use --offline.",
+        )
+    if status >= 500:
+        response.close()
+        raise RetryableError(f"server error HTTP {status}", status)
+    if status >= 400:
+        body = response.text[:2000]
+        response.close()
+        raise HttpStatusError("GET", response.url, status, body)
+    return response
+
+
 @contextlib.contextmanager
 def stream_get(
     http: HttpClient, url: str, params: Mapping[str, str] | None = None
 ) -> Iterator[requests.Response]:
-    """GET `url` streamed, outside the HTTP cache, with the client's retry policy.
-
-    Connection errors and 5xx are retried with exponential backoff, 429 after its
-    Retry-After; other 4xx raise HttpStatusError.
-    """
+    """GET `url` streamed, outside the HTTP cache, with the client's retry policy
+    (`retry_policy`: transport errors and 5xx with backoff, 429 after its Retry-After);
+    other 4xx raise HttpStatusError. A break-off while the caller reads the body is a
+    SourceError (one line); `download` retries those itself."""
     if http.settings.offline:
         raise OfflineError(f"GET {url} is a streamed download.", "Run once without --offline.")
-    settings = http.settings
-    problem = ""
-    status: int | None = None
-    for attempt in range(1, settings.attempts + 1):
-        wait = min(settings.backoff_max, settings.backoff_initial * 2 ** (attempt - 1))
-        try:
-            with http.session.cache_disabled():
-                response = http.session.get(
-                    url,
-                    params=dict(params or {}),
-                    stream=True,
-                    timeout=(settings.connect_timeout, settings.read_timeout),
-                )
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            problem = f"{type(exc).__name__}: {exc}"
-        else:
-            status = response.status_code
-            if status == 429:
-                wait = parse_retry_after(response.headers.get("Retry-After"))
-                problem = "429 Too Many Requests"
-                response.close()
-                if http.limiter is not None:
-                    http.limiter.pause(wait)
-                    wait = 0.0
-            elif status >= 500:
-                problem = f"HTTP {status}"
-                response.close()
-            elif status >= 400:
-                body = response.text[:2000]
-                response.close()
-                raise HttpStatusError("GET", response.url, status, body)
-            else:
-                try:
-                    yield response
-                finally:
-                    response.close()
-                return
-        if attempt < settings.attempts:
-            time.sleep(wait)
-    raise SourceError(
-        f"GET {url} failed after {settings.attempts} attempts: {problem}",
-        "The server may be down or limiting us; try again later.",
-        status=status,
-    )
+    response: requests.Response | None = None
+    try:
+        for attempt in retry_policy(http.settings, http.limiter):
+            with attempt:
+                response = _open_stream(http, url, params)
+    except RetryableError as exc:
+        raise gave_up("GET", url, http.settings, exc) from exc
+    assert response is not None
+    try:
+        yield response
+    except TRANSPORT_ERRORS as exc:
+        raise SourceError(f"GET {url} broke off: {describe(exc)}", "Try again.") from exc
+    finally:
+        response.close()
+
+
+def _download_once(http: HttpClient, url: str, part: Path) -> None:
+    response = _open_stream(http, url, None)
+    try:
+        with part.open("wb") as handle:
+            for block in response.iter_content(CHUNK):
+                handle.write(block)
+    except TRANSPORT_ERRORS as exc:
+        raise RetryableError(f"the download broke off: {describe(exc)}") from exc
+    finally:
+        response.close()
 
 
 def download(http: HttpClient, url: str, target: Path, *, refresh: bool) -> Path:
-    """`url` saved to `target` (via a `.part` file, renamed when complete); kept if present."""
+    """`url` saved to `target` (via a `.part` file, renamed when complete); kept if present.
+    A break-off mid-body is retried from the start under the client's retry policy."""
     if target.is_file() and not refresh:
         return target
     if http.settings.offline:
@@ -92,12 +120,12 @@ def download(http: HttpClient, url: str, target: Path, *, refresh: bool) -> Path
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(target.name + ".part")
     try:
-        with stream_get(http, url) as response, part.open("wb") as handle:
-            for block in response.iter_content(CHUNK):
-                handle.write(block)
+        for attempt in retry_policy(http.settings, http.limiter):
+            with attempt:
+                _download_once(http, url, part)
         part.replace(target)
-    except requests.RequestException as exc:
-        raise SourceError(f"Download of {url} broke off: {exc}", "Try again.") from exc
+    except RetryableError as exc:
+        raise gave_up("GET", url, http.settings, exc) from exc
     finally:
         part.unlink(missing_ok=True)
     return target

@@ -13,10 +13,11 @@ Metadata comes from the v2 ``/tables/{id}/metadata`` json-stat2 document
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal, Protocol, cast
+from typing import Any, Final, Literal, ParamSpec, Protocol, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +35,33 @@ CONTENTS_CODE: Final = "ContentsCode"
 
 Json = Mapping[str, Any]
 ObjectArray = npt.NDArray[np.object_]
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+#: What odd input makes the helpers below raise; the public parsers turn it into DataError.
+_MALFORMED = (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError)
+
+
+def typed_errors(what: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Decorate a public parser: any error from odd input becomes one DataError line."""
+
+    def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
+        @functools.wraps(function)
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                return function(*args, **kwargs)
+            except (DataError, UsageError):
+                raise
+            except _MALFORMED as exc:
+                detail = str(exc).splitlines()[0][:160] if str(exc) else ""
+                raise DataError(
+                    f"Malformed {what}: {type(exc).__name__} {detail}".strip(),
+                    "The server's answer is not the json-stat we expect; it was not cached.",
+                ) from exc
+
+        return wrapper
+
+    return decorate
 
 
 @dataclass(frozen=True)
@@ -148,6 +176,7 @@ def _count_codes(spec: CellSpec) -> int:
 # --- metadata -----------------------------------------------------------------------------
 
 
+@typed_errors("table metadata (json-stat2)")
 def parse_metadata_v2(doc: Json, *, table_id: str | None = None) -> TableMetadata:
     """Parse a v2 ``/tables/{id}/metadata`` json-stat2 document.
 
@@ -206,6 +235,7 @@ def _dimension_v2(code: str, dim: Json, role: Role | None) -> Dimension:
     )
 
 
+@typed_errors("table metadata (v1)")
 def parse_metadata_v1(
     doc: Json, *, table_id: str = "", updated: str | None = None
 ) -> TableMetadata:
@@ -253,6 +283,7 @@ def _dimension_v1(variable: Json, table: str) -> Dimension:
 # --- data ---------------------------------------------------------------------------------
 
 
+@typed_errors("json-stat2 data")
 def decode_jsonstat2(doc: Json) -> pd.DataFrame:
     """Decode a v2 json-stat2 data response into the tidy frame (row-major, last id fastest)."""
     where = _table_name(doc)
@@ -262,6 +293,7 @@ def decode_jsonstat2(doc: Json) -> pd.DataFrame:
     return _decode_cube(doc, ids, _mapping(doc.get("dimension")), where)
 
 
+@typed_errors("json-stat data")
 def decode_jsonstat1(doc: Json) -> pd.DataFrame:
     """Decode a v1 ``json-stat`` (1.x) response: ``{"dataset": {...}}`` into the tidy frame.
 
@@ -345,9 +377,12 @@ def _values(raw: Any, n_cells: int, sizes: Sequence[int], where: str) -> npt.NDA
 def _to_float(raw: Sequence[Any], where: str) -> npt.NDArray[np.float64]:
     try:
         # numpy maps None (json null) to NaN when the target dtype is float.
-        return np.asarray(raw, dtype=np.float64)
+        values = np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise DataError(f"Table {where}: a value is not a number or null ({exc}).") from exc
+    if np.isinf(values).any():  # 1e999 parses as infinity: not a statistic
+        raise DataError(f"Table {where}: a value is out of range (infinite).")
+    return values
 
 
 def _status(raw: Any, n_cells: int, where: str) -> ObjectArray:
@@ -383,6 +418,7 @@ def _cell_index(key: Any, n_cells: int, where: str) -> int:
     return index
 
 
+@typed_errors("v1 json data")
 def decode_v1_json(doc: Json, metadata: TableMetadata | None = None) -> pd.DataFrame:
     """Decode a v1 ``json`` response (``columns`` + ``data`` rows) into the tidy frame.
 
@@ -501,6 +537,9 @@ def _categories(dim: Json) -> tuple[tuple[str, ...], dict[str, str]]:
         codes = [str(c) for c, _ in sorted(index.items(), key=lambda item: int(item[1]))]
     else:
         raise DataError("A json-stat category index must be an object or a list.")
+    if len(set(codes)) != len(codes):
+        duplicated = sorted({c for c in codes if codes.count(c) > 1})[:3]
+        raise DataError(f"A json-stat category lists codes twice: {', '.join(duplicated)}.")
     return tuple(codes), {c: str(labels.get(c, c)) for c in codes}
 
 

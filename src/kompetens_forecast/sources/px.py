@@ -136,9 +136,9 @@ def _detect_encoding(raw: bytes, path: Path) -> str:
     name = declared.group(1).decode("ascii", "replace").strip()
     try:
         return codecs.lookup(name).name
-    except LookupError as exc:
+    except (LookupError, ValueError) as exc:  # ValueError: a NUL byte in the name
         raise DataError(
-            f"PX file '{path}': unknown CODEPAGE \"{name}\".", "Use iso-8859-1 or utf-8."
+            f"PX file '{path}': unknown CODEPAGE {name!r}.", "Use iso-8859-1 or utf-8."
         ) from exc
 
 
@@ -274,6 +274,13 @@ def _variable(kw: _Keywords, name: str, dname: str, path: Path) -> _Variable:
         raise DataError(
             f"PX file '{path}': CODES/VALUES(\"{name}\") have {len(codes)}/{len(labels)} items."
         )
+    if len(set(codes)) != len(codes):
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        raise DataError(
+            f"PX file '{path}': CODES(\"{name}\") lists {len(twice)} code(s) twice: "
+            f"{', '.join(twice[:3])}.",
+            "Each value code must appear once.",
+        )
     code = (kw.get("VARIABLECODE", (name,), (dname,)) or [dname])[0]
     return _Variable(code, name, dname, codes, labels, dlabels)
 
@@ -308,6 +315,13 @@ def _parse_data(body: str, expected: int, path: Path, line: int) -> tuple[_Float
                 f"PX file '{path}', DATA at line {line}: bad cell {token!r}.",
                 f"Cells are numbers or one of {' '.join(DATA_SYMBOLS)} (quoted or not).",
             )
+    infinite = np.flatnonzero(np.isinf(values))
+    if len(infinite):  # e.g. 1e999: a number too large for a float is not a count
+        raise DataError(
+            f"PX file '{path}', DATA at line {line}: {len(infinite)} cell(s) out of range "
+            f"(cell {int(infinite[0]) + 1}).",
+            "Cells must be finite numbers.",
+        )
     return values, symbols
 
 

@@ -145,7 +145,10 @@ class ScbV1Client:
 
     def _post(self, table_id: str, chunk: Selection, cache_tag: str | None) -> pd.DataFrame:
         try:
-            doc = self.http.post_json(self._url(table_id), v1_query(chunk), cache_tag=cache_tag)
+            # parsed before it is cached: a malformed answer is never served from the cache
+            return self.http.post_parsed(
+                self._url(table_id), v1_query(chunk), decode_jsonstat1, cache_tag=cache_tag
+            )
         except HttpStatusError as exc:
             error = translate_status_error(exc, table_id)
             if exc.status == 403:  # v1 says "Too many values selected" with a 403
@@ -153,4 +156,3 @@ class ScbV1Client:
                     f"{table_id}: too many values selected.", status=403
                 ) from exc
             raise error from exc
-        return decode_jsonstat1(doc)

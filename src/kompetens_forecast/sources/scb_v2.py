@@ -267,12 +267,12 @@ class PxWebClient:
         url = self._url("tables", table_id, "data")
         params = {"lang": self.lang, "outputFormat": "json-stat2"}
         try:
-            doc = self.http.post_json(
-                url, {"selection": chunk.to_query()}, params, cache_tag=cache_tag
+            # parsed before it is cached: a malformed answer is never served from the cache
+            return self.http.post_parsed(
+                url, {"selection": chunk.to_query()}, decode_jsonstat2, params, cache_tag=cache_tag
             )
         except HttpStatusError as exc:
             raise translate_status_error(exc, f"tables/{table_id}/data") from exc
-        return decode_jsonstat2(doc)
 
 
 def plan_query(

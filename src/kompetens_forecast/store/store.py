@@ -23,9 +23,10 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from kompetens_forecast import __version__
-from kompetens_forecast.errors import StoreError
+from kompetens_forecast.errors import DamagedDataError, StoreError
 from kompetens_forecast.schema import SCHEMA_VERSION
 from kompetens_forecast.store.atomic import apply_default_mode
 from kompetens_forecast.store.manifest import Manifest, SeriesBreak
@@ -50,6 +51,19 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+_CHECKSUMS: dict[tuple[str, int, int, int], str] = {}
+
+
+def checksum_of(path: Path) -> str:
+    """sha256 of `path`, remembered per (path, inode, size, mtime) so that a run reading a
+    dataset several times hashes it once; a rewritten or replaced file is hashed anew."""
+    stat = path.stat()
+    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    if key not in _CHECKSUMS:
+        _CHECKSUMS[key] = sha256_file(path)
+    return _CHECKSUMS[key]
 
 
 class Store:
@@ -95,22 +109,82 @@ class Store:
         manifest = Manifest.read(directory / "manifest.json")
         path = directory / f"vintage={manifest.vintage}" / PART_FILE
         if not path.is_file():
-            raise StoreError(f"Dataset '{dataset}': current vintage file {path} is missing.")
+            raise DamagedDataError(
+                f"Dataset '{dataset}': current vintage file {path} is missing.",
+                self._remedy(dataset, manifest.vintage),
+            )
         return path
 
-    def read(self, dataset: str, *, verify: bool = False) -> pd.DataFrame:
+    def damage(self, dataset: str, vintage: str | None = None) -> str | None:
+        """What is wrong with a vintage (default: the current one): None when its file is
+        there and matches its manifest's checksum, else a short reason."""
+        directory = self._dataset_dir(dataset)
+        if directory is None:
+            return "not in the store"
+        try:
+            manifest = (
+                Manifest.read(directory / "manifest.json")
+                if vintage is None
+                else Manifest.read(directory / f"vintage={vintage}" / "manifest.json")
+            )
+        except StoreError as exc:
+            return exc.message
+        path = directory / f"vintage={manifest.vintage}" / PART_FILE
+        if not path.is_file():
+            return f"{path} is missing"
+        if checksum_of(path) != manifest.checksum:
+            return f"{path} does not match its checksum (damaged or replaced)"
+        return None
+
+    def _remedy(self, dataset: str, current: str) -> str:
+        if self.read_only:
+            return "The embedded demo data are damaged: reinstall kompetens-forecast."
+        earlier = [
+            v for v in self.vintages(dataset) if v != current and not self.damage(dataset, v)
+        ]
+        back = (
+            f", or go back with `forecast data use --dataset {dataset} --vintage {earlier[-1]}`"
+            if earlier
+            else ""
+        )
+        return f"Repair it with `forecast fetch --dataset {dataset}`{back}."
+
+    def read(self, dataset: str, *, verify: bool = True) -> pd.DataFrame:
+        """The current vintage. With `verify` (the default) its file must match the manifest's
+        checksum, so a damaged or swapped file is never read as if it were the data."""
         path = self.parquet_path(dataset)
         if verify:
-            manifest = self.manifest(dataset)
-            if manifest is not None and sha256_file(path) != manifest.checksum:
-                raise StoreError(f"Dataset '{dataset}': checksum mismatch in {path}.")
-        return pd.read_parquet(path)
+            problem = self.damage(dataset)
+            if problem is not None:
+                manifest = self.manifest(dataset)
+                raise DamagedDataError(
+                    f"Dataset '{dataset}' in {self.label}: {problem}.",
+                    self._remedy(dataset, manifest.vintage if manifest else ""),
+                )
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise DamagedDataError(
+                f"Dataset '{dataset}': cannot read {path}: {exc}".splitlines()[0],
+                self._remedy(dataset, path.parent.name.removeprefix("vintage=")),
+            ) from exc
 
     def vintages(self, dataset: str) -> list[str]:
         directory = self._dataset_dir(dataset)
         if directory is None:
             return []
         return sorted(p.name.removeprefix("vintage=") for p in directory.glob("vintage=*"))
+
+    def vintage_manifest(self, dataset: str, vintage: str) -> Manifest:
+        """The manifest kept beside one vintage's file."""
+        directory = self._dataset_dir(dataset)
+        path = directory / f"vintage={vintage}" / "manifest.json" if directory else None
+        if path is None or not path.is_file():
+            raise StoreError(
+                f"Dataset '{dataset}' has no vintage '{vintage}'.",
+                f"Vintages: {', '.join(self.vintages(dataset)) or 'none'}.",
+            )
+        return Manifest.read(path)
 
     # -- writing ---------------------------------------------------------------------------
     def write(
@@ -131,14 +205,18 @@ class Store:
         licence: str = "",
         breaks: Sequence[SeriesBreak] = (),
         extra: dict[str, Any] | None = None,
+        make_current: bool = True,
     ) -> Manifest:
-        """Write `frame` as a new vintage of `dataset` and make it current, atomically."""
+        """Write `frame` as a new vintage of `dataset` and make it current, atomically
+        (`make_current=False`: keep it aside, e.g. an upstream change awaiting acceptance;
+        the first vintage of a dataset is always made current)."""
         if self.read_only:
             raise StoreError(f"The {self.label} at {self.root} is read-only.")
         for name, value in (("dataset", dataset), ("source", source)):
             if not _NAME.match(value):
                 raise StoreError(f"Invalid {name} name '{value}'.", "Use lowercase a-z, 0-9 and _.")
         retrieved_at = retrieved_at or utc_now()
+        explicit = vintage
         vintage = vintage or vintage_from_time(retrieved_at)
         if not _VINTAGE.match(vintage):
             raise StoreError(f"Invalid vintage '{vintage}'.")
@@ -147,7 +225,18 @@ class Store:
             raise StoreError(f"Dataset '{dataset}' already exists under {existing.parent.name}.")
         dataset_dir = self.root / f"source={source}" / f"dataset={dataset}"
         dataset_dir.mkdir(parents=True, exist_ok=True)
+        if explicit is None:  # a vintage named by the clock: two in one second get -2, -3 …
+            base, n = vintage, 1
+            while (dataset_dir / f"vintage={vintage}").exists():
+                n += 1
+                vintage = f"{base}-{n}"
         final_dir = dataset_dir / f"vintage={vintage}"
+        current = self.manifest(dataset) if (dataset_dir / "manifest.json").is_file() else None
+        if not make_current and current is not None and current.vintage == vintage:
+            raise StoreError(
+                f"Dataset '{dataset}': a vintage kept aside cannot replace the current one "
+                f"({vintage})."
+            )
 
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dataset_dir))
         try:
@@ -183,7 +272,8 @@ class Store:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        manifest.write(dataset_dir / "manifest.json")  # the switch: atomic replace
+        if make_current or not (dataset_dir / "manifest.json").is_file():
+            manifest.write(dataset_dir / "manifest.json")  # the switch: atomic replace
         return manifest
 
     def set_current(self, dataset: str, vintage: str) -> Manifest:
@@ -193,6 +283,14 @@ class Store:
             raise StoreError(
                 f"Dataset '{dataset}' has no vintage '{vintage}'.",
                 f"Vintages: {', '.join(self.vintages(dataset)) or 'none'}.",
+            )
+        if self.read_only:
+            raise StoreError(f"The {self.label} at {self.root} is read-only.")
+        problem = self.damage(dataset, vintage)
+        if problem is not None:
+            raise DamagedDataError(
+                f"Dataset '{dataset}' vintage '{vintage}': {problem}.",
+                "Choose another vintage (`forecast data vintages`).",
             )
         manifest = Manifest.read(directory / f"vintage={vintage}" / "manifest.json")
         manifest.write(directory / "manifest.json")
@@ -212,6 +310,12 @@ class Store:
                 if manifest.dataset in seen:
                     continue
                 seen.add(manifest.dataset)
+                problem = store.damage(manifest.dataset)
+                if problem is not None:
+                    raise DamagedDataError(
+                        f"Dataset '{manifest.dataset}' in {store.label}: {problem}.",
+                        store._remedy(manifest.dataset, manifest.vintage),
+                    )
                 path = str(store.parquet_path(manifest.dataset)).replace("'", "''")
                 con.execute(
                     f"CREATE VIEW \"{manifest.dataset}\" AS SELECT * FROM read_parquet('{path}')"
