@@ -92,7 +92,7 @@ def _datasets(raw: dict[str, Any], valid: tuple[str, ...], path: Path) -> tuple[
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise _fail(
             path,
-            f"datasets = {value!r}: give \"{DUE}\" or a list of dataset names.",
+            f'datasets = {value!r}: give "{DUE}" or a list of dataset names.',
             f"Datasets: {', '.join(valid)}.",
         )
     for name in value:

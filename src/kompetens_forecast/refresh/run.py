@@ -203,7 +203,8 @@ def rebuild_reasons(
             )
         elif name in new_data:  # a dry run: not fetched yet, but the plan says it changed
             reasons.append(f"{name}: new data upstream")
-    reasons += [f"{name}: fetched, not among the last run's inputs" for name in sorted(new_data - used)]
+    unused = sorted(new_data - used)
+    reasons += [f"{name}: fetched, not among the last run's inputs" for name in unused]
     return reasons
 
 
