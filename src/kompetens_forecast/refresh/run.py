@@ -266,8 +266,8 @@ def run_refresh(
             entry.status, entry.error = _rebuild(config, ctx, code, out_dir, progress)
             entry.seconds = round(time.perf_counter() - began, 2)
         regions.append(entry)
-    for entry in fetched:
-        entry.seconds = round(entry.seconds, 2)
+    for fetch in fetched:
+        fetch.seconds = round(fetch.seconds, 2)
     vintages = {
         name: now
         for name in sorted({*names, *AF_FETCHERS, *fetcher.catalog.names()})
