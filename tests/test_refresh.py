@@ -129,3 +129,12 @@ def test_unknown_key_suggests_the_right_one(
     config = write_config(tmp_path, 'regions = ["20"]\nout = "o"\nlanguage = "sv"\n')
     (line,) = invoke(capsys, "refresh", "--config", str(config)).messages
     assert "unknown key 'language'" in line and "Did you mean: lang?" in line
+
+
+def test_config_datasets_are_the_calendars_fetchable_ones() -> None:
+    """refresh.config reads the fetchable names without pandas; they must stay the calendar's."""
+    from kompetens_forecast.calendar.releases import load_cadences
+    from kompetens_forecast.refresh.config import fetchable_datasets
+
+    expected = {c.dataset for c in load_cadences() if c.fetchable}
+    assert set(fetchable_datasets()) == expected and "jobseekers" not in expected

@@ -800,13 +800,13 @@ def refresh_command(
 ) -> None:
     """Scheduled jobs: fetch what is due or changed, rebuild the regions whose inputs changed,
     write OUT/refresh.json. Exit 0; with --exit-code 3 when nothing changed."""
-    from kompetens_forecast.refresh.run import load_config, print_lines, run_refresh
+    from kompetens_forecast.refresh.config import load_refresh_config
 
-    settings = _settings(ctx)
+    settings, checked = _settings(ctx), load_refresh_config(config)  # before the heavy imports
     with _progress(settings, "Refreshing") as progress:
-        report = run_refresh(
-            load_config(config), ctx=settings.context(), dry_run=dry_run, progress=progress
-        )
+        from kompetens_forecast.refresh.run import print_lines, run_refresh
+
+        report = run_refresh(checked, ctx=settings.context(), dry_run=dry_run, progress=progress)
     for line in print_lines(report):
         typer.echo(line)
     if report.failures:

@@ -23,6 +23,8 @@ from typing import Any
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.text import closest
 from kompetens_forecast.errors import KFError, UsageError
+from kompetens_forecast.resources import configs_dir
+from kompetens_forecast.sources.catalog import Catalog
 
 KEYS = ("regions", "datasets", "out", "lang", "size", "horizon", "goals")
 LANGS = ("sv", "en")
@@ -107,9 +109,24 @@ def _datasets(raw: dict[str, Any], valid: tuple[str, ...], path: Path) -> tuple[
     return tuple(dict.fromkeys(value))
 
 
-def load_refresh_config(path: Path, datasets: tuple[str, ...]) -> RefreshConfig:
+def fetchable_datasets() -> tuple[str, ...]:
+    """Datasets a refresh can fetch without further options (no --year, --file or --kpi): the
+    SCB catalog's and configs/calendar.toml's `[sources]` not marked `fetch = false` — the same
+    as `calendar.releases.load_cadences`, read here without pandas so that a bad config is
+    reported at once."""
+    try:
+        with (configs_dir() / "calendar.toml").open("rb") as handle:
+            sources = tomllib.load(handle).get("sources", {})
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RefreshConfigError(f"Cannot read the calendar config: {exc}") from exc
+    others = [name for name, entry in sources.items() if entry.get("fetch", True)]
+    return tuple(sorted({*Catalog.load().names(), *others}))
+
+
+def load_refresh_config(path: Path, datasets: tuple[str, ...] | None = None) -> RefreshConfig:
     """Read and validate a refresh config; `datasets` are the names a refresh can fetch
-    without further options (the calendar's fetchable datasets)."""
+    without further options (default: `fetchable_datasets()`)."""
+    datasets = datasets if datasets is not None else fetchable_datasets()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:

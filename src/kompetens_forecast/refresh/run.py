@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from kompetens_forecast import __version__
-from kompetens_forecast.calendar.releases import due_datasets, load_cadences
+from kompetens_forecast.calendar.releases import due_datasets
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import KFError
 from kompetens_forecast.fetchers import AF_FETCHERS, Fetcher
 from kompetens_forecast.outputs import provenance_header, write_json
 from kompetens_forecast.pipeline import run_region
-from kompetens_forecast.refresh.config import RefreshConfig, load_refresh_config
+from kompetens_forecast.refresh.config import RefreshConfig
 from kompetens_forecast.store.datasets import DataContext
 
 REPORT = "refresh.json"
@@ -100,16 +100,6 @@ class RefreshReport:
             "regions": [asdict(r) for r in self.regions],
             "vintages": self.vintages,
         }
-
-
-def fetchable_datasets() -> tuple[str, ...]:
-    """Datasets a refresh can fetch without further options (no --year, --file or --kpi)."""
-    return tuple(sorted(c.dataset for c in load_cadences() if c.fetchable))
-
-
-def load_config(path: Path) -> RefreshConfig:
-    """The refresh config at `path`, validated."""
-    return load_refresh_config(path, fetchable_datasets())
 
 
 def _fetch_all(
