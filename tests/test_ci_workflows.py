@@ -103,6 +103,7 @@ def test_workflow_refresh_dry_run_plans_without_writing(
     existed = out.exists()
 
     result = invoke(capsys, *github, "--dry-run")
+    assert result.out.startswith("kind"), result.err
     lines = [line.split("\t") for line in result.out.splitlines()[1:]]
     status = {(kind, name): state for kind, name, state, _ in lines}
     # empty data directory: everything is due; the county table is planned with data calls
