@@ -138,3 +138,44 @@ def test_config_datasets_are_the_calendars_fetchable_ones() -> None:
 
     expected = {c.dataset for c in load_cadences() if c.fetchable}
     assert set(fetchable_datasets()) == expected and "jobseekers" not in expected
+
+
+def test_rebuild_reasons_name_each_changed_input(tmp_path: Path) -> None:
+    from kompetens_forecast import __version__
+    from kompetens_forecast.refresh.config import RefreshConfig
+    from kompetens_forecast.refresh.run import rebuild_reasons
+    from kompetens_forecast.store import DataContext
+
+    ctx = DataContext(tmp_path / "data")  # the embedded demo data
+    demo = ctx.load(DATASET).manifest
+    config = RefreshConfig(tmp_path / "c.toml", ("09",), (DATASET,), tmp_path / "out")
+    out_dir = tmp_path / "out" / "09"
+    assert rebuild_reasons(config, ctx, out_dir, set()) == ["no previous output"]
+
+    def manifest(**changes: object) -> None:
+        used = {"dataset": DATASET, "origin": "demo", "vintage": demo.vintage}
+        doc = {
+            "tool_version": __version__,
+            "parameters": {"lang": "sv", "size": "a4", "horizon": 5},
+            "datasets": [{**used, "checksum": demo.checksum}],
+            **changes,
+        }
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "manifest.json").write_text(json.dumps(doc), encoding="utf-8")
+
+    manifest()
+    assert rebuild_reasons(config, ctx, out_dir, set()) == []
+    assert rebuild_reasons(config, ctx, out_dir, {DATASET}) == [f"{DATASET}: new data upstream"]
+    assert rebuild_reasons(config, ctx, out_dir, {"yrkesbarometer"}) == [
+        "yrkesbarometer: fetched, not among the last run's inputs"
+    ]
+    manifest(tool_version="0.0.1", parameters={"lang": "en", "size": "a4"})
+    assert rebuild_reasons(config, ctx, out_dir, set()) == [
+        f"tool version 0.0.1 → {__version__}",
+        "lang en → sv",
+    ]
+    old = {"dataset": DATASET, "origin": "demo", "vintage": "2020-01-01", "checksum": "x"}
+    manifest(datasets=[old])
+    assert rebuild_reasons(config, ctx, out_dir, set()) == [
+        f"{DATASET}: demo 2020-01-01 → demo {demo.vintage}"
+    ]
