@@ -887,6 +887,37 @@ def calendar_command(
         )
 
 
+@app.command("refresh")
+def refresh_command(
+    ctx: typer.Context,
+    config: Path = typer.Option(
+        ..., "--config", "-c", dir_okay=False, help="Refresh config (TOML), see configs/refresh/."
+    ),
+    exit_code: bool = typer.Option(
+        False, "--exit-code", help="Exit 3 when nothing changed (like git diff --exit-code)."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="List what would be fetched and rebuilt; write nothing."
+    ),
+) -> None:
+    """Scheduled jobs: fetch what is due or changed, rebuild the regions whose inputs changed,
+    write OUT/refresh.json. Exit 0; with --exit-code 3 when nothing changed."""
+    from kompetens_forecast.refresh.config import load_refresh_config
+
+    settings, checked = _settings(ctx), load_refresh_config(config)  # before the heavy imports
+    with _progress(settings, "Refreshing") as progress:
+        from kompetens_forecast.refresh.run import print_lines, run_refresh
+
+        report = run_refresh(checked, ctx=settings.context(), dry_run=dry_run, progress=progress)
+    for line in print_lines(report):
+        typer.echo(line)
+    if report.failures:
+        where = "" if dry_run else " (see refresh.json)"
+        raise KFError(f"Refresh incomplete: {', '.join(report.failures)} failed{where}.")
+    if exit_code and not report.changed:
+        raise typer.Exit(3)
+
+
 def _note_other_meanings(region: str) -> None:
     """Say on stderr what else an ambiguous region name could mean ("Stockholm" is the kommun;
     the county is 01). Unknown names are left to the command, which reports them."""
