@@ -39,6 +39,7 @@ from kompetens_forecast.analysis.regional import (
 from kompetens_forecast.classify.regions import Region, RegionRegistry
 from kompetens_forecast.errors import DataError, KFError
 from kompetens_forecast.goals.config import GoalsConfig, GoalSpec
+from kompetens_forecast.report.sources import source_line
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
 MATCHING_DATASET = "matching_grade_county"
@@ -75,7 +76,7 @@ def _none(note: str, source: str = "") -> IndicatorSeries:
 
 
 def _citation(datasets: tuple[LoadedDataset, ...], lang: str) -> str:
-    return "; ".join(d.manifest.citation(lang) for d in datasets if not d.manifest.synthetic)
+    return source_line([d.manifest for d in datasets], lang)
 
 
 def _sum_complete(frame: pd.DataFrame, column: str) -> pd.Series:
