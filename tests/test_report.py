@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from browser import run_chromium
 from cli_helpers import messages
 from conftest import run_cli_captured
 from kompetens_forecast.report.csv_export import csv_frame
@@ -264,25 +264,12 @@ def test_factsheet_renders_in_headless_chromium(
     county_run: tuple[Path, str, str], tmp_path: Path
 ) -> None:
     shot = tmp_path / "faktablad.png"
-    subprocess.run(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--hide-scrollbars",
-            f"--screenshot={shot}",
-            "--window-size=1000,1800",
-            (county_run[0] / "faktablad.html").as_uri(),
-        ],
-        check=True,
-        capture_output=True,
+    run_chromium(
+        county_run[0] / "faktablad.html",
+        tmp_path / "profile",
+        "--hide-scrollbars",
+        f"--screenshot={shot}",
+        "--window-size=1000,1800",
         timeout=60,
     )
     image = mpimg.imread(shot)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from browser import run_chromium
 from chart_baselines import BASELINE_DIR, compare_to_baseline
 from conftest import run_cli_captured
 from kompetens_forecast.classify.ssyk import default_occupations
@@ -268,26 +268,7 @@ def test_full_factsheet_has_the_appendix_with_table_ids_and_licences(riket_run_e
 
 def _print_pages(html: Path, tmp_path: Path) -> int:
     pdf = tmp_path / "faktablad.pdf"
-    subprocess.run(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            html.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=90,
-    )
+    run_chromium(html, tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
 
 
