@@ -466,18 +466,7 @@ class HttpClient:
         except TRANSPORT_ERRORS as exc:
             raise RetryableError(describe(exc)) from exc
         status = response.status_code
-        if status == 429:
-            response.close()
-            seconds = parse_retry_after(response.headers.get("Retry-After"))
-            raise RetryableError(
-                "rate limited (HTTP 429 Too Many Requests)",
-                429,
-                check_retry_after(self.settings, url, seconds),
-                hint="The server limits how often we may ask; try again later or use --offline.",
-            )
-        if status >= 500:
-            response.close()
-            raise RetryableError(f"server error HTTP {status}", status)
+        raise_if_retryable(response, self.settings, url)
         content = read_body(response, self.settings, start + self.settings.deadline)
         if status >= 400:
             raise HttpStatusError(method, url, status, content.decode("utf-8", "replace"))
@@ -495,6 +484,24 @@ class HttpClient:
             response._content_consumed = True
             self.session.cache.save_response(response, key)
         return parsed
+
+
+def raise_if_retryable(response: requests.Response, settings: HttpSettings, url: str) -> None:
+    """A 429 (after its Retry-After, capped) or a 5xx is a RetryableError for `retry_policy`;
+    the response is closed first. Plain and streamed requests share this."""
+    status = response.status_code
+    if status == 429:
+        response.close()
+        seconds = parse_retry_after(response.headers.get("Retry-After"))
+        raise RetryableError(
+            "rate limited (HTTP 429 Too Many Requests)",
+            429,
+            check_retry_after(settings, url, seconds),
+            hint="The server limits how often we may ask; try again later or use --offline.",
+        )
+    if status >= 500:
+        response.close()
+        raise RetryableError(f"server error HTTP {status}", status)
 
 
 def _identity(document: Any) -> Any:

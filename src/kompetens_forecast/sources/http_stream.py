@@ -25,10 +25,9 @@ from kompetens_forecast.sources.http import (
     HttpStatusError,
     RetryableError,
     _connection_failure,
-    check_retry_after,
     describe,
     gave_up,
-    parse_retry_after,
+    raise_if_retryable,
     retry_policy,
 )
 
@@ -52,19 +51,8 @@ def _open_stream(http: HttpClient, url: str, params: Mapping[str, str] | None) -
         raise _connection_failure(exc, url) from exc  # DNS failures are not retried
     except TRANSPORT_ERRORS as exc:
         raise RetryableError(describe(exc)) from exc
+    raise_if_retryable(response, settings, url)
     status = response.status_code
-    if status == 429:
-        response.close()
-        seconds = parse_retry_after(response.headers.get("Retry-After"))
-        raise RetryableError(
-            "rate limited (HTTP 429 Too Many Requests)",
-            429,
-            check_retry_after(settings, url, seconds),
-            hint="The server limits how often we may ask; try again later or use --offline.",
-        )
-    if status >= 500:
-        response.close()
-        raise RetryableError(f"server error HTTP {status}", status)
     if status >= 400:
         body = response.text[:2000]
         response.close()
