@@ -28,7 +28,11 @@ from pathlib import Path
 
 from kompetens_forecast.sources.af_ads_stream import read_history
 from kompetens_forecast.sources.af_codes import AfCodes
-from kompetens_forecast.testing.jobsearch_server import write_synthetic_history
+
+# the loopback servers are test support (tests/support/), not part of the package
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from support.jobsearch_server import write_synthetic_history
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "af" / "jobsearch"

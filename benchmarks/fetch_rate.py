@@ -1,6 +1,6 @@
 """Fetch rate against a server enforcing SCB's limits, and the cost of an unchanged refresh.
 
-A local PxWebApi 2 server (kompetens_forecast.testing) enforces 150,000 cells per call and 30
+A local PxWebApi 2 server (tests/support/pxweb_server.py) enforces 150,000 cells per call and 30
 calls per 10 s per IP, answering 429 with Retry-After beyond that. Its table is SYNTHETIC
 (seeded random counts, 1,053,000 cells: 270 regions × 390 occupations × 2 sexes × 5 years).
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -33,8 +34,12 @@ from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.sources.scb_v1 import ScbV1Client
 from kompetens_forecast.sources.scb_v2 import PxWebClient
 from kompetens_forecast.store import DataContext
-from kompetens_forecast.testing.pxweb_server import PxWebServer, ServerConfig
-from kompetens_forecast.testing.tables import Table, Variable
+
+# the loopback servers are test support (tests/support/), not part of the package
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from support.pxweb_server import PxWebServer, ServerConfig
+from support.tables import Table, Variable
 
 MAX_CELLS, MAX_CALLS, WINDOW = 150_000, 30, 10.0
 

@@ -8,7 +8,7 @@ Writes three datasets with `kompetens_forecast.store.Store`:
 - `yrkesbarometer` (af): Arbetsförmedlingen's Yrkesbarometer, rounds 2025-2 (sample) and
   2026-1 (national subset), raw ordinal labels, multi-code rows exploded to SSYK-4;
 - `employment_kommun_ssyk3` (synthetic): SYNTHETIC kommun × SSYK-3 × sex counts allocated from
-  the real county counts by `kompetens_forecast.synthetic.allocate_to_municipalities`.
+  the real county counts by `scripts/synthetic.py:allocate_to_municipalities`.
 
 Deterministic: fixed retrieval stamps and seed, sorted rows; re-running with the same library
 versions gives byte-identical Parquet files (tests/test_demo_data.py checks the checksums).
@@ -42,11 +42,10 @@ from kompetens_forecast.sources.af_yrkesbarometer import (
 )
 from kompetens_forecast.store.manifest import Manifest, SeriesBreak
 from kompetens_forecast.store.store import Store
-from kompetens_forecast.synthetic import (
-    AllocationParams,
-    aggregate_ssyk,
-    allocate_to_municipalities,
-)
+
+# the seeded kommun allocation lives beside this script (it builds demo data, not the product)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import AllocationParams, aggregate_ssyk, allocate_to_municipalities
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -148,7 +147,7 @@ YB_PROVENANCE = (
 )
 KOMMUN_PROVENANCE = (
     "SYNTHETIC. Allocated from the real county counts of employment_county_ssyk4 (SCB, see "
-    "that dataset) by kompetens_forecast.synthetic.allocate_to_municipalities with the seed "
+    "that dataset) by scripts/synthetic.py:allocate_to_municipalities with the seed "
     "and parameters in `extra`; kommun → län from data/codes/scb_regions_riket_lan_kommun.csv "
     "(SCB, TAB6471 metadata). Only the county × SSYK-3 × sex × year sums are real."
 )
@@ -590,7 +589,7 @@ def build(shared: Path, out: Path, *, validate: bool = True) -> list[Manifest]:
                 "allocation_rule": ALLOCATION_RULE,
                 "allocation_params": ALLOCATION_PARAMS.as_dict(),
                 "ssyk_label_english_fallback": _english_fallbacks(kommun["ssyk"]),
-                "function": "kompetens_forecast.synthetic.allocate_to_municipalities",
+                "function": "scripts/synthetic.py:allocate_to_municipalities",
                 "base_weights": (
                     f"real kommun population 31 December {POPULATION_YEAR} ({POPULATION_FILE}, "
                     "SCB BE0101, CC0)"

@@ -26,7 +26,7 @@ from kompetens_forecast.sources.af_history import fetch_job_ads_history, fetch_j
 from kompetens_forecast.sources.af_jobsearch import count_ads
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.store import DataContext
-from kompetens_forecast.testing.jobsearch_server import (
+from support.jobsearch_server import (
     JobSearchServer,
     synthetic_ads,
     write_synthetic_history,

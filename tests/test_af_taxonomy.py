@@ -25,7 +25,7 @@ from kompetens_forecast.sources.af_taxonomy import (
 )
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.store import DataContext
-from kompetens_forecast.testing.af_server import AfServer, graphql_selector
+from support.af_server import AfServer, graphql_selector
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "af"
 COUNTS = {

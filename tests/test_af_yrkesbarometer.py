@@ -29,7 +29,7 @@ from kompetens_forecast.sources.af_yrkesbarometer import (
 )
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.store import DataContext, Store
-from kompetens_forecast.testing.af_server import AfServer
+from support.af_server import AfServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "af"
 YB = FIXTURES / "yrkesbarometer"

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from cli_helpers import invoke
-from kompetens_forecast.testing.pxweb_server import PxWebServer
-from kompetens_forecast.testing.tables import yreg_table_from_parquet
+from support.pxweb_server import PxWebServer
+from support.tables import yreg_table_from_parquet
 
 REPO = Path(__file__).resolve().parent.parent
 GITHUB = REPO / "docs" / "ci" / "github-actions.yml"

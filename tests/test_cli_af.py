@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from cli_helpers import invoke
-from kompetens_forecast.testing.af_server import AfServer
+from support.af_server import AfServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "af"
 YB_PATH = "/prognoser/yrkesbarometer.json"
@@ -88,7 +88,7 @@ def test_unknown_dataset_suggests_af_names_too(
 def test_job_ads_counts_and_history_through_the_cli(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kompetens_forecast.testing.jobsearch_server import JobSearchServer, write_synthetic_history
+    from support.jobsearch_server import JobSearchServer, write_synthetic_history
 
     recording = FIXTURES / "jobsearch" / "search_response_2025-09_team13.scrubbed.json"
     hits = json.loads(recording.read_text(encoding="utf-8"))["hits"]

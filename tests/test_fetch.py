@@ -18,8 +18,8 @@ from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.sources.scb_v1 import ScbV1Client
 from kompetens_forecast.sources.scb_v2 import PxWebClient
 from kompetens_forecast.store import DataContext
-from kompetens_forecast.testing.pxweb_server import PxWebServer, ServerConfig
-from kompetens_forecast.testing.tables import yreg_table_from_parquet
+from support.pxweb_server import PxWebServer, ServerConfig
+from support.tables import yreg_table_from_parquet
 
 REPO = Path(__file__).resolve().parent.parent
 PARQUET = REPO / "data" / "raw" / "data" / "scb" / "scb_yreg60_county_ssyk4_sex_2014_2023.parquet"

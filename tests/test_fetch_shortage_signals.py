@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from cli_helpers import invoke
-from kompetens_forecast.testing.pxweb_server import PxWebServer, ServerConfig
+from support.pxweb_server import PxWebServer, ServerConfig
 from support.scb_pay_tables import age_table, pay_table, region_table
 
 OCCUPATIONS = ["0000", "2221", "5223", "4420"]

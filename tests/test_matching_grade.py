@@ -15,8 +15,8 @@ import pytest
 from openpyxl import load_workbook
 
 from cli_helpers import invoke
-from kompetens_forecast.testing.pxweb_server import PxWebServer
-from kompetens_forecast.testing.tables import Table, Variable
+from support.pxweb_server import PxWebServer
+from support.tables import Table, Variable
 
 REGIONS = [
     "00",

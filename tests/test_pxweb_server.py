@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import requests
 
-from kompetens_forecast.testing import (
+from support.servers import (
     Codelist,
     PxWebServer,
     ServerConfig,

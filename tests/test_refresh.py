@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import invoke
-from kompetens_forecast.testing.pxweb_server import PxWebServer, ServerConfig
-from kompetens_forecast.testing.tables import yreg_table_from_parquet
+from support.pxweb_server import PxWebServer, ServerConfig
+from support.tables import yreg_table_from_parquet
 
 REPO = Path(__file__).resolve().parent.parent
 PARQUET = REPO / "data" / "raw" / "data" / "scb" / "scb_yreg60_county_ssyk4_sex_2014_2023.parquet"

@@ -8,7 +8,7 @@ import pytest
 
 from kompetens_forecast.errors import NotFoundError, SourceError, UsageError
 from kompetens_forecast.sources.scb_v2 import PxWebClient
-from kompetens_forecast.testing import (
+from support.servers import (
     PxWebServer,
     ServerConfig,
     recorded_codelists,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,11 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kompetens_forecast.errors import DataError
-from kompetens_forecast.synthetic import (
-    AllocationParams,
-    aggregate_ssyk,
-    allocate_to_municipalities,
-)
+
+# the allocation builds the demo data and lives beside that script (scripts/synthetic.py)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from synthetic import AllocationParams, aggregate_ssyk, allocate_to_municipalities
 
 KOMMUN_TO_LAN = {"0114": "01", "0180": "01", "0191": "01", "0980": "09", "2080": "20"}
 KEYS = ["ssyk", "sex", "year"]

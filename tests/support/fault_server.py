@@ -32,8 +32,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 
-from kompetens_forecast.testing.pxweb_server import PxWebServer, ServerConfig, _Handler
-from kompetens_forecast.testing.tables import Table, yreg_table_from_parquet
+# the loopback servers are test support (tests/support/), not part of the package
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from support.pxweb_server import PxWebServer, ServerConfig, _Handler
+from support.tables import Table, yreg_table_from_parquet
 
 REPO = Path(__file__).resolve().parents[2]
 PARQUET = REPO / "data" / "raw" / "data" / "scb" / "scb_yreg60_county_ssyk4_sex_2014_2023.parquet"

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kompetens_forecast.testing.tables import Table, Variable
+from support.tables import Table, Variable
 
 RAW = Path(__file__).resolve().parent.parent.parent / "data" / "raw" / "data" / "scb"
 SECTORS = {

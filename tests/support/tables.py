@@ -511,8 +511,8 @@ class Table:
 
 
 def default_fixtures_dir() -> Path:
-    """`tests/fixtures/scb/v2` of the source tree this package is installed from (editable)."""
-    return Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "scb" / "v2"
+    """`tests/fixtures/scb/v2`, beside this module."""
+    return Path(__file__).resolve().parents[1] / "fixtures" / "scb" / "v2"
 
 
 def _load(directory: Path | None, name: str) -> Any:

@@ -3,7 +3,7 @@
 `RECORDED_CONFIG` (SCB's recorded `GET /config`), `PROTOCOL_NOTES` (the decisions where the spec
 and the recordings leave room), `ServerConfig`, `RequestRecord`, and the problem bodies of the
 reference server (PxTools/PxWebApi ProblemUtility) as `ProblemError`s. Part of
-`kompetens_forecast.testing.pxweb_server`; not used by the product at run time.
+`support.pxweb_server`; not used by the product at run time.
 """
 
 from __future__ import annotations

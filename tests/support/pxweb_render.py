@@ -2,7 +2,7 @@
 
 Shapes follow the recorded SCB responses (tests/fixtures/scb/v2); `Renderer.data` renders the
 json-stat2 answer of a resolved selection (`Plan`). Part of
-`kompetens_forecast.testing.pxweb_server`; not used by the product at run time.
+`support.pxweb_server`; not used by the product at run time.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from kompetens_forecast.testing.loopback import json_bytes
-from kompetens_forecast.testing.pxweb_protocol import ServerConfig
-from kompetens_forecast.testing.pxweb_selection import Plan, compute
-from kompetens_forecast.testing.tables import Codelist, Table, Variable
+from support.loopback import json_bytes
+from support.pxweb_protocol import ServerConfig
+from support.pxweb_selection import Plan, compute
+from support.tables import Codelist, Table, Variable
 
 __all__ = ["Renderer"]
 

@@ -5,20 +5,20 @@ JobTech taxonomy) and `JobSearchServer` (JobSearch, JobStream, historical ad fil
 plumbing in `loopback`. Not used by the product at run time; tests and benchmarks start them.
 """
 
-from kompetens_forecast.testing.af_server import AfRequest, AfServer
-from kompetens_forecast.testing.jobsearch_server import (
+from support.af_server import AfRequest, AfServer
+from support.jobsearch_server import (
     AdRequest,
     JobSearchServer,
     synthetic_ads,
     write_synthetic_history,
 )
-from kompetens_forecast.testing.pxweb_server import (
+from support.pxweb_server import (
     PROTOCOL_NOTES,
     PxWebServer,
     RequestRecord,
     ServerConfig,
 )
-from kompetens_forecast.testing.tables import (
+from support.tables import (
     Codelist,
     CodelistValue,
     Table,

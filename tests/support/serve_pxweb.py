@@ -1,6 +1,6 @@
 """Serve a local PxWebApi 2 server for trying `forecast fetch` offline.
 
-    python -m kompetens_forecast.testing \
+    python tests/support/serve_pxweb.py \
         --parquet data/raw/data/scb/scb_yreg60_county_ssyk4_sex_2014_2023.parquet
 
 serves a yrkesregistret-shaped table (Region, Yrke2012, Kon, ContentsCode, Tid) with the real
@@ -15,13 +15,16 @@ import sys
 import time
 from pathlib import Path
 
-from kompetens_forecast.testing.pxweb_server import PxWebServer, ServerConfig
-from kompetens_forecast.testing.tables import yreg_table_from_parquet
+# the loopback servers are test support (tests/support/), not part of the package
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from support.pxweb_server import PxWebServer, ServerConfig
+from support.tables import yreg_table_from_parquet
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m kompetens_forecast.testing", description=__doc__
+        prog="python tests/support/serve_pxweb.py", description=__doc__
     )
     parser.add_argument(
         "--parquet", type=Path, required=True, help="the SCB extract (data/raw/...)"

@@ -35,14 +35,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from urllib.parse import parse_qsl, unquote
 
-from kompetens_forecast.testing.loopback import (
+from support.loopback import (
     Fault,
     LoopbackHandler,
     LoopbackServer,
     json_bytes,
     to_bytes,
 )
-from kompetens_forecast.testing.pxweb_protocol import (
+from support.pxweb_protocol import (
     PROTOCOL_NOTES,
     RECORDED_CONFIG,
     ProblemError,
@@ -53,14 +53,14 @@ from kompetens_forecast.testing.pxweb_protocol import (
     problem,
     validation_problem,
 )
-from kompetens_forecast.testing.pxweb_render import Renderer
-from kompetens_forecast.testing.pxweb_selection import (
+from support.pxweb_render import Renderer
+from support.pxweb_selection import (
     default_selection,
     make_plan,
     parse_body,
     split_list,
 )
-from kompetens_forecast.testing.tables import Codelist, Table
+from support.tables import Codelist, Table
 
 __all__ = [
     "PROTOCOL_NOTES",

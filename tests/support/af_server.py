@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-from kompetens_forecast.testing.loopback import Fault, LoopbackHandler, LoopbackServer, to_bytes
+from support.loopback import Fault, LoopbackHandler, LoopbackServer, to_bytes
 
 __all__ = ["GRAPHQL_PATH", "YRKESBAROMETER_PATH", "AfRequest", "AfServer"]
 

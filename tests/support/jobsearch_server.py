@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from kompetens_forecast.testing.loopback import (
+from support.loopback import (
     Fault,
     LoopbackHandler,
     LoopbackServer,
@@ -329,7 +329,7 @@ class JobSearchServer(LoopbackServer[AdRequest]):
             "stats": [self._stats(hits, kind, stats_limit) for kind in params.get("stats", [])],
             "freetext_concepts": {},
             "hits": hits[offset : offset + limit],
-            "_derived": "computed by kompetens_forecast.testing.jobsearch_server from the "
+            "_derived": "computed by support.jobsearch_server from the "
             "recorded hits (not a recorded answer)",
         }
         return json_bytes(doc), True

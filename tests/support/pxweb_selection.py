@@ -4,7 +4,7 @@
 `Table` as the reference SelectionHandler does (codes and expressions, codelists, elimination,
 placement; see `PROTOCOL_NOTES` 1-9); `default_selection` is the selection of a request without
 one; `compute` cuts, sums and orders the cube of a `Plan`. Part of
-`kompetens_forecast.testing.pxweb_server`; not used by the product at run time.
+`support.pxweb_server`; not used by the product at run time.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kompetens_forecast.testing.pxweb_protocol import (
+from support.pxweb_protocol import (
     empty_problem,
     problem,
     validation_problem,
 )
-from kompetens_forecast.testing.tables import Codelist, Table, Variable
+from support.tables import Codelist, Table, Variable
 
 __all__ = [
     "IntArray",
