@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kompetens_forecast.fetch import Clients, fetch_dataset
+from kompetens_forecast.jobs.fetch import Clients, fetch_dataset
 from kompetens_forecast.sources.catalog import DatasetSpec, Segment, VariableSelection
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.sources.scb_v1 import ScbV1Client

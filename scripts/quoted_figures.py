@@ -43,7 +43,7 @@ def _num(value: float | None, decimals: int = 3) -> str:
 
 def compute() -> dict[str, str]:
     """The figures, formatted as quoted (name → text)."""
-    from kompetens_forecast.backtest_run import run_backtest
+    from kompetens_forecast.jobs.backtest import run_backtest
 
     with tempfile.TemporaryDirectory() as tmp:
         _, frame, summary = run_backtest("all", Path(tmp), horizons=HORIZONS)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from kompetens_forecast.errors import DataError, OfflineError
-from kompetens_forecast.exports import export_dataset
+from kompetens_forecast.jobs.export import export_dataset
 from kompetens_forecast.resources import embedded_data_dir
 from kompetens_forecast.sources.af_yrkesbarometer import (
     AF_DATA_BASE_URL_ENV,

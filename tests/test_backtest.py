@@ -18,8 +18,8 @@ from kompetens_forecast.analysis.backtest import (
     summarise,
 )
 from kompetens_forecast.analysis.forecast import ForecastSettings
-from kompetens_forecast.backtest_run import run_backtest
 from kompetens_forecast.errors import InvalidOptionError, UsageError
+from kompetens_forecast.jobs.backtest import run_backtest
 
 NAIVE_ONLY = ForecastSettings(phi=0.5, window=2, min_points=99)  # every series on naive
 TREND = ForecastSettings(phi=1.0, window=2, min_points=3)

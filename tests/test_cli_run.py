@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cli_helpers import invoke
-from kompetens_forecast.outputs import read_provenance
+from kompetens_forecast.jobs.outputs import read_provenance
 
 CONTRACT_COLUMNS = ["region_code", "ssyk", "year", "yhat", "yhat_lo", "yhat_hi", "model"]
 

@@ -12,11 +12,11 @@ import pandas as pd
 import pyarrow
 import pytest
 
-from kompetens_forecast.breaks import load_breaks, load_register
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import DataError, InvalidOptionError
 from kompetens_forecast.resources import embedded_data_dir
 from kompetens_forecast.store import Manifest, Store
+from kompetens_forecast.store.breaks import load_breaks, load_register
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO / "data" / "raw"  # the build inputs, copied unchanged from shared/

@@ -13,9 +13,9 @@ import pytest
 from cli_helpers import invoke
 from kompetens_forecast.analysis.forecast import ForecastSettings
 from kompetens_forecast.analysis.publish import publish, region_chunks
-from kompetens_forecast.backtest_run import run_backtest
 from kompetens_forecast.engines import Engine
 from kompetens_forecast.errors import InvalidOptionError, MissingExtraError
+from kompetens_forecast.jobs.backtest import run_backtest
 
 SETTINGS = ForecastSettings(phi=0.4, window=5, min_points=6, interval=0.8)
 

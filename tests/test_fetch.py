@@ -12,7 +12,7 @@ import pytest
 
 from cli_helpers import invoke
 from kompetens_forecast.errors import SourceError
-from kompetens_forecast.fetch import Clients, fetch_dataset
+from kompetens_forecast.jobs.fetch import Clients, fetch_dataset
 from kompetens_forecast.sources.catalog import Catalog
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.sources.scb_v1 import ScbV1Client
@@ -316,7 +316,7 @@ def test_a_second_fetch_into_the_same_data_dir_is_refused(
     from filelock import FileLock
 
     from kompetens_forecast.errors import FetchLockedError
-    from kompetens_forecast.fetch import LOCK_FILE
+    from kompetens_forecast.jobs.fetch import LOCK_FILE
 
     with (
         FileLock(str(tmp_path / LOCK_FILE)),

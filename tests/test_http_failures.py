@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from kompetens_forecast.errors import SourceError
-from kompetens_forecast.fetchers import QUICK_ATTEMPTS, Fetcher
+from kompetens_forecast.jobs.fetchers import QUICK_ATTEMPTS, Fetcher
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.store.datasets import DataContext
 

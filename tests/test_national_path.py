@@ -13,7 +13,7 @@ from kompetens_forecast.analysis.forecast import ForecastSettings
 from kompetens_forecast.analysis.national_path import NationalPath, read_national_path
 from kompetens_forecast.analysis.reconcile import total_forecasts
 from kompetens_forecast.errors import InvalidOptionError
-from kompetens_forecast.outputs import read_provenance
+from kompetens_forecast.jobs.outputs import read_provenance
 
 
 def write(tmp_path: Path, text: str) -> Path:

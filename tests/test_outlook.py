@@ -9,7 +9,7 @@ import pytest
 
 from cli_helpers import invoke
 from kompetens_forecast.analysis.outlook import load_outlook_settings, outlook_classes
-from kompetens_forecast.outputs import read_provenance
+from kompetens_forecast.jobs.outputs import read_provenance
 
 
 def frames() -> tuple[pd.DataFrame, pd.DataFrame]:

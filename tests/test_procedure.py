@@ -18,8 +18,8 @@ from kompetens_forecast.analysis.procedure import (
     nested_summary,
 )
 from kompetens_forecast.analysis.publish import publish
-from kompetens_forecast.backtest_run import backtest_rows
 from kompetens_forecast.engines import Engine
+from kompetens_forecast.jobs.backtest import backtest_rows
 
 YEARS = list(range(2012, 2024))
 SETTINGS = ForecastSettings(min_rows=20, min_selection_rows=10)

@@ -134,7 +134,7 @@ def test_unknown_key_suggests_the_right_one(
 def test_config_datasets_are_the_calendars_fetchable_ones() -> None:
     """refresh.config reads the fetchable names without pandas; they must stay the calendar's."""
     from kompetens_forecast.calendar.releases import load_cadences
-    from kompetens_forecast.refresh.config import fetchable_datasets
+    from kompetens_forecast.jobs.refresh_config import fetchable_datasets
 
     expected = {c.dataset for c in load_cadences() if c.fetchable}
     assert set(fetchable_datasets()) == expected and "jobseekers" not in expected
@@ -142,8 +142,8 @@ def test_config_datasets_are_the_calendars_fetchable_ones() -> None:
 
 def test_rebuild_reasons_name_each_changed_input(tmp_path: Path) -> None:
     from kompetens_forecast import __version__
-    from kompetens_forecast.refresh.config import RefreshConfig
-    from kompetens_forecast.refresh.run import rebuild_reasons
+    from kompetens_forecast.jobs.refresh import rebuild_reasons
+    from kompetens_forecast.jobs.refresh_config import RefreshConfig
     from kompetens_forecast.store import DataContext
 
     ctx = DataContext(tmp_path / "data")  # the embedded demo data

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+import kompetens_forecast.jobs.run as pipeline
 from cli_helpers import invoke
-from kompetens_forecast import pipeline
 from kompetens_forecast.errors import DataError
 from kompetens_forecast.sources.http import CACHE_FILE
 from support.fault_server import FaultServer, drop_county, small_table

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kompetens_forecast.errors import OfflineError, SourceError
-from kompetens_forecast.fetch import Clients, fetch_dataset
+from kompetens_forecast.jobs.fetch import Clients, fetch_dataset
 from kompetens_forecast.sources.catalog import Catalog
 from kompetens_forecast.sources.http import CACHE_FILE, HttpClient, HttpSettings
 from kompetens_forecast.sources.scb_v1 import ScbV1Client

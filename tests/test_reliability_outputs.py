@@ -14,7 +14,7 @@ from filelock import FileLock
 
 from cli_helpers import invoke
 from kompetens_forecast.errors import OutputError
-from kompetens_forecast.outputs import lock_path, staged_directory
+from kompetens_forecast.jobs.outputs import lock_path, staged_directory
 
 
 def test_a_second_run_into_a_locked_folder_is_refused(tmp_path: Path) -> None:

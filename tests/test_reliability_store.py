@@ -12,7 +12,7 @@ import pytest
 
 from cli_helpers import invoke
 from kompetens_forecast.errors import DamagedDataError, UpstreamChangeError
-from kompetens_forecast.fetch import Clients, fetch_dataset
+from kompetens_forecast.jobs.fetch import Clients, fetch_dataset
 from kompetens_forecast.sources.catalog import Catalog
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.sources.scb_v1 import ScbV1Client

@@ -28,8 +28,8 @@ from kompetens_forecast.analysis.shortage_validation import (
 )
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import UsageError
-from kompetens_forecast.outputs import read_provenance
-from kompetens_forecast.shortage_run import run_shortage
+from kompetens_forecast.jobs.outputs import read_provenance
+from kompetens_forecast.jobs.shortage import run_shortage
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 from kompetens_forecast.store.datasets import DataContext
 from store_helpers import store_synthetic
@@ -404,9 +404,9 @@ def test_a_skilful_model_publishes_only_confident_rows_with_data(
     # confidence reach the configured minima, and say "ingen bedömning" elsewhere
     from dataclasses import replace
 
-    import kompetens_forecast.shortage_run as shortage_run
+    import kompetens_forecast.jobs.shortage as shortage_run
     from kompetens_forecast.analysis.shortage_validation import CrossValidation
-    from kompetens_forecast.shortage_run import score_all
+    from kompetens_forecast.jobs.shortage import score_all
 
     monkeypatch.setattr(CrossValidation, "skilful", property(lambda self: True))
     monkeypatch.setattr(shortage_run, "_RECENT", {})  # never a result scored without the patch

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kompetens_forecast.analysis.forecast import ForecastSettings
-    from kompetens_forecast.fetchers import Fetcher
-    from kompetens_forecast.pipeline import RunResult
+    from kompetens_forecast.jobs.fetchers import Fetcher
+    from kompetens_forecast.jobs.run import RunResult
     from kompetens_forecast.store.datasets import DataContext
 
 DATA_DIR_ENV = "KF_DATA_DIR"  # = store.datasets.DATA_DIR_ENV (tested), without importing pandas
@@ -283,7 +283,7 @@ def _write_region(
     full: bool = False,
 ) -> None:
     """`run` and `report`: the same options, a different set of files."""
-    from kompetens_forecast.outputs import preflight
+    from kompetens_forecast.jobs.outputs import preflight
 
     settings = _settings(ctx)
     preflight(out)  # a bad or busy --out is refused before minutes of computing
@@ -321,7 +321,7 @@ def run(
     full: bool = _full_option(),
 ) -> None:
     """Indicators, forecasts, tables, charts and the fact sheet for one region."""
-    from kompetens_forecast.pipeline import run_region
+    from kompetens_forecast.jobs.run import run_region
 
     _write_region(ctx, run_region, region, out, horizon, size, pdf, goals, national_path, full)
 
@@ -338,7 +338,7 @@ def report(
     full: bool = _full_option(),
 ) -> None:
     """Report set only: tables.xlsx, csv/, tables.md, charts/, faktablad.html, manifest.json."""
-    from kompetens_forecast.pipeline import run_report
+    from kompetens_forecast.jobs.run import run_report
 
     _write_region(ctx, run_report, region, out, horizon, size, pdf, None, national_path, full)
 
@@ -373,7 +373,7 @@ def forecast_command(
 ) -> None:
     """Employment forecasts per occupation: writes OUT/forecast.parquet."""
     from kompetens_forecast.engines import engine_from_options
-    from kompetens_forecast.pipeline import run_forecast
+    from kompetens_forecast.jobs.run import run_forecast
 
     settings = _settings(ctx)
     _note_other_meanings(region)
@@ -410,8 +410,8 @@ def backtest_command(
     workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
 ) -> None:
     """Rolling-origin backtests: writes OUT/backtest.parquet and OUT/backtest_summary.json."""
-    from kompetens_forecast.backtest_run import run_backtest
     from kompetens_forecast.engines import engine_from_options
+    from kompetens_forecast.jobs.backtest import run_backtest
 
     settings = _settings(ctx)
     _note_other_meanings(region)
@@ -453,7 +453,7 @@ def outlook(
     out: Path = _out_option(),
 ) -> None:
     """Outlook class per occupation (shortage status × demand): writes OUT/outlook.parquet."""
-    from kompetens_forecast.outlook_run import run_outlook
+    from kompetens_forecast.jobs.outlook import run_outlook
 
     settings = _settings(ctx)
     _note_other_meanings(region)
@@ -481,7 +481,7 @@ def indicators(
 ) -> None:
     """Regional indicators per occupation: writes OUT/indicators.parquet (and, with AF job ads
     and jobseekers fetched, OUT/labour_market.parquet: Beveridge points, mismatch index)."""
-    from kompetens_forecast.pipeline import run_indicators
+    from kompetens_forecast.jobs.run import run_indicators
 
     settings = _settings(ctx)
     _note_other_meanings(region)
@@ -504,7 +504,7 @@ def shortage(
     out: Path = _out_option(),
 ) -> None:
     """Shortage status per occupation (score, brist/balans/överskott/paradox, AF beside it)."""
-    from kompetens_forecast.shortage_run import run_shortage, shortage_summary_lines
+    from kompetens_forecast.jobs.shortage import run_shortage, shortage_summary_lines
 
     settings = _settings(ctx)
     _note_other_meanings(region)
@@ -605,7 +605,7 @@ def fetch(
 ) -> None:
     """Fetch datasets into the data directory: SCB catalog datasets (env KF_SCB_BASE_URL) and
     Arbetsförmedlingen's (yrkesbarometer, taxonomy, job ads; env KF_AF_DATA_BASE_URL, …)."""
-    from kompetens_forecast.fetchers import Fetcher
+    from kompetens_forecast.jobs.fetchers import Fetcher
 
     settings = _settings(ctx)
     fetcher = Fetcher(
@@ -658,7 +658,7 @@ def search(
     offline: bool = typer.Option(False, "--offline", help="Use cached responses only."),
 ) -> None:
     """Search SCB's tables (PxWebApi 2 /tables?query=): id, period, updated, title."""
-    from kompetens_forecast.fetch import scb_clients
+    from kompetens_forecast.jobs.fetch import scb_clients
 
     settings = _settings(ctx)
     clients = scb_clients(
@@ -678,7 +678,7 @@ def data_export(
     out: Path = typer.Option(..., "--out", "-o", help="FILE.parquet or FILE.csv", dir_okay=False),
 ) -> None:
     """Write the dataset in use (fetched, else demo) in the canonical layout."""
-    from kompetens_forecast.exports import export_dataset
+    from kompetens_forecast.jobs.export import export_dataset
 
     settings = _settings(ctx)
     path = export_dataset(settings.context(), dataset, out)
@@ -726,7 +726,7 @@ def doctor(
 ) -> None:
     """Check the APIs (reachability, limits), the cache and store (checksums), stale locks and
     staging folders, and catalog tables changed upstream; each problem with what to do."""
-    from kompetens_forecast.doctor import run_checks
+    from kompetens_forecast.jobs.doctor import run_checks
 
     settings = _settings(ctx)
     with _progress(settings, "Checking"):
@@ -842,7 +842,7 @@ def goals(
     size: str = _size_option(),
 ) -> None:
     """Follow up goals (målnivåer): OUT/goals.parquet, goals.xlsx, charts/13_mal.png/.svg."""
-    from kompetens_forecast.goals.run import run_goals
+    from kompetens_forecast.jobs.goals import run_goals
 
     settings = _settings(ctx)
     chosen = check_language(lang) if lang is not None else settings.lang
@@ -873,7 +873,7 @@ def calendar_command(
     size: str = _size_option(),
 ) -> None:
     """Publication calendar (årshjul): OUT/calendar.ics, calendar.csv, charts/arshjul.png/.svg."""
-    from kompetens_forecast.calendar.run import run_calendar
+    from kompetens_forecast.jobs.calendar import run_calendar
 
     settings = _settings(ctx)
     with _progress(settings, "Planning the calendar"):
@@ -902,11 +902,11 @@ def refresh_command(
 ) -> None:
     """Scheduled jobs: fetch what is due or changed, rebuild the regions whose inputs changed,
     write OUT/refresh.json. Exit 0; with --exit-code 3 when nothing changed."""
-    from kompetens_forecast.refresh.config import load_refresh_config
+    from kompetens_forecast.jobs.refresh_config import load_refresh_config
 
     settings, checked = _settings(ctx), load_refresh_config(config)  # before the heavy imports
     with _progress(settings, "Refreshing") as progress:
-        from kompetens_forecast.refresh.run import print_lines, run_refresh
+        from kompetens_forecast.jobs.refresh import print_lines, run_refresh
 
         report = run_refresh(checked, ctx=settings.context(), dry_run=dry_run, progress=progress)
     for line in print_lines(report):

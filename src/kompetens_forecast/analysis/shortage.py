@@ -13,7 +13,7 @@ A transparent composite (DESIGN §4, METHODS-REFERENCE §3.4 and §7 B):
 5. status from the model's cut-offs (brist / balans / överskott); paradox only by the 2×2 rule
    when a recruitment-pressure indicator (ads per employed) exists.
 
-Pure functions: no I/O, no printing. `kompetens_forecast.shortage_run` reads and writes.
+Pure functions: no I/O, no printing. `kompetens_forecast.jobs.shortage` reads and writes.
 """
 
 from __future__ import annotations

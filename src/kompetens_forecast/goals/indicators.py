@@ -230,7 +230,7 @@ class IndicatorResolver:
     def _share_in_shortage(self, region: Region) -> IndicatorSeries:
         if uses_kommun_data(region):
             return _none("Shortage status is scored for riket and counties only.")
-        from kompetens_forecast.shortage_run import score_all
+        from kompetens_forecast.jobs.shortage import score_all
 
         try:
             result, datasets = score_all(self.ctx, extra_codes=[region.code])

@@ -32,7 +32,7 @@ import pandas as pd
 import requests
 
 from kompetens_forecast.errors import DataError, SourceError, UsageError
-from kompetens_forecast.fetch import FetchResult, Progress, fetch_lock, no_progress
+from kompetens_forecast.jobs.fetch import FetchResult, Progress, fetch_lock, no_progress
 from kompetens_forecast.sources.af_ads_dataset import (
     LICENCE,
     SNAPSHOT_DIMS,

@@ -44,7 +44,7 @@ import pandas as pd
 
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import SourceError, UsageError
-from kompetens_forecast.fetch import FetchResult, Progress, fetch_lock, no_progress
+from kompetens_forecast.jobs.fetch import FetchResult, Progress, fetch_lock, no_progress
 from kompetens_forecast.sources.af_ads_dataset import (
     LICENCE,
     SNAPSHOT_DIMS,

@@ -28,7 +28,7 @@ import pandas as pd
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.errors import DataError, NotFoundError
-from kompetens_forecast.fetch import FetchResult, fetch_lock
+from kompetens_forecast.jobs.fetch import FetchResult, fetch_lock
 from kompetens_forecast.schema import KNOWN_SYMBOLS
 from kompetens_forecast.store.datasets import DataContext
 from kompetens_forecast.store.store import utc_now

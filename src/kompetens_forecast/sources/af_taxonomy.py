@@ -46,7 +46,7 @@ from typing import Any
 import pandas as pd
 
 from kompetens_forecast.errors import DataError, SourceError
-from kompetens_forecast.fetch import FetchResult, fetch_lock
+from kompetens_forecast.jobs.fetch import FetchResult, fetch_lock
 from kompetens_forecast.resources import embedded_data_dir
 from kompetens_forecast.sources.http import HttpClient
 from kompetens_forecast.store.datasets import DataContext

@@ -42,7 +42,7 @@ import pandas as pd
 
 from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.errors import DataError
-from kompetens_forecast.fetch import FetchResult, fetch_lock
+from kompetens_forecast.jobs.fetch import FetchResult, fetch_lock
 from kompetens_forecast.sources.http import HttpClient
 from kompetens_forecast.store.datasets import DataContext
 from kompetens_forecast.store.manifest import Manifest

@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from kompetens_forecast.errors import DataError, InvalidOptionError
-from kompetens_forecast.fetch import FetchResult, fetch_lock
+from kompetens_forecast.jobs.fetch import FetchResult, fetch_lock
 from kompetens_forecast.sources.http import HttpClient
 from kompetens_forecast.store.datasets import DataContext
 from kompetens_forecast.store.store import utc_now

@@ -24,6 +24,11 @@ from kompetens_forecast.analysis.af_labels import (
 )
 from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings
 from kompetens_forecast.analysis.matching import matching_grade
+from kompetens_forecast.analysis.optional_indicators import (
+    recruitment_for,
+    signals_for,
+    tightness_for,
+)
 from kompetens_forecast.analysis.regional import (
     analyse_region,
     forecast_counties,
@@ -38,14 +43,13 @@ from kompetens_forecast.engines import Engine
 from kompetens_forecast.errors import InvalidOptionError, KFError
 from kompetens_forecast.goals.config import GoalsConfig, load_goals_config
 from kompetens_forecast.goals.evaluate import evaluate_goals
-from kompetens_forecast.languages import check_language
-from kompetens_forecast.optional_indicators import recruitment_for, signals_for, tightness_for
-from kompetens_forecast.outputs import (
+from kompetens_forecast.jobs.outputs import (
     provenance_header,
     staged_directory,
     write_json,
     write_parquet,
 )
+from kompetens_forecast.languages import check_language
 from kompetens_forecast.report.build import Captions, ReportData, build_report
 from kompetens_forecast.report.figure import check_size
 from kompetens_forecast.report.pdf import check_pdf
@@ -195,7 +199,7 @@ def _shortage(
     """The shortage status of the region's SSYK-4 cells (riket, counties, county groups)."""
     if uses_kommun_data(region) or not ctx.has(BAROMETER_DATASET):
         return None, []
-    from kompetens_forecast.shortage_run import score_all  # shortage_run imports this module
+    from kompetens_forecast.jobs.shortage import score_all  # shortage_run imports this module
 
     # the same settings as `forecast shortage`: whether the model may publish statuses
     # depends on its repeated cross-validation

@@ -10,8 +10,8 @@ from kompetens_forecast.calendar.chart import calendar_caption, calendar_chart
 from kompetens_forecast.calendar.files import write_csv, write_ics
 from kompetens_forecast.calendar.releases import Release, plan_releases
 from kompetens_forecast.errors import InvalidOptionError
+from kompetens_forecast.jobs.outputs import staged_directory
 from kompetens_forecast.languages import check_language
-from kompetens_forecast.outputs import staged_directory
 from kompetens_forecast.report.figure import ChartContext, check_size
 from kompetens_forecast.store.datasets import DataContext
 

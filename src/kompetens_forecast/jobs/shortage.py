@@ -17,6 +17,11 @@ from typing import Any
 import pandas as pd
 
 from kompetens_forecast.analysis.af_labels import BAROMETER_DATASET
+from kompetens_forecast.analysis.optional_indicators import (
+    ADS_DATASET,
+    ADS_HISTORY_DATASET,
+    JOBSEEKERS_DATASET,
+)
 from kompetens_forecast.analysis.regional import indicators_for, uses_kommun_data
 from kompetens_forecast.analysis.replacement import AGE_DATASET
 from kompetens_forecast.analysis.shortage import (
@@ -34,18 +39,13 @@ from kompetens_forecast.analysis.shortage_signals import (
 )
 from kompetens_forecast.classify.regions import RegionRegistry, default_registry
 from kompetens_forecast.errors import DataError, InvalidOptionError
-from kompetens_forecast.optional_indicators import (
-    ADS_DATASET,
-    ADS_HISTORY_DATASET,
-    JOBSEEKERS_DATASET,
-)
-from kompetens_forecast.outputs import (
+from kompetens_forecast.jobs.outputs import (
     provenance_header,
     staged_directory,
     write_json,
     write_parquet,
 )
-from kompetens_forecast.pipeline import dataset_provenance, region_codes_for
+from kompetens_forecast.jobs.run import dataset_provenance, region_codes_for
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset

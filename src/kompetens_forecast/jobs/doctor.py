@@ -21,7 +21,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from kompetens_forecast.errors import KFError
-from kompetens_forecast.fetch import LOCK_FILE, scb_clients
+from kompetens_forecast.jobs.fetch import LOCK_FILE, scb_clients
 from kompetens_forecast.sources.http import CACHE_FILE, HttpClient, HttpSettings
 from kompetens_forecast.sources.scb_v1 import ScbV1Client
 from kompetens_forecast.sources.scb_v2 import PxWebClient

@@ -22,9 +22,9 @@ from kompetens_forecast.analysis.replacement import AGE_DATASET
 from kompetens_forecast.analysis.shortage import load_settings
 from kompetens_forecast.analysis.shortage_signals import AGE4_DATASET
 from kompetens_forecast.classify.regions import default_registry
-from kompetens_forecast.outputs import provenance_header, staged_directory, write_parquet
-from kompetens_forecast.pipeline import dataset_provenance, region_codes_for
-from kompetens_forecast.shortage_run import score_all
+from kompetens_forecast.jobs.outputs import provenance_header, staged_directory, write_parquet
+from kompetens_forecast.jobs.run import dataset_provenance, region_codes_for
+from kompetens_forecast.jobs.shortage import score_all
 from kompetens_forecast.store.datasets import DataContext
 
 PARQUET = "outlook.parquet"

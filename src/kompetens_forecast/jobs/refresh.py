@@ -28,10 +28,10 @@ from kompetens_forecast import __version__
 from kompetens_forecast.calendar.releases import due_datasets
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import KFError
-from kompetens_forecast.fetchers import AF_FETCHERS, Fetcher
-from kompetens_forecast.outputs import provenance_header, write_json
-from kompetens_forecast.pipeline import run_region
-from kompetens_forecast.refresh.config import RefreshConfig
+from kompetens_forecast.jobs.fetchers import AF_FETCHERS, Fetcher
+from kompetens_forecast.jobs.outputs import provenance_header, write_json
+from kompetens_forecast.jobs.refresh_config import RefreshConfig
+from kompetens_forecast.jobs.run import run_region
 from kompetens_forecast.store.datasets import DataContext
 
 REPORT = "refresh.json"

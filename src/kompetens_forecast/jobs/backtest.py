@@ -40,13 +40,13 @@ from kompetens_forecast.analysis.regional import county_panel
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.engines import Engine
 from kompetens_forecast.errors import KFError
-from kompetens_forecast.outputs import (
+from kompetens_forecast.jobs.outputs import (
     provenance_header,
     staged_directory,
     write_json,
     write_parquet,
 )
-from kompetens_forecast.pipeline import dataset_provenance, region_codes_for
+from kompetens_forecast.jobs.run import dataset_provenance, region_codes_for
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext
 

@@ -14,7 +14,13 @@ from pathlib import Path
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.text import closest
 from kompetens_forecast.errors import UsageError
-from kompetens_forecast.fetch import FetchResult, Progress, fetch_dataset, no_progress, scb_clients
+from kompetens_forecast.jobs.fetch import (
+    FetchResult,
+    Progress,
+    fetch_dataset,
+    no_progress,
+    scb_clients,
+)
 from kompetens_forecast.sources.af_history import fetch_job_ads_history, fetch_jobstream_snapshot
 from kompetens_forecast.sources.af_jobsearch import count_ads
 from kompetens_forecast.sources.af_jobseekers import import_jobseekers

@@ -14,14 +14,14 @@ from kompetens_forecast.goals.chart import goals_chart
 from kompetens_forecast.goals.config import GoalsConfig, load_goals_config
 from kompetens_forecast.goals.evaluate import GoalsResult, evaluate_goals
 from kompetens_forecast.goals.sheet import goals_sheet
-from kompetens_forecast.languages import check_language
-from kompetens_forecast.outputs import (
+from kompetens_forecast.jobs.outputs import (
     provenance_header,
     staged_directory,
     write_json,
     write_parquet,
 )
-from kompetens_forecast.pipeline import dataset_provenance
+from kompetens_forecast.jobs.run import dataset_provenance
+from kompetens_forecast.languages import check_language
 from kompetens_forecast.report.figure import ChartContext, check_size
 from kompetens_forecast.report.tables import sources_sheet
 from kompetens_forecast.report.text import t

@@ -30,7 +30,6 @@ import numpy as np
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from kompetens_forecast.breaks import load_breaks
 from kompetens_forecast.errors import (
     DataError,
     FetchLockedError,
@@ -45,6 +44,7 @@ from kompetens_forecast.sources.jsonstat import CONTENTS_CODE, TableMetadata
 from kompetens_forecast.sources.scb_v1 import ScbV1Client
 from kompetens_forecast.sources.scb_v2 import PxWebClient, QueryPlan
 from kompetens_forecast.sources.tidy import label_column
+from kompetens_forecast.store.breaks import load_breaks
 from kompetens_forecast.store.changes import Change, compare_vintages, summarise
 from kompetens_forecast.store.datasets import DataContext
 from kompetens_forecast.store.manifest import Manifest
