@@ -31,11 +31,11 @@ import pandas as pd
 
 from kompetens_forecast.analysis.backtest import DEFAULT_ORIGINS, adjusted_matrix
 from kompetens_forecast.analysis.forecast import default_settings
+from kompetens_forecast.analysis.nested_backtest import backtest_rows
 from kompetens_forecast.analysis.publish import publish
 from kompetens_forecast.analysis.regional import county_panel
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.engines import Engine
-from kompetens_forecast.jobs.backtest import backtest_rows
 from kompetens_forecast.store.datasets import DataContext
 
 HORIZON, BACKTEST_H = 5, 3

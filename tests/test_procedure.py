@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from kompetens_forecast.analysis.forecast import ForecastSettings
+from kompetens_forecast.analysis.nested_backtest import backtest_rows
 from kompetens_forecast.analysis.procedure import (
     add_base,
     candidate_rows,
@@ -19,7 +20,6 @@ from kompetens_forecast.analysis.procedure import (
 )
 from kompetens_forecast.analysis.publish import publish
 from kompetens_forecast.engines import Engine
-from kompetens_forecast.jobs.backtest import backtest_rows
 
 YEARS = list(range(2012, 2024))
 SETTINGS = ForecastSettings(min_rows=20, min_selection_rows=10)

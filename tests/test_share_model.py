@@ -77,8 +77,8 @@ def test_counties_publish_the_share_model_where_it_beats_naive() -> None:
 
 
 def test_backtest_scores_counties_with_the_share_model_as_published() -> None:
+    from kompetens_forecast.analysis.nested_backtest import backtest_rows
     from kompetens_forecast.engines import Engine
-    from kompetens_forecast.jobs.backtest import backtest_rows
 
     growth = [1000 * 1.04**i for i in range(10)]
     county_share = [0.25, 0.27, 0.24, 0.26, 0.22, 0.28, 0.25, 0.23, 0.29, 0.24]

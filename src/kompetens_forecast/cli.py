@@ -373,7 +373,7 @@ def forecast_command(
 ) -> None:
     """Employment forecasts per occupation: writes OUT/forecast.parquet."""
     from kompetens_forecast.engines import engine_from_options
-    from kompetens_forecast.jobs.run import run_forecast
+    from kompetens_forecast.jobs.forecast import run_forecast
 
     settings = _settings(ctx)
     _note_other_meanings(region)
@@ -481,7 +481,7 @@ def indicators(
 ) -> None:
     """Regional indicators per occupation: writes OUT/indicators.parquet (and, with AF job ads
     and jobseekers fetched, OUT/labour_market.parquet: Beveridge points, mismatch index)."""
-    from kompetens_forecast.jobs.run import run_indicators
+    from kompetens_forecast.jobs.indicators import run_indicators
 
     settings = _settings(ctx)
     _note_other_meanings(region)

@@ -16,7 +16,7 @@ import pandas as pd
 from kompetens_forecast import __version__
 from kompetens_forecast.classify.regions import RegionRegistry, default_registry
 from kompetens_forecast.goals.config import GoalsConfig, GoalSpec
-from kompetens_forecast.goals.indicators import IndicatorResolver, IndicatorSeries
+from kompetens_forecast.goals.indicators import IndicatorResolver, IndicatorSeries, ShortageScorer
 from kompetens_forecast.goals.status import Assessment, assess, expected_value, status_label
 from kompetens_forecast.report.sources import source_line
 from kompetens_forecast.report.text import t
@@ -158,10 +158,16 @@ def evaluate_goals(
     ctx: DataContext | None = None,
     lang: str = "sv",
     registry: RegionRegistry | None = None,
+    score_shortage: ShortageScorer | None = None,
 ) -> GoalsResult:
-    """Every goal of `config` for each of its regions: series, projection and status."""
+    """Every goal of `config` for each of its regions: series, projection and status.
+
+    `score_shortage` (the commands pass `jobs.shortage.score_all`) scores the shortage cells
+    for the `share_in_shortage` indicator; without it that indicator has no value."""
     registry = registry or default_registry()
-    resolver = IndicatorResolver(ctx or DataContext(), registry, config, lang)
+    resolver = IndicatorResolver(
+        ctx or DataContext(), registry, config, lang, score_shortage=score_shortage
+    )
     rows: list[dict[str, Any]] = []
     summary: list[dict[str, Any]] = []
     used: dict[str, LoadedDataset] = {}

@@ -21,6 +21,7 @@ Unavailable data are not an error: the series is empty with a note, and the goal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from kompetens_forecast.analysis.regional import (
     kommun_panel,
     uses_kommun_data,
 )
+from kompetens_forecast.analysis.shortage import ShortageResult
 from kompetens_forecast.classify.regions import Region, RegionRegistry
 from kompetens_forecast.errors import DataError, KFError
 from kompetens_forecast.goals.config import GoalsConfig, GoalSpec
@@ -85,6 +87,11 @@ def _sum_complete(frame: pd.DataFrame, column: str) -> pd.Series:
     return grouped.sum(min_count=1).where(grouped.count() == grouped.size())
 
 
+#: Scores every riket/county × SSYK-4 cell (plus `extra_codes`): the shortage result and the
+#: datasets it used.
+ShortageScorer = Callable[..., tuple[ShortageResult, list[LoadedDataset]]]
+
+
 @dataclass
 class IndicatorResolver:
     """Resolves goals' indicators; panels and forecasts are computed once per run."""
@@ -93,6 +100,8 @@ class IndicatorResolver:
     registry: RegionRegistry
     config: GoalsConfig
     lang: str = "sv"
+    # the commands pass `jobs.shortage.score_all` (goals sit below the commands)
+    score_shortage: ShortageScorer | None = None
     _panels: dict[str, Panel] = field(default_factory=dict)
     _forecasts: dict[tuple[str, int], pd.DataFrame] = field(default_factory=dict)
 
@@ -230,10 +239,10 @@ class IndicatorResolver:
     def _share_in_shortage(self, region: Region) -> IndicatorSeries:
         if uses_kommun_data(region):
             return _none("Shortage status is scored for riket and counties only.")
-        from kompetens_forecast.jobs.shortage import score_all
-
+        if self.score_shortage is None:
+            return _none("Shortage status is not scored in this run.")
         try:
-            result, datasets = score_all(self.ctx, extra_codes=[region.code])
+            result, datasets = self.score_shortage(self.ctx, extra_codes=[region.code])
         except KFError as exc:
             return _none(exc.one_line())
         cells = result.cells[result.cells["region_code"] == region.code]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kompetens_forecast.errors import UsageError
 from kompetens_forecast.jobs.outputs import write_parquet
-from kompetens_forecast.jobs.run import dataset_provenance
+from kompetens_forecast.jobs.provenance import dataset_provenance
 from kompetens_forecast.store.atomic import write_atomic
 from kompetens_forecast.store.datasets import DataContext
 

@@ -10,19 +10,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kompetens_forecast.classify.regions import default_registry
-from kompetens_forecast.goals.chart import goals_chart
 from kompetens_forecast.goals.config import GoalsConfig, load_goals_config
 from kompetens_forecast.goals.evaluate import GoalsResult, evaluate_goals
-from kompetens_forecast.goals.sheet import goals_sheet
 from kompetens_forecast.jobs.outputs import (
     provenance_header,
     staged_directory,
     write_json,
     write_parquet,
 )
-from kompetens_forecast.jobs.run import dataset_provenance
+from kompetens_forecast.jobs.provenance import dataset_provenance
+from kompetens_forecast.jobs.shortage import score_all
 from kompetens_forecast.languages import check_language
+from kompetens_forecast.report.charts_goals import goals_chart
 from kompetens_forecast.report.figure import ChartContext, check_size
+from kompetens_forecast.report.goals_sheet import goals_sheet
 from kompetens_forecast.report.tables import sources_sheet
 from kompetens_forecast.report.text import t
 from kompetens_forecast.report.workbook import write_workbook
@@ -70,7 +71,7 @@ def run_goals(
     check_size(size)
     registry = default_registry()
     config = load_goals_config(config_path, region=region, registry=registry)
-    result = evaluate_goals(config, ctx=ctx, lang=lang, registry=registry)
+    result = evaluate_goals(config, ctx=ctx, lang=lang, registry=registry, score_shortage=score_all)
     caption = result.caption(lang)
     provenance = goals_provenance(config, result)
     regions = {code for goal in config.goals for code in goal.regions}

@@ -23,7 +23,8 @@ from kompetens_forecast.analysis.shortage import load_settings
 from kompetens_forecast.analysis.shortage_signals import AGE4_DATASET
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.jobs.outputs import provenance_header, staged_directory, write_parquet
-from kompetens_forecast.jobs.run import dataset_provenance, region_codes_for
+from kompetens_forecast.jobs.provenance import dataset_provenance
+from kompetens_forecast.jobs.regions import region_codes_for
 from kompetens_forecast.jobs.shortage import score_all
 from kompetens_forecast.store.datasets import DataContext
 

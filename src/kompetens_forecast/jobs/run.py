@@ -8,14 +8,13 @@ Progress is reported through an optional callback; the library never prints.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kompetens_forecast import __version__
 from kompetens_forecast.analysis.af_labels import (
     BAROMETER_DATASET,
     AfLabels,
@@ -24,43 +23,41 @@ from kompetens_forecast.analysis.af_labels import (
 )
 from kompetens_forecast.analysis.forecast import ForecastSettings, default_settings
 from kompetens_forecast.analysis.matching import matching_grade
-from kompetens_forecast.analysis.optional_indicators import (
-    recruitment_for,
-    signals_for,
-    tightness_for,
-)
 from kompetens_forecast.analysis.regional import (
     analyse_region,
-    forecast_counties,
-    indicators_for,
     uses_kommun_data,
 )
 from kompetens_forecast.analysis.replacement import AGE_DATASET, add_replacement
 from kompetens_forecast.analysis.shortage import load_settings as load_shortage_settings
-from kompetens_forecast.classify.regions import Region, RegionRegistry, default_registry
-from kompetens_forecast.classify.ssyk import OccupationRegistry, default_occupations
-from kompetens_forecast.engines import Engine
-from kompetens_forecast.errors import InvalidOptionError, KFError
+from kompetens_forecast.classify.regions import Region, default_registry
+from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.goals.config import GoalsConfig, load_goals_config
 from kompetens_forecast.goals.evaluate import evaluate_goals
+from kompetens_forecast.jobs.captions import (
+    SKIP_REASONS,
+    caption,
+    citations,
+    in_sentence,
+    national_path_note,
+)
 from kompetens_forecast.jobs.outputs import (
     provenance_header,
     staged_directory,
     write_json,
     write_parquet,
 )
+from kompetens_forecast.jobs.provenance import dataset_provenance
+from kompetens_forecast.jobs.regions import label_columns, region_levels
+from kompetens_forecast.jobs.shortage import score_all
 from kompetens_forecast.languages import check_language
-from kompetens_forecast.report.build import Captions, ReportData, build_report
+from kompetens_forecast.report.build import build_report
+from kompetens_forecast.report.data import Captions, ReportData
 from kompetens_forecast.report.figure import check_size
 from kompetens_forecast.report.pdf import check_pdf
 from kompetens_forecast.report.shortage_cells import ShortageCells
-from kompetens_forecast.report.sources import human_source, source_line
-from kompetens_forecast.report.text import t
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
-from kompetens_forecast.store.manifest import Manifest
 
-LABOUR_MARKET = "labour_market.parquet"  # Beveridge coordinates and mismatch indices
 Progress = Callable[[str], None]
 
 
@@ -75,106 +72,8 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
 
 
-def in_sentence(region: Region, lang: str) -> str:
-    """The region's name as it reads inside a sentence ('i riket', 'in Sweden')."""
-    if region.code == RIKET:
-        return "riket" if lang == "sv" else "Sweden"
-    return region.label(lang)
-
-
 def _noop(_: str) -> None:
     return None
-
-
-def dataset_provenance(datasets: Sequence[LoadedDataset]) -> list[dict[str, Any]]:
-    return [
-        {
-            "dataset": d.manifest.dataset,
-            "source": d.manifest.source,
-            "title": d.manifest.title,
-            "table_ids": d.manifest.table_ids,
-            "vintage": d.manifest.vintage,
-            "retrieved_at": d.manifest.retrieved_at,
-            "source_updated": d.manifest.source_updated,
-            "origin": d.origin,
-            "synthetic": d.manifest.synthetic,
-            "checksum": d.manifest.checksum,
-            "licence": d.manifest.licence,
-        }
-        for d in datasets
-    ]
-
-
-def caption(datasets: Sequence[LoadedDataset], lang: str, synthetic: bool) -> str:
-    """The chart/table source line: the statistics in plain words (report.sources), the
-    synthetic-data note where it applies, and the tool that processed them."""
-    lines = [source_line([d.manifest for d in datasets], lang)]
-    if synthetic:
-        lines.append(t("synthetic_source", lang))
-    lines.append(t("processing", lang, version=__version__))
-    return "; ".join(line for line in lines if line)
-
-
-def citations(manifests: Sequence[Manifest], lang: str) -> list[str]:
-    """The fact sheet's source list: one plain-words line per statistic, then one line for the
-    synthetic data where any are used."""
-    lines: list[str] = []
-    for manifest in manifests:
-        line = human_source(manifest, lang) if not manifest.synthetic else ""
-        if line and line not in lines:
-            lines.append(line)
-    if any(m.synthetic for m in manifests):
-        lines.append(t("synthetic_source", lang))
-    return lines
-
-
-def national_path_note(settings: ForecastSettings, lang: str) -> str:
-    """The caption's note on an external national path (empty without one)."""
-    path = settings.national_path
-    if path is None:
-        return ""
-    if lang == "sv":
-        return f"; Riksprognos för total sysselsättning: {path.source}"
-    return f"; National path for total employment: {path.source}"
-
-
-def _label_columns(
-    frame: pd.DataFrame,
-    regions: RegionRegistry,
-    occupations: OccupationRegistry,
-    lang: str,
-    *,
-    beside_codes: bool = True,
-) -> pd.DataFrame:
-    """Add region_name and ssyk_label, beside their codes or (for contract files) at the end."""
-    out = frame.copy()
-    names = out["region_code"].map(
-        {c: regions.get(c).label(lang) for c in out["region_code"].unique()}
-    )
-    labels = out["ssyk"].map({c: occupations.get(c).label(lang) for c in out["ssyk"].unique()})
-    if beside_codes:
-        out.insert(1, "region_name", names)
-        out.insert(list(out.columns).index("ssyk") + 1, "ssyk_label", labels)
-    else:
-        out["region_name"], out["ssyk_label"] = names, labels
-    return out
-
-
-def _region_levels(frame: pd.DataFrame, regions: RegionRegistry) -> pd.Series:
-    levels = {code: regions.get(code).level for code in frame["region_code"].unique()}
-    return frame["region_code"].map(levels)
-
-
-SKIP_REASONS = {
-    "lq": "location quotients compare a region with riket; riket's own are all 1",
-    "sub": "the region has no sub-regions with data",
-    "matching": "dataset matching_grade_county is not available for this region "
-    "(forecast fetch --dataset matching_grade_county; counties and riket only)",
-    "shortage": "shortage status is computed for riket and counties (SSYK-4) with AF "
-    "Yrkesbarometer labels",
-    "age": "dataset employment_age_ssyk3 is not available "
-    "(forecast fetch --dataset employment_age_ssyk3)",
-}
 
 
 @dataclass
@@ -199,8 +98,6 @@ def _shortage(
     """The shortage status of the region's SSYK-4 cells (riket, counties, county groups)."""
     if uses_kommun_data(region) or not ctx.has(BAROMETER_DATASET):
         return None, []
-    from kompetens_forecast.jobs.shortage import score_all  # shortage_run imports this module
-
     # the same settings as `forecast shortage`: whether the model may publish statuses
     # depends on its repeated cross-validation
     result, datasets = score_all(ctx, load_shortage_settings(), extra_codes=[region.code])
@@ -260,10 +157,10 @@ def _prepare(
         )
     }
 
-    ind = _label_columns(
+    ind = label_columns(
         with_af_labels(analysis.indicators, region.code, barometer), regions, occupations, lang
     )
-    ind.insert(2, "level", _region_levels(ind, regions))
+    ind.insert(2, "level", region_levels(ind, regions))
     sub_synthetic = analysis.sub_panel is not None and analysis.sub_panel.synthetic
     ind["synthetic"] = analysis.panel.synthetic
     if sub_synthetic:
@@ -280,17 +177,17 @@ def _prepare(
         "synthetic": bool(synthetic_sets),
         "synthetic_datasets": synthetic_sets,
     }
-    fc = _label_columns(analysis.forecast, regions, occupations, lang, beside_codes=False)
+    fc = label_columns(analysis.forecast, regions, occupations, lang, beside_codes=False)
     fc["ssyk_level"] = fc["ssyk"].str.len().astype("int64")
     fc["level"] = region.level
     fc["synthetic"] = analysis.panel.synthetic
     sub_fc = pd.DataFrame()
     if not analysis.sub_forecast.empty:
-        sub_fc = _label_columns(
+        sub_fc = label_columns(
             analysis.sub_forecast, regions, occupations, lang, beside_codes=False
         )
         sub_fc["ssyk_level"] = sub_fc["ssyk"].str.len().astype("int64")
-        sub_fc["level"] = _region_levels(sub_fc, regions)
+        sub_fc["level"] = region_levels(sub_fc, regions)
         sub_fc["synthetic"] = sub_synthetic
 
     panel_synthetic = analysis.panel.synthetic
@@ -459,7 +356,7 @@ def _add_goals(
     prepared: _Prepared, config: GoalsConfig, ctx: DataContext | None, lang: str
 ) -> None:
     """Evaluate the goals for the run's region into the report data and the manifest."""
-    result = evaluate_goals(config, ctx=ctx, lang=lang)
+    result = evaluate_goals(config, ctx=ctx, lang=lang, score_shortage=score_all)
     prepared.report.goals = result
     prepared.report.goals_caption = result.caption(lang)
     prepared.parameters["goals_config"] = str(config.path)
@@ -496,134 +393,3 @@ def run_report(
         progress=progress,
         data_files=False,
     )
-
-
-def run_forecast(
-    query: str,
-    out_dir: Path,
-    *,
-    ctx: DataContext | None = None,
-    horizon: int | None = None,
-    settings: ForecastSettings | None = None,
-    lang: str = "sv",
-    engine: Engine | None = None,
-) -> tuple[Path, pd.DataFrame]:
-    """`forecast forecast`: forecasts for one region or `all` (riket and every county), the
-    per-series work on `engine` (in-process by default)."""
-    regions, occupations = default_registry(), default_occupations()
-    check_language(lang)
-    settings = settings or default_settings()
-    horizon = settings.check_horizon(horizon if horizon is not None else settings.default_horizon)
-    ctx = ctx or DataContext()
-    codes = region_codes_for(query, regions)
-    region = regions.get(codes[0])
-    panel_sets: Sequence[LoadedDataset]
-    if len(codes) == 1 and uses_kommun_data(region):
-        analysis = analyse_region(ctx, regions, region, horizon, settings, engine)
-        fc, panel_sets = analysis.forecast, analysis.panel.datasets
-    else:
-        fc, panel = forecast_counties(ctx, regions, codes, horizon, settings, engine)
-        panel_sets = panel.datasets
-    if fc.empty:
-        raise KFError(f"No series to forecast for '{query}'.")
-    fc = _label_columns(fc, regions, occupations, lang, beside_codes=False)
-    fc["ssyk_level"] = fc["ssyk"].str.len().astype("int64")
-    fc["level"] = _region_levels(fc, regions)
-    fc["synthetic"] = any(d.manifest.synthetic for d in panel_sets)
-    provenance = {
-        **provenance_header(),
-        "regions": codes,
-        "datasets": dataset_provenance(panel_sets),
-        "synthetic": bool(fc["synthetic"].any()),
-        "parameters": {
-            "horizon": horizon,
-            "interval": settings.interval,
-            "phi": settings.phi,
-            "window": settings.window,
-            "min_points": settings.min_points,
-            "interval_method": settings.interval_method,
-            "size_bands": list(settings.size_bands),
-            "outlook_years": settings.outlook_years,
-            "share_model": settings.share_model,
-            "national_path": settings.national_path.as_dict() if settings.national_path else None,
-        },
-    }
-    with staged_directory(out_dir) as staging:
-        write_parquet(fc, staging / "forecast.parquet", provenance)
-    return out_dir / "forecast.parquet", fc
-
-
-def region_codes_for(
-    query: str, regions: RegionRegistry, *, counties_only: str | None = None
-) -> list[str]:
-    """`all` → riket and the 21 counties; otherwise the one region asked for.
-
-    With `counties_only` (the name of what is computed), a municipality or a group is refused
-    with an InvalidOptionError before anything is read or written.
-    """
-    if query.strip().lower() == "all":
-        return [RIKET, *(c.code for c in regions.counties())]
-    region = regions.get(query)
-    if counties_only and region.level not in ("riket", "lan"):
-        raise InvalidOptionError(
-            f"{counties_only} cover riket and counties, not {region.level} '{region.display()}'.",
-            "Use --region all, 00 or a county code (01–25).",
-        )
-    return [region.code]
-
-
-def run_indicators(
-    query: str, out_dir: Path, *, ctx: DataContext | None = None, lang: str = "sv"
-) -> tuple[list[Path], pd.DataFrame]:
-    """`forecast indicators`: structure, composition and (with AF ads/jobseekers fetched)
-    tightness indicators → DIR/indicators.parquet, and DIR/labour_market.parquet when both
-    vacancies and jobseekers exist. Returns the files written and the indicators frame."""
-    regions, occupations = default_registry(), default_occupations()
-    check_language(lang)
-    codes = region_codes_for(query, regions)
-    ctx = ctx or DataContext()
-    frame, used = indicators_for(ctx, regions, codes)
-    labelled = []
-    for code in codes:
-        barometer = af_labels(ctx, regions.get(code))
-        part = with_af_labels(frame[frame["region_code"] == code], code, barometer)
-        labelled.append(part)
-        if barometer is not None and barometer.dataset.manifest.dataset not in {
-            d.manifest.dataset for d in used
-        }:
-            used.append(barometer.dataset)
-    out = pd.concat(labelled, ignore_index=True)
-    tightness = tightness_for(ctx, out)
-    breadth, education = recruitment_for(ctx, out)
-    signals, signal_sets = signals_for(ctx, out)
-    extra = [
-        *tightness.datasets,
-        *([education] if education is not None else []),
-        *signal_sets,
-    ]
-    for columns in (tightness.cells, breadth, signals):
-        if not columns.empty:
-            out = out.merge(columns, on=["region_code", "ssyk"], how="left")
-    have = {d.manifest.dataset for d in used}
-    used += [d for d in extra if d.manifest.dataset not in have]
-    out = _label_columns(out, regions, occupations, lang)
-    out.insert(2, "level", _region_levels(out, regions))
-    synthetic = {d.manifest.dataset for d in used if d.manifest.synthetic}
-    out["synthetic"] = bool(synthetic) & out["level"].eq("kommun")
-    provenance = {
-        **provenance_header(),
-        "regions": codes,
-        "datasets": dataset_provenance(used),
-        "synthetic": bool(out["synthetic"].any()),
-    }
-    names = ["indicators.parquet"]
-    with staged_directory(out_dir) as staging:
-        write_parquet(out, staging / "indicators.parquet", provenance)
-        if not tightness.regions.empty:
-            market = tightness.regions.copy()
-            market.insert(
-                1, "region_name", market["region_code"].map(lambda c: regions.get(c).label(lang))
-            )
-            write_parquet(market, staging / LABOUR_MARKET, provenance)
-            names.append(LABOUR_MARKET)
-    return [out_dir / name for name in names], out

@@ -45,7 +45,8 @@ from kompetens_forecast.jobs.outputs import (
     write_json,
     write_parquet,
 )
-from kompetens_forecast.jobs.run import dataset_provenance, region_codes_for
+from kompetens_forecast.jobs.provenance import dataset_provenance
+from kompetens_forecast.jobs.regions import region_codes_for
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset

@@ -9,67 +9,25 @@ Charts whose data are missing (age structure and recruitment need without
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from kompetens_forecast.analysis.matching import MatchingGrade
-from kompetens_forecast.classify.regions import Region
-from kompetens_forecast.goals.chart import goals_chart
-from kompetens_forecast.goals.evaluate import GoalsResult
-from kompetens_forecast.goals.sheet import goals_sheet
 from kompetens_forecast.report import charts, charts_age, charts_shortage, charts_trend
+from kompetens_forecast.report.charts_goals import goals_chart
 from kompetens_forecast.report.csv_export import write_csvs, write_markdown
+from kompetens_forecast.report.data import ReportData
 from kompetens_forecast.report.factsheet import write_factsheet
 from kompetens_forecast.report.figure import ChartContext
+from kompetens_forecast.report.goals_sheet import goals_sheet
 from kompetens_forecast.report.pdf import write_pdf
-from kompetens_forecast.report.shortage_cells import ShortageCells
 from kompetens_forecast.report.tables import breaks_sheet, sheet, sources_sheet
 from kompetens_forecast.report.text import t
 from kompetens_forecast.report.workbook import Sheet, write_workbook
 from kompetens_forecast.schema import RIKET
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Captions:
-    main: str  # the region's employment data
-    largest: str  # plus AF's Yrkesbarometer (labels on the chart)
-    sub: str  # sub-regions (with the synthetic source where it applies)
-    shortage: str  # employment data and AF (the score is calibrated to AF's labels)
-    matching: str = ""
-
-
-@dataclass
-class ReportData:
-    region: Region
-    in_text: str  # the region's name inside a sentence ("Dalarnas län", "riket")
-    lang: str
-    size: str
-    ind: pd.DataFrame  # labelled indicators: the region and its sub-regions
-    fc: pd.DataFrame  # labelled forecast of the region
-    sub_fc: pd.DataFrame  # labelled forecast of the sub-regions (may be empty)
-    panel: pd.DataFrame  # region_code, ssyk, year, value, value_adj (incl. riket)
-    riket_code: str
-    sub_names: dict[str, str]
-    group_labels: dict[str, str]  # SSYK major group code → label
-    captions: Captions
-    synthetic: bool  # the region's own numbers are synthetic
-    sub_synthetic: bool
-    kommuner: bool  # sub-regions are municipalities
-    datasets: list[dict[str, Any]]  # dataset provenance (manifest "datasets")
-    breaks: list[dict[str, Any]]
-    matching: MatchingGrade | None = None
-    shortage: ShortageCells | None = None
-    skip_reasons: dict[str, str] = field(default_factory=dict)  # chart → why it cannot be drawn
-    pdf: bool = False  # also faktablad.pdf (the `pdf` extra)
-    goals: GoalsResult | None = None  # `forecast run --goals FILE`
-    goals_caption: str = ""
-    full: bool = False  # the fact sheet's appendix: every chart, full methods and licences
-    citations: list[str] = field(default_factory=list)  # sources in plain words
 
 
 @dataclass

@@ -11,23 +11,21 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 import pandas as pd
 
 from kompetens_forecast import __version__
 from kompetens_forecast.analysis.shortage import NO_ASSESSMENT
-from kompetens_forecast.goals.chart import CHART_NAME as GOALS_CHART
-from kompetens_forecast.goals.factsheet import goals_section
+from kompetens_forecast.report.charts_goals import CHART_NAME as GOALS_CHART
 from kompetens_forecast.report.charts_shortage import skill_sentence
+from kompetens_forecast.report.data import ReportData
+from kompetens_forecast.report.factsheet_goals import goals_section
 from kompetens_forecast.report.factsheet_text import METHODS, METHODS_SHORT, p
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int, fmt_pct, signed_int
 from kompetens_forecast.report.text import mid, t
 from kompetens_forecast.store.atomic import write_text_atomic
-
-if TYPE_CHECKING:
-    from kompetens_forecast.report.build import ReportData
 
 TEMPLATES = Path(__file__).with_name("templates")
 # the two printed pages show the first four of these that exist (two per page); the rest of

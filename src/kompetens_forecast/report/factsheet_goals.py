@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kompetens_forecast.goals.chart import goals_title
 from kompetens_forecast.goals.evaluate import GoalsResult
+from kompetens_forecast.report.charts_goals import goals_title
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int
 
 HEADING = {"sv": "Måluppfyllelse", "en": "Goal attainment"}
