@@ -30,15 +30,11 @@ import numpy as np
 import pandas as pd
 import pyarrow
 
+from kompetens_forecast.analysis.af_rounds import merge_rounds
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
-from kompetens_forecast.schema import RIKET, validate_observations
-from kompetens_forecast.sources.af_yrkesbarometer import (
-    YB_COLUMNS,
-    merge_rounds,
-    parse_full,
-    parse_national_subset,
-)
+from kompetens_forecast.schema import RIKET, YB_COLUMNS, validate_observations
+from kompetens_forecast.sources.af_yrkesbarometer import parse_full, parse_national_subset
 from kompetens_forecast.store.breaks import load_breaks
 from kompetens_forecast.store.manifest import Manifest, SeriesBreak
 from kompetens_forecast.store.store import Store

@@ -11,18 +11,17 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from kompetens_forecast.analysis.af_rounds import current_labels, merge_rounds
 from kompetens_forecast.errors import DataError, OfflineError
 from kompetens_forecast.jobs.export import export_dataset
+from kompetens_forecast.jobs.ingest import fetch_yrkesbarometer
 from kompetens_forecast.resources import embedded_data_dir
 from kompetens_forecast.sources.af_yrkesbarometer import (
     AF_DATA_BASE_URL_ENV,
     DATASET,
     YB_COLUMNS,
     YRKESBAROMETER_PATH,
-    current_labels,
-    fetch_yrkesbarometer,
     match_ssyk_names,
-    merge_rounds,
     parse_full,
     parse_national_subset,
     yrkesbarometer_url,

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kompetens_forecast.analysis.af_rounds import current_labels
 from kompetens_forecast.analysis.shortage import (
     LABELS,
     NO_ASSESSMENT,
@@ -30,7 +31,6 @@ from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import UsageError
 from kompetens_forecast.jobs.outputs import read_provenance
 from kompetens_forecast.jobs.shortage import run_shortage
-from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 from kompetens_forecast.store.datasets import DataContext
 from store_helpers import store_synthetic
 

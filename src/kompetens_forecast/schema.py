@@ -85,3 +85,50 @@ def validate_observations(frame: pd.DataFrame, dims: tuple[str, ...], name: str)
         raise DataError(
             f"Dataset '{name}' does not have the canonical layout: {schema_problem(exc)}"
         ) from exc
+
+
+# -- AF Yrkesbarometer: the stored dataset's layout (sources parse into it, analysis reads it) --
+YB_COLUMNS = [
+    "omgang",
+    "region_code",
+    "ssyk",
+    "yb_yrke",
+    "yb_concept_id",
+    "yrkesomrade",
+    "rekryteringssituation",
+    "jobbmojligheter",
+    "prognos",
+    "paradox",
+    "antal_ssyk",
+    "del_av_ssyk",
+    "delvis_helt",
+    "hogsta_bedomningsniva",
+    "county_level",
+    "format",
+]
+
+#: One row per round × region × SSYK-4 × barometer occupation.
+BAROMETER_DIMS: Final = ["omgang", "region_code", "ssyk", "yb_yrke"]
+
+
+def normalize_barometer(frame: pd.DataFrame) -> pd.DataFrame:
+    """A Yrkesbarometer frame in the dataset layout: fixed columns and dtypes, exact duplicates
+    dropped, sorted; two different assessments of one (round, region, SSYK-4, occupation) are
+    an error."""
+    missing = [c for c in YB_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataError(f"Yrkesbarometer frame lacks columns {missing}.")
+    out = frame.loc[:, YB_COLUMNS].copy()
+    out["antal_ssyk"] = out["antal_ssyk"].astype("int64")
+    out["del_av_ssyk"] = out["del_av_ssyk"].astype("Int64")
+    for column in ("paradox", "county_level"):
+        out[column] = out[column].astype(bool)
+    out = out.drop_duplicates(ignore_index=True)
+    duplicated = out.duplicated(BAROMETER_DIMS, keep=False)
+    if duplicated.any():
+        first = out.loc[duplicated, BAROMETER_DIMS].iloc[0].tolist()
+        raise DataError(
+            f"Yrkesbarometer: conflicting rows for (omgang, region_code, ssyk, yb_yrke) {first}.",
+            "The same barometer occupation appears twice with different assessments.",
+        )
+    return out.sort_values(BAROMETER_DIMS, ignore_index=True)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kompetens_forecast.analysis.af_rounds import current_labels
 from kompetens_forecast.classify.regions import Region
 from kompetens_forecast.schema import RIKET
-from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
 BAROMETER_DATASET = "yrkesbarometer"

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kompetens_forecast.analysis.af_rounds import current_labels
 from kompetens_forecast.analysis.shortage_model import (
     LABELS,
     ShortageModel,
@@ -48,7 +49,6 @@ from kompetens_forecast.analysis.tightness import (
 from kompetens_forecast.analysis.totals import complete_total
 from kompetens_forecast.errors import DataError
 from kompetens_forecast.schema import RIKET
-from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 
 __all__ = ["LABELS", "ShortageSettings", "load_settings", "shortage_scores", "summary"]
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from kompetens_forecast.analysis.af_labels import BAROMETER_DATASET
+from kompetens_forecast.analysis.af_rounds import current_labels
 from kompetens_forecast.analysis.optional_indicators import (
     ADS_DATASET,
     ADS_HISTORY_DATASET,
@@ -48,7 +49,6 @@ from kompetens_forecast.jobs.outputs import (
 from kompetens_forecast.jobs.provenance import dataset_provenance
 from kompetens_forecast.jobs.regions import region_codes_for
 from kompetens_forecast.schema import RIKET
-from kompetens_forecast.sources.af_yrkesbarometer import current_labels
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
 PARQUET = "shortage.parquet"

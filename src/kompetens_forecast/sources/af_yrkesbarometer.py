@@ -1,4 +1,5 @@
-"""Arbetsförmedlingen's Yrkesbarometer: parse, keep every round, fetch.
+"""Arbetsförmedlingen's Yrkesbarometer: download and parse (keeping every round is
+`analysis.af_rounds`; storing is `jobs.ingest`).
 
 AF publishes one JSON file (`{base}/prognoser/yrkesbarometer.json`, base from
 `KF_AF_DATA_BASE_URL`, default `https://data.arbetsformedlingen.se`) holding only the latest
@@ -42,11 +43,9 @@ import pandas as pd
 
 from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.errors import DataError
-from kompetens_forecast.jobs.fetch import FetchResult, fetch_lock
+from kompetens_forecast.schema import BAROMETER_DIMS, YB_COLUMNS, normalize_barometer
+from kompetens_forecast.sources.download import Download
 from kompetens_forecast.sources.http import HttpClient
-from kompetens_forecast.store.datasets import DataContext
-from kompetens_forecast.store.manifest import Manifest
-from kompetens_forecast.store.store import utc_now
 
 __all__ = [
     "AF_DATA_BASE_URL_ENV",
@@ -57,10 +56,9 @@ __all__ = [
     "YB_COLUMNS",
     "YRKESBAROMETER_PATH",
     "af_data_base_url",
-    "current_labels",
-    "fetch_yrkesbarometer",
+    "barometer_download",
+    "download_yrkesbarometer",
     "match_ssyk_names",
-    "merge_rounds",
     "parse_full",
     "parse_national_subset",
     "ssyk4_label_table",
@@ -72,7 +70,7 @@ DEFAULT_AF_DATA_BASE_URL = "https://data.arbetsformedlingen.se"
 YRKESBAROMETER_PATH = "/prognoser/yrkesbarometer.json"
 DATASET = "yrkesbarometer"
 SOURCE = "af"
-DIMS = ["omgang", "region_code", "ssyk", "yb_yrke"]
+DIMS = BAROMETER_DIMS
 RIKET = "00"
 #: The only round seen in the reduced national format (it carries no round of its own).
 SUBSET_ROUND = "2026-1"
@@ -82,24 +80,6 @@ TITLE = (
 )
 LICENCE = "CC0 (Arbetsförmedlingen open data)"
 
-YB_COLUMNS = [
-    "omgang",
-    "region_code",
-    "ssyk",
-    "yb_yrke",
-    "yb_concept_id",
-    "yrkesomrade",
-    "rekryteringssituation",
-    "jobbmojligheter",
-    "prognos",
-    "paradox",
-    "antal_ssyk",
-    "del_av_ssyk",
-    "delvis_helt",
-    "hogsta_bedomningsniva",
-    "county_level",
-    "format",
-]
 _FULL_REQUIRED = (
     "omgang",
     "lan",
@@ -195,27 +175,7 @@ def _records(records: Any, what: str) -> list[Mapping[str, Any]]:
 def _finish(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Rows → the dataset layout: fixed columns and dtypes, sorted, exact duplicates dropped."""
     frame = pd.DataFrame(rows, columns=YB_COLUMNS)
-    return _normalize(frame)
-
-
-def _normalize(frame: pd.DataFrame) -> pd.DataFrame:
-    missing = [c for c in YB_COLUMNS if c not in frame.columns]
-    if missing:
-        raise DataError(f"Yrkesbarometer frame lacks columns {missing}.")
-    out = frame.loc[:, YB_COLUMNS].copy()
-    out["antal_ssyk"] = out["antal_ssyk"].astype("int64")
-    out["del_av_ssyk"] = out["del_av_ssyk"].astype("Int64")
-    for column in ("paradox", "county_level"):
-        out[column] = out[column].astype(bool)
-    out = out.drop_duplicates(ignore_index=True)
-    duplicated = out.duplicated(DIMS, keep=False)
-    if duplicated.any():
-        first = out.loc[duplicated, DIMS].iloc[0].tolist()
-        raise DataError(
-            f"Yrkesbarometer: conflicting rows for (omgang, region_code, ssyk, yb_yrke) {first}.",
-            "The same barometer occupation appears twice with different assessments.",
-        )
-    return out.sort_values(DIMS, ignore_index=True)
+    return normalize_barometer(frame)
 
 
 def parse_full(records: Any) -> pd.DataFrame:
@@ -372,93 +332,6 @@ def parse_national_subset(
     return _finish(rows), unmatched
 
 
-# -- rounds -------------------------------------------------------------------------------------
-def merge_rounds(previous: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
-    """Every round of `previous`, with the rounds present in `new` replaced by `new`'s rows."""
-    new = _normalize(new)
-    if previous is None or previous.empty:
-        return new
-    previous = _normalize(previous)
-    kept = previous[~previous["omgang"].isin(set(new["omgang"]))]
-    if kept.empty:
-        return new
-    return _normalize(pd.concat([kept, new], ignore_index=True))
-
-
-def _rounds_equal(previous: pd.DataFrame | None, new: pd.DataFrame) -> bool:
-    if previous is None:
-        return False
-    rounds = set(new["omgang"])
-    stored = _normalize(previous)
-    stored = stored[stored["omgang"].isin(rounds)].reset_index(drop=True)
-    if set(stored["omgang"]) != rounds:
-        return False
-    return bool(stored.equals(_normalize(new)))
-
-
-def current_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per (region_code, ssyk): the latest round's assessment, for reports.
-
-    Columns: region_code, ssyk, omgang, rekryteringssituation, jobbmojligheter, prognos,
-    county_level, yb_yrke, n_yrken, conflict. Where several barometer occupations share an
-    SSYK-4 code in that round, `yb_yrke` joins their names ("; ", sorted), each label is the
-    most common one (a tie goes to the occupation first in alphabetical order), `county_level`
-    is True only if all are county-level, and `conflict` is True when their
-    rekryteringssituation or prognos differ.
-    """
-    columns = [
-        "region_code",
-        "ssyk",
-        "omgang",
-        "rekryteringssituation",
-        "jobbmojligheter",
-        "prognos",
-        "county_level",
-        "yb_yrke",
-        "n_yrken",
-        "conflict",
-    ]
-    if frame.empty:
-        return pd.DataFrame(columns=columns)
-    data = _normalize(frame)
-    latest = data.groupby(["region_code", "ssyk"])["omgang"].transform("max")
-    data = data[data["omgang"] == latest].sort_values(["region_code", "ssyk", "yb_yrke"])
-    out: list[dict[str, Any]] = []
-    for (region, ssyk), group in data.groupby(["region_code", "ssyk"], sort=True):
-        names = [str(n) for n in group["yb_yrke"]]
-
-        def vote(column: str, group: pd.DataFrame = group) -> str | None:
-            values = [str(v) for v in group[column].tolist() if v is not None]
-            if not values:
-                return None
-            counts = Counter(values)
-            top = max(counts.values())
-            return next(v for v in values if counts[v] == top)  # first in name order wins ties
-
-        out.append(
-            {
-                "region_code": region,
-                "ssyk": ssyk,
-                "omgang": group["omgang"].iloc[0],
-                "rekryteringssituation": vote("rekryteringssituation"),
-                "jobbmojligheter": vote("jobbmojligheter"),
-                "prognos": vote("prognos"),
-                "county_level": bool(group["county_level"].all()),
-                "yb_yrke": "; ".join(names),
-                "n_yrken": len(names),
-                "conflict": bool(
-                    group["rekryteringssituation"].nunique(dropna=True) > 1
-                    or group["prognos"].nunique(dropna=True) > 1
-                ),
-            }
-        )
-    result = pd.DataFrame(out, columns=columns)
-    result["n_yrken"] = result["n_yrken"].astype("int64")
-    for column in ("county_level", "conflict"):
-        result[column] = result[column].astype(bool)
-    return result
-
-
 # -- fetching -----------------------------------------------------------------------------------
 def af_data_base_url(base_url: str | None = None) -> str:
     """`base_url`, else `$KF_AF_DATA_BASE_URL`, else AF's open-data host; no trailing slash."""
@@ -471,7 +344,7 @@ def yrkesbarometer_url(base_url: str | None = None) -> str:
     return af_data_base_url(base_url) + YRKESBAROMETER_PATH
 
 
-def _detect_full(records: Any, url: str) -> list[Mapping[str, Any]]:
+def detect_full(records: Any, url: str) -> list[Mapping[str, Any]]:
     rows = _records(records, f"GET {url}")
     if not rows:
         raise DataError(f"GET {url} returned an empty list.", "AF may be publishing; retry later.")
@@ -494,15 +367,16 @@ def _detect_full(records: Any, url: str) -> list[Mapping[str, Any]]:
     )
 
 
-def _round_info(
+def round_info(
     frame: pd.DataFrame,
     records: Sequence[Mapping[str, Any]],
-    previous: Manifest | None,
+    old: Mapping[str, Any],
     fetched: set[str],
     retrieved_at: str,
     url: str,
 ) -> dict[str, dict[str, Any]]:
-    old: dict[str, Any] = dict(previous.extra.get("round_info", {})) if previous else {}
+    """Per stored round: rows, and for the rounds in `fetched` when, from where and from how
+    many source rows; `old` is the previous manifest's `extra["round_info"]`."""
     source_rows = Counter(str(r.get("omgang")) for r in records)
     versions: dict[str, set[str]] = {}
     for record in records:
@@ -527,79 +401,53 @@ def _round_info(
     return info
 
 
-def fetch_yrkesbarometer(
-    ctx: DataContext,
-    http: HttpClient,
-    *,
-    base_url: str | None = None,
-    dry_run: bool = False,
-) -> FetchResult:
-    """Download the Yrkesbarometer and add its round(s) to the stored dataset `yrkesbarometer`.
-
-    Rounds already stored and absent upstream are kept; a downloaded round replaces the stored
-    rows of the same round. Status "unchanged" (nothing written) when the downloaded rounds
-    equal what is stored; "planned" for a dry run (no download). The file is always asked for
-    afresh (the HTTP cache only serves it offline), because AF overwrites it in place.
-    """
+def download_yrkesbarometer(
+    http: HttpClient, base_url: str | None = None
+) -> tuple[pd.DataFrame, list[Mapping[str, Any]], str]:
+    """AF's current file, parsed: (rows in the dataset layout, the raw records, the URL). The
+    file is always asked for afresh (the HTTP cache only serves it offline), because AF
+    overwrites it in place."""
     url = yrkesbarometer_url(base_url)
-    with fetch_lock(ctx.data_dir):
-        if dry_run:
-            return FetchResult(DATASET, "planned", [url], 1, 0)
-        records = _detect_full(http.get_json(url, refresh=True), url)
-        new = parse_full(records)
-        previous_manifest = ctx.user_store.manifest(DATASET)
-        previous = ctx.user_store.read(DATASET) if previous_manifest is not None else None
-        rounds = sorted(set(new["omgang"]))
-        if _rounds_equal(previous, new):
-            return FetchResult(
-                DATASET,
-                "unchanged",
-                [url],
-                1,
-                len(records),
-                manifest=previous_manifest,
-                notes=[f"round {', '.join(rounds)} already stored, unchanged"],
-            )
-        merged = merge_rounds(previous, new)
-        retrieved_at = utc_now()
-        stored_before = set(previous["omgang"]) if previous is not None else set()
-        notes = [
-            f"round {r} {'replaced' if r in stored_before else 'added'} "
-            f"({int((new['omgang'] == r).sum())} rows)"
-            for r in rounds
-        ]
-        kept = sorted(stored_before - set(rounds))
-        if kept:
-            notes.append(f"rounds kept from earlier fetches: {', '.join(kept)}")
-        info = _round_info(merged, records, previous_manifest, set(rounds), retrieved_at, url)
-        all_rounds = sorted(info)
-        manifest = ctx.user_store.write(
-            merged,
-            dataset=DATASET,
-            source=SOURCE,
-            title=f"{TITLE} (omgång {', '.join(all_rounds)})",
-            table_ids=["yrkesbarometer.json"],
-            dims=DIMS,
-            retrieved_at=retrieved_at,
-            query={"url": url},
-            provenance=(
-                f"Arbetsförmedlingen, Yrkesbarometer ({url}), fetched by kompetens-forecast. "
-                "AF publishes only the latest round; earlier rounds are kept from earlier "
-                "fetches (see extra.round_info). Multi-code rows exploded to one row per SSYK-4."
+    records = detect_full(http.get_json(url, refresh=True), url)
+    return parse_full(records), records, url
+
+
+def barometer_download(
+    merged: pd.DataFrame,
+    records: Sequence[Mapping[str, Any]],
+    info: Mapping[str, Mapping[str, Any]],
+    url: str,
+    retrieved_at: str,
+) -> Download:
+    """The stored rounds (`merged`) with their provenance, ready for the store."""
+    all_rounds = sorted(info)
+    return Download(
+        merged,
+        dataset=DATASET,
+        source=SOURCE,
+        title=f"{TITLE} (omgång {', '.join(all_rounds)})",
+        table_ids=["yrkesbarometer.json"],
+        dims=DIMS,
+        retrieved_at=retrieved_at,
+        urls=[url],
+        calls=1,
+        cells=len(records),
+        query={"url": url},
+        provenance=(
+            f"Arbetsförmedlingen, Yrkesbarometer ({url}), fetched by kompetens-forecast. "
+            "AF publishes only the latest round; earlier rounds are kept from earlier "
+            "fetches (see extra.round_info). Multi-code rows exploded to one row per SSYK-4."
+        ),
+        licence=LICENCE,
+        extra={
+            "rounds": all_rounds,
+            "rows_per_round": {k: v["rows"] for k, v in info.items()},
+            "round_info": dict(info),
+            "labels_raw": True,
+            "county_level_rule": (
+                "county_level is True only for a län row (region_code != '00') whose "
+                "hogsta_bedomningsniva is 'län'."
             ),
-            licence=LICENCE,
-            extra={
-                "rounds": all_rounds,
-                "rows_per_round": {k: v["rows"] for k, v in info.items()},
-                "round_info": info,
-                "labels_raw": True,
-                "county_level_rule": (
-                    "county_level is True only for a län row (region_code != '00') whose "
-                    "hogsta_bedomningsniva is 'län'."
-                ),
-                "paradox_rule": "full format: the row's paradox list is non-empty",
-            },
-        )
-        return FetchResult(
-            DATASET, "written", [url], 1, len(records), manifest=manifest, notes=notes
-        )
+            "paradox_rule": "full format: the row's paradox list is non-empty",
+        },
+    )
