@@ -19,11 +19,14 @@ import pandas as pd
 import pytest
 
 from kompetens_forecast.errors import DataError, SourceError
+from kompetens_forecast.jobs.ingest_ads import (
+    count_ads,
+    fetch_job_ads_history,
+    fetch_jobstream_snapshot,
+)
 from kompetens_forecast.sources import af_api_key
 from kompetens_forecast.sources.af_ads_stream import aggregate_ads, iter_json_array, read_history
 from kompetens_forecast.sources.af_codes import UNKNOWN_SSYK, AfCodes, classify_ad
-from kompetens_forecast.sources.af_history import fetch_job_ads_history, fetch_jobstream_snapshot
-from kompetens_forecast.sources.af_jobsearch import count_ads
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
 from kompetens_forecast.store import DataContext
 from support.jobsearch_server import (

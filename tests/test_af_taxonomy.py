@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kompetens_forecast.errors import DataError, OfflineError, SourceError
+from kompetens_forecast.jobs.ingest_taxonomy import fetch_taxonomy, load_taxonomy
 from kompetens_forecast.resources import embedded_data_dir
 from kompetens_forecast.sources.af_taxonomy import (
     DATASET,
@@ -17,9 +18,7 @@ from kompetens_forecast.sources.af_taxonomy import (
     TAXONOMY_COLUMNS,
     VERSIONS_PATH,
     bundled_taxonomy,
-    fetch_taxonomy,
     latest_version,
-    load_taxonomy,
     parse_ssyk_level,
     taxonomy_base_url,
 )

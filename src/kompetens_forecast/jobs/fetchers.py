@@ -22,13 +22,16 @@ from kompetens_forecast.jobs.fetch import (
     scb_clients,
 )
 from kompetens_forecast.jobs.ingest import fetch_yrkesbarometer
-from kompetens_forecast.sources.af_history import fetch_job_ads_history, fetch_jobstream_snapshot
-from kompetens_forecast.sources.af_jobsearch import count_ads
-from kompetens_forecast.sources.af_jobseekers import import_jobseekers
-from kompetens_forecast.sources.af_taxonomy import fetch_taxonomy
+from kompetens_forecast.jobs.ingest_ads import (
+    count_ads,
+    fetch_job_ads_history,
+    fetch_jobstream_snapshot,
+)
+from kompetens_forecast.jobs.ingest_jobseekers import import_jobseekers
+from kompetens_forecast.jobs.ingest_kolada import fetch_kolada
+from kompetens_forecast.jobs.ingest_taxonomy import fetch_taxonomy
 from kompetens_forecast.sources.catalog import Catalog
 from kompetens_forecast.sources.http import HttpClient, HttpSettings
-from kompetens_forecast.sources.kolada import fetch_kolada
 from kompetens_forecast.store.datasets import DataContext
 
 

@@ -13,29 +13,13 @@ from collections.abc import Sequence
 import pandas as pd
 
 from kompetens_forecast.errors import DataError
-from kompetens_forecast.store.datasets import DataContext
 
-__all__ = ["LICENCE", "SNAPSHOT_DIMS", "SOURCE", "replace_snapshot", "sorted_unique"]
+__all__ = ["LICENCE", "SNAPSHOT_DIMS", "SOURCE", "sorted_unique"]
 
 SOURCE = "af"
 LICENCE = "Arbetsförmedlingen / JobTech open data, CC0 (cite 'Källa: Arbetsförmedlingen')."
 #: Keys (and dims) of the snapshot datasets `job_ads` and `job_ads_snapshot`.
 SNAPSHOT_DIMS = ("snapshot_date", "region_code", "ssyk")
-
-
-def replace_snapshot(
-    ctx: DataContext, dataset: str, frame: pd.DataFrame, date_col: str, region_lengths: set[int]
-) -> pd.DataFrame:
-    """Earlier snapshots of `dataset` plus `frame`; rows of the same date and level replaced."""
-    if not ctx.user_store.has(dataset):
-        return frame
-    previous = ctx.user_store.read(dataset)
-    if date_col not in previous.columns:
-        return frame
-    dates = set(frame[date_col].unique())
-    same = previous[date_col].isin(dates) & previous["region_code"].str.len().isin(region_lengths)
-    kept = previous.loc[~same, list(frame.columns)]
-    return pd.concat([kept, frame], ignore_index=True) if len(kept) else frame
 
 
 def sorted_unique(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:

@@ -44,26 +44,14 @@ import pandas as pd
 
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import SourceError, UsageError
-from kompetens_forecast.jobs.fetch import FetchResult, Progress, fetch_lock, no_progress
-from kompetens_forecast.sources.af_ads_dataset import (
-    LICENCE,
-    SNAPSHOT_DIMS,
-    SOURCE,
-    replace_snapshot,
-    sorted_unique,
-)
-from kompetens_forecast.sources.af_api_key import apply_api_key
 from kompetens_forecast.sources.af_codes import (
     UNKNOWN_SSYK,
     AfCodes,
     classify_occupation,
-    codes_or_default,
     stats_value_ssyk,
     vacancies,
 )
 from kompetens_forecast.sources.http import HttpClient, HttpStatusError
-from kompetens_forecast.store.datasets import DataContext
-from kompetens_forecast.store.store import utc_now
 
 __all__ = [
     "DEFAULT_JOBSEARCH_BASE_URL",
@@ -71,7 +59,6 @@ __all__ = [
     "MAX_LIMIT",
     "MAX_OFFSET",
     "STATS_LIMITS",
-    "count_ads",
     "jobsearch_base_url",
 ]
 
@@ -94,7 +81,7 @@ def jobsearch_base_url(base_url: str | None = None) -> str:
 
 # -- the client ------------------------------------------------------------------------------
 @dataclass
-class _RegionCount:
+class RegionCount:
     level: str  # "county" or "kommun"
     code: str
     total: int
@@ -106,7 +93,7 @@ class _RegionCount:
 
 
 @dataclass
-class _JobSearch:
+class JobSearchCounter:
     http: HttpClient
     base_url: str
     codes: AfCodes
@@ -177,7 +164,7 @@ class _JobSearch:
             offset += self.page_size
         return list(seen.values()) if len(seen) == total else None
 
-    def count(self, level: str, code: str, *, positions: bool) -> _RegionCount:
+    def count(self, level: str, code: str, *, positions: bool) -> RegionCount:
         filter_ = {("region" if level == "county" else "municipality"): code}
         doc, limit = self.stats(filter_)
         total = int(doc["total"].get("value") or 0)
@@ -195,7 +182,7 @@ class _JobSearch:
             ads[ssyk] += count
         listed = sum(ads.values())
         truncated = len(values) >= limit and listed < total
-        result = _RegionCount(
+        result = RegionCount(
             level, code, total, positions_total, {}, None, "stats", stats_unmapped=unmapped
         )
         if positions and 0 < total <= self.max_offset + self.page_size:
@@ -229,7 +216,7 @@ def _stat_values(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
     return []
 
 
-def _regions(level: Level, regions: Sequence[str] | None) -> list[tuple[str, str]]:
+def target_regions(level: Level, regions: Sequence[str] | None) -> list[tuple[str, str]]:
     registry = default_registry()
     targets: list[tuple[str, str]] = []
     if level in ("county", "both"):
@@ -250,127 +237,7 @@ def _regions(level: Level, regions: Sequence[str] | None) -> list[tuple[str, str
     return targets
 
 
-# -- counting --------------------------------------------------------------------------------
-def count_ads(
-    ctx: DataContext,
-    http: HttpClient,
-    *,
-    base_url: str | None = None,
-    level: Level = "county",
-    dry_run: bool = False,
-    positions: bool = True,
-    regions: Sequence[str] | None = None,
-    codes: AfCodes | None = None,
-    stats_limits: Sequence[int] = STATS_LIMITS,
-    page_size: int = MAX_LIMIT,
-    max_offset: int = MAX_OFFSET,
-    progress: Progress = no_progress,
-) -> FetchResult:
-    """Job ads (and positions where countable) per SSYK-4 × region today, from JobSearch.
-
-    One `limit=0&stats=occupation-group` call per region (`level`: the 21 counties, the 290
-    kommuner, or both; `regions` narrows to some codes). Where the region has at most
-    `max_offset + page_size` ads and `positions` is set, its hits are paged to count
-    positions (`number_of_vacancies`) per SSYK-4; elsewhere positions are NaN. That paging costs
-    about one call per 100 ads (for all kommuner some 400 calls more than the 290 stats calls);
-    `positions=False` asks for stats only. 429s wait for Retry-After (HttpClient); give `http` a
-    limiter to pace the calls. Writes dataset `job_ads` (earlier snapshot dates are kept; the
-    same date and level is replaced).
-    """
-    if not 1 <= page_size <= MAX_LIMIT or not 0 <= max_offset <= MAX_OFFSET:
-        raise UsageError(f"page_size must be 1–{MAX_LIMIT} and max_offset 0–{MAX_OFFSET}.")
-    if not stats_limits or min(stats_limits) < 1:
-        raise UsageError("stats_limits must list at least one positive stats.limit value.")
-    base = jobsearch_base_url(base_url)
-    targets = _regions(level, regions)
-    client = _JobSearch(
-        http, base, codes_or_default(codes), page_size, max_offset, tuple(stats_limits)
-    )
-    params_template = {
-        "region | municipality": "<SCB code>",
-        "limit": "0",
-        "stats": "occupation-group",
-        "stats.limit": str(stats_limits[0]),
-    }
-    if dry_run:
-        return FetchResult(
-            "job_ads",
-            "planned",
-            [client.endpoint],
-            len(targets),
-            0,
-            notes=[
-                f"{len(targets)} stats calls; regions with ≤ {max_offset + page_size} ads "
-                "add paging calls for positions."
-            ],
-        )
-    key_sent = apply_api_key(http)
-    with fetch_lock(ctx.data_dir):
-        snapshot_time = utc_now()
-        counts: list[_RegionCount] = []
-        for i, (lvl, code) in enumerate(targets):
-            progress("job_ads: JobSearch", i, len(targets))
-            counts.append(client.count(lvl, code, positions=positions))
-        progress("job_ads: JobSearch", len(targets), len(targets))
-        frame = _counts_frame(counts, snapshot_time[:10])
-        lengths = {2 if lvl == "county" else 4 for lvl, _ in targets}
-        merged = sorted_unique(
-            replace_snapshot(ctx, "job_ads", frame, "snapshot_date", lengths), SNAPSHOT_DIMS
-        )
-        methods = Counter(c.method for c in counts)
-        no_positions = [c.code for c in counts if c.positions is None and c.total > 0]
-        notes = _count_notes(client, counts, methods, no_positions)
-        manifest = ctx.user_store.write(
-            merged,
-            dataset="job_ads",
-            source=SOURCE,
-            title="Platsannonser per yrke (SSYK-4) och region, ögonblicksbild (JobSearch)",
-            table_ids=["jobsearch:/search"],
-            dims=SNAPSHOT_DIMS,
-            retrieved_at=snapshot_time,
-            query={
-                "endpoint": client.endpoint,
-                "params": params_template,
-                "stats_limit_used": client.stats_limit,
-                "paging": {
-                    "limit": page_size,
-                    "max_offset": max_offset,
-                    "sort": "pubdate-asc",
-                    "positions": positions,
-                },
-                "level": level,
-                "regions": [code for _, code in targets],
-            },
-            provenance=(
-                f"Counted from {client.endpoint} by kompetens-forecast at {snapshot_time}: "
-                "stats=occupation-group per region, hits paged where ≤ the paging cap."
-            ),
-            licence=LICENCE,
-            extra={
-                "snapshot_time": snapshot_time,
-                "api_key_header_sent": key_sent,
-                "calls": client.calls,
-                "methods": dict(methods),
-                "mapping": _mapping_report(counts),
-                "positions_missing_regions": no_positions,
-                "region_totals": {
-                    c.code: {"ads": c.total, "positions": c.positions_total} for c in counts
-                },
-                "notes": notes,
-            },
-        )
-    return FetchResult(
-        "job_ads",
-        "written",
-        [client.endpoint],
-        client.calls,
-        len(frame),
-        manifest=manifest,
-        notes=notes,
-    )
-
-
-def _counts_frame(counts: Sequence[_RegionCount], snapshot_date: str) -> pd.DataFrame:
+def counts_frame(counts: Sequence[RegionCount], snapshot_date: str) -> pd.DataFrame:
     """The `job_ads` rows of one snapshot: one per region × SSYK-4 with ads."""
     rows = [
         (
@@ -391,9 +258,9 @@ def _counts_frame(counts: Sequence[_RegionCount], snapshot_date: str) -> pd.Data
     return frame
 
 
-def _count_notes(
-    client: _JobSearch,
-    counts: Sequence[_RegionCount],
+def count_notes(
+    client: JobSearchCounter,
+    counts: Sequence[RegionCount],
     methods: Mapping[str, int],
     no_positions: Sequence[str],
 ) -> list[str]:
@@ -417,7 +284,7 @@ def _count_notes(
     return notes
 
 
-def _mapping_report(counts: Sequence[_RegionCount]) -> dict[str, dict[str, int]]:
+def mapping_report(counts: Sequence[RegionCount]) -> dict[str, dict[str, int]]:
     """Ads mapped and not, per level: each level counts every ad once."""
     mapping = {}
     for lvl in sorted({c.level for c in counts}):

@@ -28,10 +28,7 @@ import pandas as pd
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.errors import DataError, NotFoundError
-from kompetens_forecast.jobs.fetch import FetchResult, fetch_lock
 from kompetens_forecast.schema import KNOWN_SYMBOLS
-from kompetens_forecast.store.datasets import DataContext
-from kompetens_forecast.store.store import utc_now
 
 DATASET = "jobseekers"
 COLUMNS = ("period", "region_code", "ssyk", "jobseekers")
@@ -154,30 +151,3 @@ def read_jobseekers(path: Path) -> pd.DataFrame:
             "One row per period, region and occupation.",
         )
     return pd.DataFrame(out.sort_values(["period", "region_code", "ssyk"], ignore_index=True))
-
-
-def import_jobseekers(ctx: DataContext, path: Path | None, *, dry_run: bool = False) -> FetchResult:
-    """`forecast fetch --dataset jobseekers --file PATH`: validate and store the file."""
-    if path is None:
-        raise DataError(
-            "Jobseekers are imported from a file AF publishes (no API).",
-            "Run `forecast fetch --dataset jobseekers --file PATH` (columns: "
-            f"{', '.join(COLUMNS)}; see docs/catalog.md).",
-        )
-    frame = read_jobseekers(path)
-    if dry_run:
-        return FetchResult(DATASET, "planned", [path.name], 0, len(frame))
-    with fetch_lock(ctx.data_dir):
-        manifest = ctx.user_store.write(
-            frame,
-            dataset=DATASET,
-            source="af",
-            title="Inskrivna arbetssökande efter sökt yrke (SSYK-4) och region",
-            table_ids=[path.name],
-            dims=("period", "region_code", "ssyk"),
-            retrieved_at=utc_now(),
-            query={"file": str(path)},
-            provenance="Arbetsförmedlingen's jobseeker statistics, imported from a local file.",
-            licence=LICENCE,
-        )
-    return FetchResult(DATASET, "written", [path.name], 0, len(frame), manifest=manifest)
