@@ -23,7 +23,7 @@ from kompetens_forecast.report.build import largest_first
 from kompetens_forecast.report.charts import lq_axis_cap
 from kompetens_forecast.report.columns import VALUES, column_label
 from kompetens_forecast.report.figure import nice_ticks, tick_decimals, wrap_label
-from kompetens_forecast.report.sources import human_source, source_line
+from kompetens_forecast.store.citation import human_source, source_line
 from kompetens_forecast.store.manifest import Manifest
 
 REPORT = Path(__file__).parents[1] / "src" / "kompetens_forecast" / "report"

@@ -18,8 +18,8 @@ from kompetens_forecast.classify.regions import RegionRegistry, default_registry
 from kompetens_forecast.goals.config import GoalsConfig, GoalSpec
 from kompetens_forecast.goals.indicators import IndicatorResolver, IndicatorSeries, ShortageScorer
 from kompetens_forecast.goals.status import Assessment, assess, expected_value, status_label
-from kompetens_forecast.report.sources import source_line
 from kompetens_forecast.report.text import t
+from kompetens_forecast.store.citation import source_line
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
 COLUMNS = [

@@ -41,7 +41,7 @@ from kompetens_forecast.analysis.shortage import ShortageResult
 from kompetens_forecast.classify.regions import Region, RegionRegistry
 from kompetens_forecast.errors import DataError, KFError
 from kompetens_forecast.goals.config import GoalsConfig, GoalSpec
-from kompetens_forecast.report.sources import source_line
+from kompetens_forecast.store.citation import source_line
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
 MATCHING_DATASET = "matching_grade_county"

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from kompetens_forecast import __version__
 from kompetens_forecast.analysis.forecast import ForecastSettings
 from kompetens_forecast.classify.regions import Region
-from kompetens_forecast.report.sources import human_source, source_line
 from kompetens_forecast.report.text import t
 from kompetens_forecast.schema import RIKET
+from kompetens_forecast.store.citation import human_source, source_line
 from kompetens_forecast.store.datasets import LoadedDataset
 from kompetens_forecast.store.manifest import Manifest
 
