@@ -12,6 +12,7 @@ import pytest
 from cli_helpers import PROGRESS, invoke
 from kompetens_forecast import cli
 from kompetens_forecast.classify import regions as regions_module
+from kompetens_forecast.jobs import lists as lists_module
 from kompetens_forecast.store import datasets
 
 
@@ -87,7 +88,7 @@ def _registry_that_fails() -> object:
 def test_unexpected_errors_are_one_line_unless_debug(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(regions_module, "default_registry", _registry_that_fails)
+    monkeypatch.setattr(lists_module, "default_registry", _registry_that_fails)
     plain = invoke(capsys, "regions")
     assert plain.code == 1 and "Traceback" not in plain.err
     assert plain.err.strip() == (
@@ -106,7 +107,7 @@ def test_library_warnings_are_shown_only_with_debug(
         warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=1)
         return real()
 
-    monkeypatch.setattr(regions_module, "default_registry", warning_registry)
+    monkeypatch.setattr(lists_module, "default_registry", warning_registry)
     assert "RuntimeWarning" not in invoke(capsys, "regions", "--search", "Falun").err
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -14,7 +14,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -31,10 +31,9 @@ from kompetens_forecast.languages import check_language
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from kompetens_forecast.analysis.forecast import ForecastSettings
     from kompetens_forecast.jobs.fetchers import Fetcher
+    from kompetens_forecast.jobs.options import DataContext, ForecastSettings
     from kompetens_forecast.jobs.run import RunResult
-    from kompetens_forecast.store.datasets import DataContext
 
 DATA_DIR_ENV = "KF_DATA_DIR"  # = store.datasets.DATA_DIR_ENV (tested), without importing pandas
 LANG_ENV = "KF_LANG"
@@ -75,9 +74,9 @@ class Settings:
     debug: bool = False
 
     def context(self) -> DataContext:
-        from kompetens_forecast.store.datasets import DataContext
+        from kompetens_forecast.jobs.options import data_context
 
-        return DataContext(self.data_dir)
+        return data_context(self.data_dir)
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -248,12 +247,9 @@ def _national_path_option() -> Any:
 
 def _forecast_settings(national_path: Path | None) -> ForecastSettings | None:
     """Default settings, with the external national path when one is given."""
-    if national_path is None:
-        return None
-    from kompetens_forecast.analysis.forecast import default_settings
-    from kompetens_forecast.analysis.national_path import read_national_path
+    from kompetens_forecast.jobs.options import forecast_settings
 
-    return replace(default_settings(), national_path=read_national_path(national_path))
+    return forecast_settings(national_path)
 
 
 def _pdf_option() -> Any:
@@ -372,8 +368,8 @@ def forecast_command(
     national_path: Path | None = _national_path_option(),
 ) -> None:
     """Employment forecasts per occupation: writes OUT/forecast.parquet."""
-    from kompetens_forecast.engines import engine_from_options
     from kompetens_forecast.jobs.forecast import run_forecast
+    from kompetens_forecast.jobs.options import engine as engine_from_options
 
     settings = _settings(ctx)
     _note_other_meanings(region)
@@ -410,8 +406,8 @@ def backtest_command(
     workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
 ) -> None:
     """Rolling-origin backtests: writes OUT/backtest.parquet and OUT/backtest_summary.json."""
-    from kompetens_forecast.engines import engine_from_options
     from kompetens_forecast.jobs.backtest import run_backtest
+    from kompetens_forecast.jobs.options import engine as engine_from_options
 
     settings = _settings(ctx)
     _note_other_meanings(region)
@@ -531,11 +527,10 @@ def regions(
     ),
 ) -> None:
     """List regions: code, name, level, county (tab-separated, with a header row)."""
-    from kompetens_forecast.classify.regions import default_registry
+    from kompetens_forecast.jobs.lists import find_regions
 
     settings = _settings(ctx)
-    registry = default_registry()
-    found = registry.search(search) if search else registry.all()
+    found = find_regions(search)
     if found:
         typer.echo("code\tname\tlevel\tcounty")
     for region in found:
@@ -557,17 +552,10 @@ def occupations(
     level: int | None = typer.Option(None, "--level", help="SSYK level 1–4."),
 ) -> None:
     """List SSYK 2012 occupations: code, level, label (tab-separated)."""
-    from kompetens_forecast.classify.ssyk import default_occupations
+    from kompetens_forecast.jobs.lists import find_occupations
 
     settings = _settings(ctx)
-    registry = default_occupations()
-    if level is not None and level not in (1, 2, 3, 4):
-        raise UsageError(f"Invalid SSYK level {level}.", "Choose 1, 2, 3 or 4.")
-    found = (
-        registry.search(search, level=level)
-        if search
-        else [o for n in ((level,) if level else (1, 2, 3, 4)) for o in registry.level(n)]
-    )
+    found = find_occupations(search, level)
     for occupation in found:
         typer.echo(f"{occupation.code}\t{occupation.level}\t{occupation.label(settings.lang)}")
     if not found:
@@ -691,11 +679,10 @@ def data_vintages(
     dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset name."),
 ) -> None:
     """Vintages of a fetched dataset: vintage, current, rows, retrieved_at, state."""
-    from kompetens_forecast.store.vintages import list_vintages
+    from kompetens_forecast.jobs.lists import vintages
 
-    store = _settings(ctx).context().user_store
     typer.echo("vintage\tcurrent\trows\tretrieved_at\tstate")
-    for row in list_vintages(store, dataset):
+    for row in vintages(_settings(ctx).context(), dataset):
         typer.echo(
             f"{row.vintage}\t{'yes' if row.current else 'no'}\t{row.rows}\t"
             f"{row.retrieved_at}\t{row.state}"
@@ -711,9 +698,9 @@ def data_use(
     ),
 ) -> None:
     """Make another vintage of a fetched dataset current (go back, or take one kept aside)."""
-    from kompetens_forecast.store.vintages import use_vintage
+    from kompetens_forecast.jobs.lists import set_vintage
 
-    manifest = use_vintage(_settings(ctx).context().user_store, dataset, vintage)
+    manifest = set_vintage(_settings(ctx).context(), dataset, vintage)
     typer.echo(f"{manifest.dataset}\t{manifest.vintage}")
 
 
@@ -813,7 +800,7 @@ def _fetch_progress(settings: Settings) -> Iterator[Callable[[str, int, int], No
 
 def _due_names(settings: Settings, fetcher: Fetcher, also_named: bool) -> list[str]:
     """`fetch --due`: the datasets the calendar says are due and can be fetched alone."""
-    from kompetens_forecast.calendar.releases import due_datasets
+    from kompetens_forecast.jobs.lists import due_datasets
 
     if also_named:
         raise UsageError("--due chooses the datasets itself: leave out --dataset and --all.")
@@ -921,15 +908,12 @@ def refresh_command(
 def _note_other_meanings(region: str) -> None:
     """Say on stderr what else an ambiguous region name could mean ("Stockholm" is the kommun;
     the county is 01). Unknown names are left to the command, which reports them."""
-    from kompetens_forecast.classify.regions import default_registry
+    from kompetens_forecast.jobs.lists import other_meanings
 
-    if region.strip().casefold() == "all":
+    found = other_meanings(region)
+    if found is None:
         return
-    registry = default_registry()
-    try:
-        chosen, others = registry.get(region), registry.other_meanings(region)
-    except KFError:
-        return
+    chosen, others = found
     if others:
         kinds = {
             "riket": "riket",

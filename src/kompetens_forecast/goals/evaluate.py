@@ -13,13 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from kompetens_forecast import __version__
 from kompetens_forecast.classify.regions import RegionRegistry, default_registry
 from kompetens_forecast.goals.config import GoalsConfig, GoalSpec
 from kompetens_forecast.goals.indicators import IndicatorResolver, IndicatorSeries, ShortageScorer
 from kompetens_forecast.goals.status import Assessment, assess, expected_value, status_label
-from kompetens_forecast.report.text import t
-from kompetens_forecast.store.citation import source_line
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 
 COLUMNS = [
@@ -73,18 +70,6 @@ class GoalsResult:
     @property
     def synthetic(self) -> bool:
         return bool(self.summary["synthetic"].any()) if not self.summary.empty else False
-
-    def caption(self, lang: str) -> str:
-        """Sources of the goals' series (each dataset once, own files by name), the synthetic
-        note where it applies, and the tool version: the line under the chart and sheet."""
-        parts = [source_line([d.manifest for d in self.datasets], lang)]
-        files = self.summary.loc[self.summary["indicator"].str.startswith("csv:"), "source"]
-        own = "Egen fil" if lang == "sv" else "Own file"
-        parts += [f"{own}: {name}" for name in dict.fromkeys(files) if name]
-        if self.synthetic:
-            parts.append(t("synthetic_source", lang))
-        parts.append(t("processing", lang, version=__version__))
-        return "; ".join(part for part in parts if part)
 
     def counts(self) -> dict[str, int]:
         return {s: int((self.summary["status"] == s).sum()) for s in self.summary["status"]}

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from kompetens_forecast import __version__
 from kompetens_forecast.analysis.forecast import ForecastSettings
 from kompetens_forecast.classify.regions import Region
+from kompetens_forecast.goals.evaluate import GoalsResult
 from kompetens_forecast.report.text import t
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.citation import human_source, source_line
@@ -23,7 +24,7 @@ def in_sentence(region: Region, lang: str) -> str:
 
 
 def caption(datasets: Sequence[LoadedDataset], lang: str, synthetic: bool) -> str:
-    """The chart/table source line: the statistics in plain words (report.sources), the
+    """The chart/table source line: the statistics in plain words (store.citation), the
     synthetic-data note where it applies, and the tool that processed them."""
     lines = [source_line([d.manifest for d in datasets], lang)]
     if synthetic:
@@ -65,3 +66,16 @@ SKIP_REASONS = {
     "age": "dataset employment_age_ssyk3 is not available "
     "(forecast fetch --dataset employment_age_ssyk3)",
 }
+
+
+def goals_caption(result: GoalsResult, lang: str) -> str:
+    """Sources of the goals' series (each dataset once, own files by name), the synthetic
+    note where it applies, and the tool version: the line under the goals chart and sheet."""
+    parts = [source_line([d.manifest for d in result.datasets], lang)]
+    files = result.summary.loc[result.summary["indicator"].str.startswith("csv:"), "source"]
+    own = "Egen fil" if lang == "sv" else "Own file"
+    parts += [f"{own}: {name}" for name in dict.fromkeys(files) if name]
+    if result.synthetic:
+        parts.append(t("synthetic_source", lang))
+    parts.append(t("processing", lang, version=__version__))
+    return "; ".join(part for part in parts if part)

@@ -12,6 +12,7 @@ from pathlib import Path
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.goals.config import GoalsConfig, load_goals_config
 from kompetens_forecast.goals.evaluate import GoalsResult, evaluate_goals
+from kompetens_forecast.jobs.captions import goals_caption
 from kompetens_forecast.jobs.outputs import (
     provenance_header,
     staged_directory,
@@ -72,7 +73,7 @@ def run_goals(
     registry = default_registry()
     config = load_goals_config(config_path, region=region, registry=registry)
     result = evaluate_goals(config, ctx=ctx, lang=lang, registry=registry, score_shortage=score_all)
-    caption = result.caption(lang)
+    caption = goals_caption(result, lang)
     provenance = goals_provenance(config, result)
     regions = {code for goal in config.goals for code in goal.regions}
     in_region = registry.get(next(iter(regions))).label(lang) if len(regions) == 1 else ""

@@ -37,6 +37,7 @@ from kompetens_forecast.jobs.captions import (
     SKIP_REASONS,
     caption,
     citations,
+    goals_caption,
     in_sentence,
     national_path_note,
 )
@@ -358,7 +359,7 @@ def _add_goals(
     """Evaluate the goals for the run's region into the report data and the manifest."""
     result = evaluate_goals(config, ctx=ctx, lang=lang, score_shortage=score_all)
     prepared.report.goals = result
-    prepared.report.goals_caption = result.caption(lang)
+    prepared.report.goals_caption = goals_caption(result, lang)
     prepared.parameters["goals_config"] = str(config.path)
     known = {d["dataset"] for d in prepared.provenance["datasets"]}
     extra = [d for d in result.datasets if d.manifest.dataset not in known]
