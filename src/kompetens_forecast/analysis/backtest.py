@@ -49,14 +49,10 @@ from kompetens_forecast.analysis.panel import wide
 from kompetens_forecast.errors import InvalidOptionError
 from kompetens_forecast.schema import RIKET
 
+#: A scored forecast: the cell, when it was made and for which year, what happened, the point.
+SCORED = ("region_code", "ssyk", "origin", "horizon", "year", "actual", "yhat")
 BACKTEST_COLUMNS = (
-    "region_code",
-    "ssyk",
-    "origin",
-    "horizon",
-    "year",
-    "actual",
-    "yhat",
+    *SCORED,
     "yhat_lo",
     "yhat_hi",
     "naive",

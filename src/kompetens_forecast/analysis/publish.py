@@ -23,7 +23,12 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from kompetens_forecast.analysis.backtest import DEFAULT_ORIGINS, crosses_break, rolling_origin
+from kompetens_forecast.analysis.backtest import (
+    DEFAULT_ORIGINS,
+    SCORED,
+    crosses_break,
+    rolling_origin,
+)
 from kompetens_forecast.analysis.forecast import ForecastSettings
 from kompetens_forecast.analysis.procedure import (
     add_base,
@@ -35,18 +40,7 @@ from kompetens_forecast.analysis.procedure import (
 from kompetens_forecast.engines import Engine
 
 KEYS = ["region_code", "ssyk"]
-ROW_COLUMNS = [
-    "region_code",
-    "ssyk",
-    "origin",
-    "horizon",
-    "year",
-    "actual",
-    "yhat",
-    "naive",
-    "model",
-    "scale",
-]
+ROW_COLUMNS = [*SCORED, "naive", "model", "scale"]
 PUBLISHED_EXTRA = [
     "backtest_mase",
     "backtest_mase_naive",

@@ -21,10 +21,10 @@ are per IP and a half-written store is worse than a wait.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,29 +58,8 @@ _YEAR = re.compile(r"^\d{4}$")
 _PERIOD_YEAR = re.compile(r"^(\d{4})")
 
 
-class TableClient(Protocol):
-    """What the fetch needs of a server: PxWebClient (v2) and ScbV1Client (v1) both fit."""
-
-    base_url: str
-
-    def metadata(self, table_id: str, *, refresh: bool = True) -> TableMetadata: ...
-
-    def plan(
-        self,
-        table_id: str,
-        request: Mapping[str, Sequence[str]],
-        *,
-        codelists: Mapping[str, str] | None = None,
-        complete: bool = True,
-    ) -> QueryPlan: ...
-
-    def data(
-        self,
-        plan: QueryPlan,
-        *,
-        cache_tag: str | None = None,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> pd.DataFrame: ...
+#: What the fetch needs of a server (metadata, plan, data): both SCB clients have it.
+TableClient = PxWebClient | ScbV1Client
 
 
 @dataclass(frozen=True)

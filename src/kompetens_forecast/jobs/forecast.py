@@ -18,11 +18,10 @@ from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.engines import Engine
 from kompetens_forecast.errors import KFError
 from kompetens_forecast.jobs.outputs import (
-    provenance_header,
     staged_directory,
     write_parquet,
 )
-from kompetens_forecast.jobs.provenance import dataset_provenance
+from kompetens_forecast.jobs.provenance import output_provenance
 from kompetens_forecast.jobs.regions import label_columns, region_codes_for, region_levels
 from kompetens_forecast.languages import check_language
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
@@ -60,12 +59,11 @@ def run_forecast(
     fc["ssyk_level"] = fc["ssyk"].str.len().astype("int64")
     fc["level"] = region_levels(fc, regions)
     fc["synthetic"] = any(d.manifest.synthetic for d in panel_sets)
-    provenance = {
-        **provenance_header(),
-        "regions": codes,
-        "datasets": dataset_provenance(panel_sets),
-        "synthetic": bool(fc["synthetic"].any()),
-        "parameters": {
+    provenance = output_provenance(
+        panel_sets,
+        bool(fc["synthetic"].any()),
+        {"regions": codes},
+        parameters={
             "horizon": horizon,
             "interval": settings.interval,
             "phi": settings.phi,
@@ -77,7 +75,7 @@ def run_forecast(
             "share_model": settings.share_model,
             "national_path": settings.national_path.as_dict() if settings.national_path else None,
         },
-    }
+    )
     with staged_directory(out_dir) as staging:
         write_parquet(fc, staging / "forecast.parquet", provenance)
     return out_dir / "forecast.parquet", fc

@@ -14,12 +14,11 @@ from kompetens_forecast.goals.config import GoalsConfig, load_goals_config
 from kompetens_forecast.goals.evaluate import GoalsResult, evaluate_goals
 from kompetens_forecast.jobs.captions import goals_caption
 from kompetens_forecast.jobs.outputs import (
-    provenance_header,
     staged_directory,
     write_json,
     write_parquet,
 )
-from kompetens_forecast.jobs.provenance import dataset_provenance
+from kompetens_forecast.jobs.provenance import output_provenance
 from kompetens_forecast.jobs.shortage import score_all
 from kompetens_forecast.languages import check_language
 from kompetens_forecast.report.charts_goals import goals_chart
@@ -39,22 +38,24 @@ class GoalsRun:
 
 
 def goals_provenance(config: GoalsConfig, result: GoalsResult) -> dict[str, object]:
-    return {
-        **provenance_header(),
-        "goals_config": str(config.path),
-        "rules": {
-            "tolerance": config.rules.tolerance,
-            "trend_years": config.rules.trend_years,
-            "min_points": config.rules.min_points,
+    rules = config.rules
+    return output_provenance(
+        result.datasets,
+        result.synthetic,
+        {
+            "goals_config": str(config.path),
+            "rules": {
+                "tolerance": rules.tolerance,
+                "trend_years": rules.trend_years,
+                "min_points": rules.min_points,
+            },
         },
-        "datasets": dataset_provenance(result.datasets),
-        "synthetic": result.synthetic,
-        "synthetic_datasets": sorted(
+        synthetic_datasets=sorted(
             d.manifest.dataset for d in result.datasets if d.manifest.synthetic
         ),
-        "counts": result.counts(),
-        "notes": result.notes,
-    }
+        counts=result.counts(),
+        notes=result.notes,
+    )
 
 
 def run_goals(

@@ -22,11 +22,10 @@ from kompetens_forecast.analysis.regional import (
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.jobs.outputs import (
-    provenance_header,
     staged_directory,
     write_parquet,
 )
-from kompetens_forecast.jobs.provenance import dataset_provenance
+from kompetens_forecast.jobs.provenance import output_provenance
 from kompetens_forecast.jobs.regions import label_columns, region_codes_for, region_levels
 from kompetens_forecast.languages import check_language
 from kompetens_forecast.store.datasets import DataContext
@@ -72,12 +71,7 @@ def run_indicators(
     out.insert(2, "level", region_levels(out, regions))
     synthetic = {d.manifest.dataset for d in used if d.manifest.synthetic}
     out["synthetic"] = bool(synthetic) & out["level"].eq("kommun")
-    provenance = {
-        **provenance_header(),
-        "regions": codes,
-        "datasets": dataset_provenance(used),
-        "synthetic": bool(out["synthetic"].any()),
-    }
+    provenance = output_provenance(used, bool(out["synthetic"].any()), {"regions": codes})
     names = ["indicators.parquet"]
     with staged_directory(out_dir) as staging:
         write_parquet(out, staging / "indicators.parquet", provenance)

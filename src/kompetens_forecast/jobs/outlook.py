@@ -22,8 +22,8 @@ from kompetens_forecast.analysis.replacement import AGE_DATASET
 from kompetens_forecast.analysis.shortage import load_settings
 from kompetens_forecast.analysis.shortage_signals import AGE4_DATASET
 from kompetens_forecast.classify.regions import default_registry
-from kompetens_forecast.jobs.outputs import provenance_header, staged_directory, write_parquet
-from kompetens_forecast.jobs.provenance import dataset_provenance
+from kompetens_forecast.jobs.outputs import staged_directory, write_parquet
+from kompetens_forecast.jobs.provenance import output_provenance
 from kompetens_forecast.jobs.regions import region_codes_for
 from kompetens_forecast.jobs.shortage import score_all
 from kompetens_forecast.store.datasets import DataContext
@@ -66,18 +66,17 @@ def run_outlook(
     frame = outlook_classes(forecast, cells, settings, exits)
     frame["synthetic"] = panel.synthetic
     used = {d.manifest.dataset: d for d in [*datasets, *panel.datasets]}
-    provenance: dict[str, Any] = {
-        **provenance_header(),
-        "regions": codes,
-        "datasets": dataset_provenance(list(used.values())),
-        "synthetic": panel.synthetic,
-        "parameters": {
+    provenance = output_provenance(
+        list(used.values()),
+        panel.synthetic,
+        {"regions": codes},
+        parameters={
             **asdict(settings),
             "median_rate_riket": float(frame["median_rate_riket"].iloc[0]) if len(frame) else None,
             "replacement_included": exits is not None,
             "replacement_source": replacement_source,
         },
-    }
+    )
     with staged_directory(out_dir) as staging:
         write_parquet(frame, staging / PARQUET, provenance)
     return out_dir / PARQUET, frame, provenance

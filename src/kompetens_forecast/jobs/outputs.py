@@ -53,12 +53,14 @@ def write_parquet(frame: pd.DataFrame, path: Path, provenance: dict[str, Any]) -
 
 
 def read_provenance(path: Path) -> dict[str, Any]:
+    """The provenance embedded in a Parquet output by `write_parquet`."""
     metadata = pq.read_schema(path).metadata or {}
     raw = metadata.get(METADATA_KEY)
     return dict(json.loads(raw)) if raw else {}
 
 
 def write_json(path: Path, data: dict[str, Any]) -> Path:
+    """Write `data` as indented UTF-8 JSON, atomically."""
     return write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 

@@ -34,6 +34,7 @@ def label_columns(
 
 
 def region_levels(frame: pd.DataFrame, regions: RegionRegistry) -> pd.Series:
+    """Each row's region level (riket, lan, kommun, group), from its region code."""
     levels = {code: regions.get(code).level for code in frame["region_code"].unique()}
     return frame["region_code"].map(levels)
 

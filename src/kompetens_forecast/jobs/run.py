@@ -42,12 +42,11 @@ from kompetens_forecast.jobs.captions import (
     national_path_note,
 )
 from kompetens_forecast.jobs.outputs import (
-    provenance_header,
     staged_directory,
     write_json,
     write_parquet,
 )
-from kompetens_forecast.jobs.provenance import dataset_provenance
+from kompetens_forecast.jobs.provenance import dataset_provenance, output_provenance
 from kompetens_forecast.jobs.regions import label_columns, region_levels
 from kompetens_forecast.jobs.shortage import score_all
 from kompetens_forecast.languages import check_language
@@ -64,6 +63,9 @@ Progress = Callable[[str], None]
 
 @dataclass
 class RunResult:
+    """What `run_region`/`run_report` wrote: the region, the output folder and files, whether
+    any output (or the region's own figures) shows synthetic numbers, and notes for stderr."""
+
     region: Region
     out_dir: Path
     files: list[Path]
@@ -171,13 +173,12 @@ def _prepare(
         ind = add_replacement(ind, ages.frame)
         used[AGE_DATASET] = ages
     synthetic_sets = sorted({n for n, d in used.items() if d.manifest.synthetic})
-    provenance = {
-        **provenance_header(),
-        "region": {"code": region.code, "name": region.name, "level": region.level},
-        "datasets": dataset_provenance(list(used.values())),
-        "synthetic": bool(synthetic_sets),
-        "synthetic_datasets": synthetic_sets,
-    }
+    provenance = output_provenance(
+        list(used.values()),
+        bool(synthetic_sets),
+        {"region": {"code": region.code, "name": region.name, "level": region.level}},
+        synthetic_datasets=synthetic_sets,
+    )
     fc = label_columns(analysis.forecast, regions, occupations, lang, beside_codes=False)
     fc["ssyk_level"] = fc["ssyk"].str.len().astype("int64")
     fc["level"] = region.level
@@ -366,31 +367,8 @@ def _add_goals(
     prepared.provenance["datasets"] += dataset_provenance(extra)
 
 
-def run_report(
-    query: str,
-    out_dir: Path,
-    *,
-    ctx: DataContext | None = None,
-    horizon: int | None = None,
-    lang: str = "sv",
-    size: str = "a4",
-    pdf: bool = False,
-    full: bool = False,
-    settings: ForecastSettings | None = None,
-    progress: Progress = _noop,
-) -> RunResult:
+def run_report(query: str, out_dir: Path, **options: Any) -> RunResult:
     """`forecast report`: the report set alone (tables.xlsx, csv/, tables.md, charts/,
-    faktablad.html, manifest.json) for one region → `out_dir`."""
-    return run_region(
-        query,
-        out_dir,
-        ctx=ctx,
-        horizon=horizon,
-        lang=lang,
-        size=size,
-        pdf=pdf,
-        full=full,
-        settings=settings,
-        progress=progress,
-        data_files=False,
-    )
+    faktablad.html, manifest.json) for one region → `out_dir`. `options` are `run_region`'s
+    (ctx, horizon, lang, size, pdf, full, settings, progress), without its data files."""
+    return run_region(query, out_dir, **options, data_files=False)

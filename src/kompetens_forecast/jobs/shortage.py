@@ -41,12 +41,11 @@ from kompetens_forecast.analysis.shortage_signals import (
 from kompetens_forecast.classify.regions import RegionRegistry, default_registry
 from kompetens_forecast.errors import DataError, InvalidOptionError
 from kompetens_forecast.jobs.outputs import (
-    provenance_header,
     staged_directory,
     write_json,
     write_parquet,
 )
-from kompetens_forecast.jobs.provenance import dataset_provenance
+from kompetens_forecast.jobs.provenance import output_provenance
 from kompetens_forecast.jobs.regions import region_codes_for
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
@@ -205,15 +204,11 @@ def run_shortage(
     settings = settings if settings is not None else load_settings()
     result, datasets = score_all(ctx, settings, codes)
     frame = result.cells[result.cells["region_code"].isin(codes)].reset_index(drop=True)
-    report: dict[str, Any] = {
-        **provenance_header(),
-        "query": query,
-        "regions": codes,
-        "rows": len(frame),
-        **summary(result),
-        "datasets": dataset_provenance(datasets),
-        "synthetic": any(d.manifest.synthetic for d in datasets),
-    }
+    report = output_provenance(
+        datasets,
+        any(d.manifest.synthetic for d in datasets),
+        {"query": query, "regions": codes, "rows": len(frame), **summary(result)},
+    )
     report = _finite(report)
     with staged_directory(out_dir) as staging:
         write_parquet(frame, staging / PARQUET, report)

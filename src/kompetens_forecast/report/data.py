@@ -17,6 +17,8 @@ from kompetens_forecast.report.shortage_cells import ShortageCells
 
 @dataclass(frozen=True)
 class Captions:
+    """The source lines under the report's charts and tables, one per set of data they show."""
+
     main: str  # the region's employment data
     largest: str  # plus AF's Yrkesbarometer (labels on the chart)
     sub: str  # sub-regions (with the synthetic source where it applies)
@@ -26,6 +28,9 @@ class Captions:
 
 @dataclass
 class ReportData:
+    """Everything the report set of one region is drawn from: labelled tables, panel,
+    captions, provenance, optional shortage/matching/goals, and why charts are left out."""
+
     region: Region
     in_text: str  # the region's name inside a sentence ("Dalarnas län", "riket")
     lang: str

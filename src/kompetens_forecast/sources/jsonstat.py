@@ -90,13 +90,16 @@ class Dimension:
 
     @property
     def size(self) -> int:
+        """Number of codes."""
         return len(self.values)
 
     @property
     def is_time(self) -> bool:
+        """Whether this is the table's time dimension."""
         return self.role == "time"
 
     def label_of(self, code: str) -> str:
+        """The label of `code` (the code itself when it has none)."""
         return self.value_labels.get(code, code)
 
 
@@ -125,10 +128,12 @@ class TableMetadata:
 
     @property
     def dimension_codes(self) -> tuple[str, ...]:
+        """The dimension codes in the table's order."""
         return tuple(d.code for d in self.dimensions)
 
     @property
     def time_dimension(self) -> Dimension | None:
+        """The time dimension; None when the table has none."""
         return next((d for d in self.dimensions if d.is_time), None)
 
     def dimension(self, code: str) -> Dimension:

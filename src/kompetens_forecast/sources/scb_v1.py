@@ -16,22 +16,22 @@ Quirks (as of 2026-11; SCB says v1 stays through 2026 only):
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
 
 from kompetens_forecast.errors import SourceError, TooManyCellsError
-from kompetens_forecast.sources.http import HttpClient, HttpSettings, HttpStatusError
+from kompetens_forecast.sources.http import HttpClient, HttpStatusError
 from kompetens_forecast.sources.jsonstat import TableMetadata, decode_jsonstat1, parse_metadata_v1
 from kompetens_forecast.sources.scb_v2 import (
     ApiConfig,
     Progress,
     QueryPlan,
+    ScbClientBase,
     fetch_plan,
     pace_to,
-    plan_query,
     translate_status_error,
 )
 from kompetens_forecast.sources.selection import Selection
@@ -69,17 +69,13 @@ def v1_query(selection: Selection, response_format: str = "json-stat") -> dict[s
     }
 
 
-class ScbV1Client:
+class ScbV1Client(ScbClientBase):
     """A PxWeb v1 server; same interface as PxWebClient (config, metadata, plan, data)."""
 
     def __init__(
         self, base_url: str | None = None, http: HttpClient | None = None, lang: str = "sv"
     ) -> None:
-        self.base_url = (base_url or v1_base_url_from_env()).rstrip("/")
-        self.http = http or HttpClient(HttpSettings())
-        self.lang = lang
-        self._config: ApiConfig | None = None
-        self._metadata: dict[str, TableMetadata] = {}
+        super().__init__(base_url, http, lang, v1_base_url_from_env)
 
     def _url(self, path: str = "") -> str:
         segments = [quote(p, safe="") for p in path.strip("/").split("/") if p]
@@ -126,17 +122,8 @@ class ScbV1Client:
             self._metadata[table_id] = parse_metadata_v1(doc, table_id=table_id, updated=updated)
         return self._metadata[table_id]
 
-    def plan(
-        self,
-        table_id: str,
-        request: Mapping[str, Sequence[str]],
-        *,
-        codelists: Mapping[str, str] | None = None,
-        complete: bool = True,
-    ) -> QueryPlan:
-        return plan_query(
-            self.config(), self.metadata(table_id), request, codelists or {}, complete=complete
-        )
+    def _plan_metadata(self, table_id: str, codelists: Mapping[str, str]) -> TableMetadata:
+        return self.metadata(table_id)  # v1 has no codelists: the plan maps them itself
 
     def data(
         self, plan: QueryPlan, *, cache_tag: str | None = None, progress: Progress | None = None

@@ -43,11 +43,14 @@ Progress = Callable[[int, int], None]  # (cells done, cells in all)
 
 
 def base_url_from_env() -> str:
+    """The PxWebApi 2 base URL: `$KF_SCB_BASE_URL`, else SCB's; no trailing slash."""
     return os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/")
 
 
 @dataclass(frozen=True)
 class ApiConfig:
+    """A server's `/config`: API version, cell cap per call, calls per time window, languages."""
+
     api_version: str
     max_cells: int
     max_calls: int
@@ -57,6 +60,7 @@ class ApiConfig:
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> ApiConfig:
+        """The config from the server's `/config` answer."""
         try:
             return cls(
                 api_version=str(doc.get("apiVersion", "")),
@@ -72,6 +76,8 @@ class ApiConfig:
 
 @dataclass(frozen=True)
 class TableInfo:
+    """One table as `/tables` lists it: id, title, last update, first and last period."""
+
     id: str
     label: str
     updated: str | None
@@ -82,6 +88,7 @@ class TableInfo:
 
     @classmethod
     def from_json(cls, doc: Mapping[str, Any]) -> TableInfo:
+        """The table entry of a `/tables` or `/tables/{id}` answer."""
         return cls(
             id=str(doc["id"]),
             label=str(doc.get("label", "")),
@@ -95,6 +102,9 @@ class TableInfo:
 
 @dataclass(frozen=True)
 class QueryPlan:
+    """A query expanded against a table's metadata and split into calls under the server's
+    cell cap: what `PxWebClient.data` fetches, and what `fetch --dry-run` prints."""
+
     table_id: str
     selection: Selection
     chunks: list[Selection]
@@ -104,10 +114,12 @@ class QueryPlan:
 
     @property
     def cells(self) -> int:
+        """Cells the whole selection holds."""
         return self.selection.cells
 
     @property
     def calls(self) -> int:
+        """Data calls the plan makes (one per chunk)."""
         return len(self.chunks)
 
     @property
@@ -127,17 +139,51 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-class PxWebClient:
+class ScbClientBase:
+    """What both SCB clients (PxWebApi 2 here, v1 in scb_v1) hold: the server's base URL, the
+    HTTP client, the language, and the per-instance caches of its config and metadata."""
+
+    def __init__(
+        self,
+        base_url: str | None,
+        http: HttpClient | None,
+        lang: str,
+        default_base_url: Callable[[], str],
+    ) -> None:
+        self.base_url = (base_url or default_base_url()).rstrip("/")
+        self.http = http or HttpClient(HttpSettings())
+        self.lang = lang
+        self._config: ApiConfig | None = None
+        self._metadata: dict[str, TableMetadata] = {}
+
+    def config(self) -> ApiConfig:
+        """The server's limits (cells per call, calls per window)."""
+        raise NotImplementedError
+
+    def _plan_metadata(self, table_id: str, codelists: Mapping[str, str]) -> TableMetadata:
+        """The table's metadata as the plan needs it (v2: with the chosen codelists applied)."""
+        raise NotImplementedError
+
+    def plan(
+        self,
+        table_id: str,
+        request: Mapping[str, Sequence[str]],
+        *,
+        codelists: Mapping[str, str] | None = None,
+        complete: bool = True,
+    ) -> QueryPlan:
+        """Expand `request` against the metadata and split it under the server's cell cap."""
+        metadata = self._plan_metadata(table_id, codelists or {})
+        return plan_query(self.config(), metadata, request, codelists or {}, complete=complete)
+
+
+class PxWebClient(ScbClientBase):
     """A client of one PxWebApi 2 server. Cheap calls (config, metadata) are cached per instance."""
 
     def __init__(
         self, base_url: str | None = None, http: HttpClient | None = None, lang: str = "sv"
     ) -> None:
-        self.base_url = (base_url or base_url_from_env()).rstrip("/")
-        self.http = http or HttpClient(HttpSettings())
-        self.lang = lang
-        self._config: ApiConfig | None = None
-        self._metadata: dict[str, TableMetadata] = {}
+        super().__init__(base_url, http, lang, base_url_from_env)
 
     def _url(self, *parts: str) -> str:
         return "/".join([self.base_url, *(_segment(p) for p in parts)])
@@ -176,6 +222,7 @@ class PxWebClient:
         return found
 
     def table(self, table_id: str) -> TableInfo:
+        """The table's entry (title, periods, last update), asked afresh."""
         self.config()
         return TableInfo.from_json(self._get("tables", table_id, refresh=True))
 
@@ -206,17 +253,8 @@ class PxWebClient:
             elimination=bool(doc.get("elimination", False)),
         )
 
-    def plan(
-        self,
-        table_id: str,
-        request: Mapping[str, Sequence[str]],
-        *,
-        codelists: Mapping[str, str] | None = None,
-        complete: bool = True,
-    ) -> QueryPlan:
-        """Expand `request` against the metadata and split it under the server's cell cap."""
-        metadata = self._metadata_with_codelists(table_id, codelists or {})
-        return plan_query(self.config(), metadata, request, codelists or {}, complete=complete)
+    def _plan_metadata(self, table_id: str, codelists: Mapping[str, str]) -> TableMetadata:
+        return self._metadata_with_codelists(table_id, codelists)
 
     def data(
         self,

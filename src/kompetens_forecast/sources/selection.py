@@ -91,6 +91,7 @@ class Selection(Mapping[str, VariableSelection]):
 
     @property
     def cells(self) -> int:
+        """Cells selected: the product of the codes chosen per variable."""
         return count_cells(self)
 
     def replace(self, variable: str, codes: Sequence[str]) -> Selection:

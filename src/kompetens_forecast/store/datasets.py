@@ -31,6 +31,8 @@ def default_data_dir() -> Path:
 
 @dataclass(frozen=True)
 class LoadedDataset:
+    """A dataset read for a run: its rows, its manifest (provenance), and where it came from."""
+
     frame: pd.DataFrame
     manifest: Manifest
     origin: str  # "store" (fetched by the user) or "demo" (embedded)
@@ -49,21 +51,25 @@ class DataContext:
         )
 
     def stores(self) -> list[tuple[str, Store]]:
+        """The stores in order of precedence: the user's (fetched) store, then the embedded demo."""
         pairs: list[tuple[str, Store]] = [("store", self.user_store)]
         if self.demo_store is not None:
             pairs.append(("demo", self.demo_store))
         return pairs
 
     def find(self, dataset: str) -> tuple[str, Store] | None:
+        """The first store holding `dataset` and its origin ("store" or "demo"); None if neither."""
         for origin, store in self.stores():
             if store.has(dataset):
                 return origin, store
         return None
 
     def has(self, dataset: str) -> bool:
+        """Whether any store holds `dataset`."""
         return self.find(dataset) is not None
 
     def load(self, dataset: str) -> LoadedDataset:
+        """`dataset` from the first store holding it, checksum-verified; DataError if none does."""
         found = self.find(dataset)
         if found is None:
             raise DataError(

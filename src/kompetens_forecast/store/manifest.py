@@ -27,6 +27,9 @@ class SeriesBreak:
 
 @dataclass(frozen=True)
 class Manifest:
+    """Provenance of one stored vintage: source, tables, retrieval time, rows, checksum, series
+    breaks, licence and tool version (the `manifest.json` beside its Parquet file)."""
+
     dataset: str
     source: str  # "scb", "af", "synthetic"
     vintage: str
@@ -47,10 +50,12 @@ class Manifest:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
+        """The manifest as stable, pretty JSON (sorted keys), as written to disk."""
         return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Manifest:
+        """A manifest from its JSON dict; a StoreError names a malformed one."""
         fields = dict(data)
         fields["breaks"] = [SeriesBreak(**b) for b in fields.get("breaks", [])]
         try:
@@ -62,12 +67,14 @@ class Manifest:
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
+        """The manifest at `path`; a StoreError when it is missing or unreadable."""
         try:
             return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, json.JSONDecodeError) as exc:
             raise StoreError(f"Cannot read manifest {path}: {exc}") from exc
 
     def write(self, path: Path) -> None:
+        """Write the manifest to `path` atomically (temp name + rename)."""
         write_text_atomic(path, self.to_json())
 
     def citation(self, lang: str = "sv") -> str:

@@ -37,6 +37,7 @@ PART_FILE = "part-0.parquet"
 
 
 def utc_now() -> str:
+    """Now in UTC, to the second, as ISO 8601 with a `Z`."""
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -46,6 +47,7 @@ def vintage_from_time(timestamp: str) -> str:
 
 
 def sha256_file(path: Path) -> str:
+    """The SHA-256 hex digest of the file at `path`, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -90,19 +92,23 @@ class Store:
         return dirs[0] if dirs else None
 
     def manifest(self, dataset: str) -> Manifest | None:
+        """The current vintage's manifest of `dataset`; None when the store lacks it."""
         directory = self._dataset_dir(dataset)
         return Manifest.read(directory / "manifest.json") if directory else None
 
     def manifests(self) -> list[Manifest]:
+        """The current manifests of every dataset in the store."""
         if not self.root.is_dir():
             return []
         paths = sorted(self.root.glob("source=*/dataset=*/manifest.json"))
         return [Manifest.read(path) for path in paths]
 
     def has(self, dataset: str) -> bool:
+        """Whether the store holds `dataset`."""
         return self._dataset_dir(dataset) is not None
 
     def parquet_path(self, dataset: str) -> Path:
+        """The current vintage's Parquet file of `dataset`; StoreError when missing."""
         directory = self._dataset_dir(dataset)
         if directory is None:
             raise StoreError(f"Dataset '{dataset}' is not in {self.label} {self.root}.")
@@ -170,6 +176,7 @@ class Store:
             ) from exc
 
     def vintages(self, dataset: str) -> list[str]:
+        """The vintages of `dataset` on disk, oldest first."""
         directory = self._dataset_dir(dataset)
         if directory is None:
             return []
