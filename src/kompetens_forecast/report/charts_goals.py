@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kompetens_forecast.goals.evaluate import GoalsResult
+from kompetens_forecast.report import palette
 from kompetens_forecast.report.figure import (
     STYLE,
     ChartContext,
@@ -31,13 +32,8 @@ from kompetens_forecast.report.numbers import fmt_decimal, fmt_int
 
 CHART_NAME = "13_mal"
 #: Traffic-light colours from the house palette (Okabe & Ito), as the shortage chart's.
-STATUS_COLOURS = {
-    "on_track": "#009E73",
-    "at_risk": "#E69F00",
-    "off_track": "#D55E00",
-    "no_data": "#999999",
-}
-ACTUAL, PATH = "#0072B2", "#444444"
+STATUS_COLOURS = palette.GOAL_STATUS
+ACTUAL, PATH = palette.REGION, palette.MUTED
 TEXT = {
     "sv": {
         "title": "{n} av {m} mål i fas",
@@ -114,13 +110,13 @@ def _panel(ax: Axes, frame: pd.DataFrame, row: pd.Series, lang: str) -> None:
             transform=ax.transAxes,
             ha="center",
             va="center",
-            color="#666666",
+            color=palette.GOAL_MARK,
             fontsize=7,
         )
         ax.tick_params(labelsize=6.5)
         ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         return
-    ax.grid(axis="y", color="#d9d9d9", linewidth=0.6)
+    ax.grid(axis="y", color=palette.GRID, linewidth=0.6)
     ax.grid(axis="x", visible=False)
     actual = frame.dropna(subset=["value"])
     observed = actual[actual["year"] <= (row["latest_year"] or actual["year"].max() or 0)]
@@ -209,7 +205,7 @@ def goals_chart(result: GoalsResult, ctx: ChartContext, out: Path, region: str =
             Line2D(
                 [], [], marker="o", markerfacecolor="white", markeredgecolor=PATH, linestyle="none"
             ),
-            Line2D([], [], color="#666666", linestyle=":", marker="D", markersize=3.5),
+            Line2D([], [], color=palette.GOAL_MARK, linestyle=":", marker="D", markersize=3.5),
         ]
         labels = [text["actual"], text["path"], text["target"], text["projected"]]
         finish(

@@ -53,6 +53,19 @@ INK: Final = "#333333"
 MUTED: Final = "#444444"
 SYNTHETIC_BANNER: Final = "#D55E00"
 
+# the goals chart (13_mal, drawn since it came from goals/ with these values): traffic lights,
+# the actual series (REGION), its path to the goal (MUTED), the goal marker and the grid.
+# The lights reuse three shortage-status hues for good/warning/bad (on track = the surplus
+# green, off track = the shortage vermillion); not in DATA_COLOURS until that is decided.
+GOAL_STATUS: Final[dict[str, str]] = {
+    "on_track": STATUS["överskott"],
+    "at_risk": DECREASE,
+    "off_track": STATUS["brist"],
+    "no_data": RIKET,
+}
+GOAL_MARK: Final = "#666666"
+GRID: Final = "#D9D9D9"
+
 DATA_COLOURS: Final[dict[str, str]] = {
     "REGION": REGION,
     "RIKET": RIKET,
