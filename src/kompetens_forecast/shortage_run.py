@@ -103,22 +103,28 @@ def score_all(
     ctx: DataContext,
     settings: ShortageSettings | None = None,
     extra_codes: Sequence[str] = (),
+    *,
+    candidates: bool = False,
 ) -> tuple[ShortageResult, list[LoadedDataset]]:
     """Scores and statuses of every riket/county × SSYK-4 cell (see `_score_all`), reused
-    from an earlier call in this process on the same data and settings."""
+    from an earlier call in this process on the same data and settings (`candidates`: with
+    every candidate procedure cross-validated too)."""
     settings = settings if settings is not None else load_settings()
     key = (_data_key(ctx), settings, tuple(extra_codes))
-    if key not in _RECENT:
+    if not candidates and (*key, True) in _RECENT:
+        return _RECENT[(*key, True)]
+    if (*key, candidates) not in _RECENT:
         if len(_RECENT) >= _RECENT_MAX:
             _RECENT.pop(next(iter(_RECENT)))
-        _RECENT[key] = _score_all(ctx, settings, extra_codes)
-    return _RECENT[key]
+        _RECENT[(*key, candidates)] = _score_all(ctx, settings, extra_codes, candidates)
+    return _RECENT[(*key, candidates)]
 
 
 def _score_all(
     ctx: DataContext,
     settings: ShortageSettings | None = None,
     extra_codes: Sequence[str] = (),
+    candidates: bool = False,
 ) -> tuple[ShortageResult, list[LoadedDataset]]:
     """Scores and statuses of every riket/county × SSYK-4 cell (plus `extra_codes`, county
     groups scored beside them with the same weights), and the datasets used.
@@ -162,6 +168,7 @@ def _score_all(
         seekers=optional[JOBSEEKERS_DATASET],
         ads_history=optional[ADS_HISTORY_DATASET],
         previous_labels=previous,
+        candidates=candidates,
     )
     return result, datasets
 
@@ -193,8 +200,10 @@ def run_shortage(
     *,
     ctx: DataContext | None = None,
     settings: ShortageSettings | None = None,
+    candidates: bool = True,
 ) -> tuple[Path, pd.DataFrame, dict[str, Any]]:
-    """Score, classify and write `out_dir/shortage.parquet` and `out_dir/shortage_report.json`.
+    """Score, classify and write `out_dir/shortage.parquet` and `out_dir/shortage_report.json`
+    (with every candidate procedure's cross-validation unless `candidates` is False).
 
     Returns (parquet path, the written frame, the report). Unknown regions raise a UsageError
     before anything is read or written.
@@ -202,7 +211,7 @@ def run_shortage(
     codes = shortage_region_codes(query, default_registry())
     ctx = ctx if ctx is not None else DataContext()
     settings = settings if settings is not None else load_settings()
-    result, datasets = score_all(ctx, settings, codes)
+    result, datasets = score_all(ctx, settings, codes, candidates=candidates)
     frame = result.cells[result.cells["region_code"].isin(codes)].reset_index(drop=True)
     report: dict[str, Any] = {
         **provenance_header(),
