@@ -248,7 +248,7 @@ def shortage_summary_lines(report: dict[str, Any]) -> list[str]:
     lines = [
         f"cross_validation\tgrouping=barometer occupation\tfolds={cv.get('folds')}\t"
         f"repeats={cv.get('repeats')}\tn_auc={cv.get('n_auc')}\tn={cv.get('n')}\t"
-        f"groups={cv.get('n_groups')}",
+        f"groups={cv.get('n_groups')}\tprocedure={cv.get('procedure')}",
         "what\tauc_mean\tauc_min\tauc_max\tmacro_f1_mean",
         f"model\t{_fmt(auc.get('mean'))}\t{_fmt(auc.get('min'))}\t{_fmt(auc.get('max'))}\t"
         f"{_fmt(f1.get('mean'))}",
@@ -259,6 +259,15 @@ def shortage_summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append(
             f"single:{name}\t{_fmt(a.get('mean'))}\t{_fmt(a.get('min'))}\t{_fmt(a.get('max'))}"
             f"\t{_fmt(f.get('mean'))}"
+        )
+    for name, metrics in (base.get("single_signal_signed") or {}).items():
+        a = metrics.get("auc") or {}
+        lines.append(f"signed:{name}\t{_fmt(a.get('mean'))}\t\t\t")
+    for name, metrics in (cv.get("candidates") or {}).items():
+        a, f = metrics.get("auc") or {}, metrics.get("macro_f1") or {}
+        lines.append(
+            f"candidate:{name}\t{_fmt(a.get('mean'))}\t{_fmt(a.get('min'))}\t"
+            f"{_fmt(a.get('max'))}\t{_fmt(f.get('mean'))}"
         )
     brier = (model.get("brier") or {}).get("mean")
     slope = (model.get("calibration_slope") or {}).get("mean")

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kompetens_forecast.analysis.shortage_candidates import fit_published, fitters, procedure
+from kompetens_forecast.analysis.shortage_county import county_label_check, county_signals
 from kompetens_forecast.analysis.shortage_model import (
     LABELS,
     ShortageModel,
@@ -425,6 +426,11 @@ def shortage_scores(
             "signals_scope": z["signals_scope"].astype(object),
         }
     )
+    own = z[["region_code", "ssyk"]].merge(
+        county_signals(indicators), on=["region_code", "ssyk"], how="left"
+    )
+    out["county_growth_vs_riket"] = own["growth_vs_riket"].astype(float).to_numpy()
+    out["county_lq_change_5y"] = own["lq_change_5y"].astype(float).to_numpy()
     for name in reported:
         out[f"ind_{name}"] = z[name].astype(float)
     for name in reported:
@@ -532,6 +538,12 @@ def _checks(out: pd.DataFrame, settings: ShortageSettings) -> dict[str, Any]:
             "agree": int((decided["model_status"] == decided["af_status"]).sum()),
             "note": "AF's county-level labels (hogsta_bedomningsniva = län) against the "
             "model's status of the same county × occupation; counties use national signals",
+            "within_occupation": county_label_check(
+                out, ("county_growth_vs_riket", "county_lq_change_5y", "score")
+            ),
+            "within_occupation_note": "per occupation, the share of county pairs AF labels "
+            "differently (överskott < balans < brist; paradox left out) that the county's own "
+            "signal (or the model's score) orders the same way, ties half, 0.5 = chance",
         },
     }
 

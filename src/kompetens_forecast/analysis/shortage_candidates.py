@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -93,6 +93,7 @@ def logit_fitter(s: ShortageSettings, columns: Sequence[int] | None = None) -> F
     """L2 logit on `columns` (all when None), penalty from `s.l2_grid` by inner grouped CV
     (ties: the larger penalty); with `s.selection == "forward"` the columns are chosen by
     forward selection inside as well (`shortage_validation.select_features`)."""
+
     def fit(x: FloatArray, labels: Sequence[str], groups: Sequence[str]) -> Fitted:
         xb, y, keep = _binary(x, labels)
         use = list(range(x.shape[1])) if columns is None else list(columns)
@@ -177,9 +178,7 @@ def unit_weights(
             for name in names:
                 weights[index[name]] = signs[name] / (len(members) * len(names))
         return weights
-    names = [
-        n for n in features if signs.get(n, 0) != 0 and (only is None or n in set(only))
-    ]
+    names = [n for n in features if signs.get(n, 0) != 0 and (only is None or n in set(only))]
     for name in names:
         weights[index[name]] = signs[name] / len(names)
     return weights

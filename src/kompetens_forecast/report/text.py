@@ -249,6 +249,14 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "occupations correctly in {pct} of pairs (cross-validated; 50% = chance), no better "
         "than {best} alone ({best_pct}), so it gives no assessment of its own.",
     },
+    "shortage_withheld_weak": {
+        "sv": "På yrken den inte tränats på rangordnar modellen AF:s brist- och "
+        "överskottsyrken rätt i {pct} av paren (korsvaliderat; 50 % = slump; {best} ensam "
+        "{best_pct}), för osäkert för en egen bedömning.",
+        "en": "On occupations it was not fitted on, the model ranks AF's shortage and surplus "
+        "occupations correctly in {pct} of pairs (cross-validated; 50% = chance; {best} "
+        "alone {best_pct}), too uncertain for an assessment of its own.",
+    },
     "shortage_skilful": {
         "sv": "På yrken den inte tränats på rangordnar modellen AF:s brist- och "
         "överskottsyrken rätt i {pct} av paren (korsvaliderat; 50 % = slump; {best} ensam "
