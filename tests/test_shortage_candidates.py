@@ -15,7 +15,6 @@ from scipy.optimize import minimize
 from kompetens_forecast.analysis.shortage_candidates import (
     choice_fitter,
     fitters,
-    logit_fitter,
     signed_logit,
     unit_fitter,
     unit_weights,
