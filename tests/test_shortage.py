@@ -413,6 +413,27 @@ def test_report_publishes_cutoffs_repeated_cv_and_every_candidate(demo_run: RunR
     assert cv["best_single_signal"]["auc_mean"] == best
 
 
+def test_printed_table_has_the_model_every_single_signal_and_candidate(
+    demo_run: RunResult,
+) -> None:
+    from kompetens_forecast.shortage_run import shortage_summary_lines
+
+    _, _, report = demo_run
+    lines = shortage_summary_lines(report)
+    cv = report["cross_validation"]
+    assert f"procedure={cv['procedure']}" in lines[0]
+    rows = {line.split("\t")[0]: line.split("\t")[1:] for line in lines}
+    assert rows["model"][0] == f"{cv['model']['auc']['mean']:.3f}"
+    for name in cv["baselines"]["single_signal"]:
+        assert f"single:{name}" in rows
+    for name in cv["baselines"]["single_signal_signed"]:
+        assert f"signed:{name}" in rows
+    for name, metrics in cv["candidates"].items():
+        assert rows[f"candidate:{name}"][:3] == [
+            f"{metrics['auc'][k]:.3f}" for k in ("mean", "min", "max")
+        ]
+
+
 def test_county_signals_are_reported_and_checked_against_af_county_labels(
     demo_run: RunResult,
 ) -> None:
