@@ -7,9 +7,11 @@ A transparent composite (DESIGN §4, METHODS-REFERENCE §3.4 and §7 B):
    w = n/(n + κ);
 3. robust z-scores, centre and scale from the riket occupation cells (median, 1.4826·MAD),
    clipped to ±clip;
-4. weights = coefficients of a model calibrated to AF's labels on the riket rows AF labels
-   (`shortage_model`: ordinal logit överskott < balans < brist by default, or a binary logit);
-   score = Σ w_k z_k (+ intercept), higher = more shortage;
+4. weights from the procedure in `[fit] model` on the riket rows AF labels: a unit-weighted
+   score of the a-priori signed z with only its P(brist) mapping fitted (published, fixed a
+   priori; `shortage_candidates`), or a logit (`shortage_model`); score = Σ w_k z_k +
+   intercept, the log-odds of brist, higher = more shortage; every candidate procedure can be
+   cross-validated beside it;
 5. status from the model's cut-offs (brist / balans / överskott); paradox only by the 2×2 rule
    when a recruitment-pressure indicator (ads per employed) exists.
 
