@@ -46,7 +46,6 @@ from kompetens_forecast.analysis.shortage_validation import (
 
 FloatArray = NDArray[np.float64]
 BINARY = ("brist", "överskott")
-UNIT = ("unit_weighted", "unit_domains", "unit_core")
 CALIBRATION_L2 = 1.0  # the one-variable logit that maps a unit-weighted score to P(brist)
 
 
@@ -115,7 +114,7 @@ def signed_logit(x: FloatArray, y: FloatArray, signs: FloatArray, l2: float) -> 
     used = np.flatnonzero(signs != 0)
     xs = x[:, used] * signs[used]
     free = list(range(len(used)))
-    beta = logit_l2(xs, y, l2)
+    beta = np.zeros(1)
     for _ in range(4 * len(used) + 4):
         beta = logit_l2(xs[:, free], y, l2)
         negative = [(b, j) for b, j in zip(beta[1:], free, strict=True) if b < 0]
