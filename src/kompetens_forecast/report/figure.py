@@ -137,6 +137,7 @@ def finish(
     *,
     synthetic: bool | None = None,
     legend: tuple[list[Any], list[str]] | None = None,
+    legend_rows: int = 1,
 ) -> None:
     """Banner (synthetic data), title stating the finding, subtitle, legend row and caption."""
     is_synthetic = ctx.synthetic if synthetic is None else synthetic
@@ -153,7 +154,7 @@ def finish(
         + len(sub_lines) * SUBTITLE_PT * line
         + (0.06 if sub_lines else 0.0)
     )
-    legend_h = 0.3 if legend else 0.0
+    legend_h = 0.3 + 0.16 * (legend_rows - 1) if legend else 0.0
     footer_h = 0.1 + len(cap_lines) * CAPTION_PT * line + legend_h
     plot_h = fig.get_figheight()
     total = fixed if fixed else plot_h + header_h + footer_h
@@ -203,7 +204,7 @@ def finish(
             *legend,
             loc="lower left",
             bbox_to_anchor=(x0, (footer_h - legend_h + 0.02) / total),
-            ncol=len(legend[1]),
+            ncol=math.ceil(len(legend[1]) / legend_rows),
             fontsize=7.5,
             frameon=False,
             borderaxespad=0,

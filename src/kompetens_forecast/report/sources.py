@@ -17,12 +17,16 @@ from kompetens_forecast.store.manifest import Manifest
 PUBLISHERS: Final[dict[str, str]] = {"scb": "SCB", "af": "Arbetsförmedlingen"}
 
 _REGISTER = ("yrkesregistret med yrkesstatistik", "the occupational register (SCB)")
+_AGES = (
+    "yrkesregistret med yrkesstatistik, anställda efter ålder",
+    "the occupational register (SCB), employees by age",
+)
 # dataset → the statistic's name (sv, en), as the publisher calls it
 STATISTICS: Final[dict[str, tuple[str, str]]] = {
     "employment_county_ssyk4": _REGISTER,
     "employment_kommun_ssyk3": _REGISTER,
-    "employment_age_ssyk3": _REGISTER,
-    "employment_age_ssyk4": _REGISTER,
+    "employment_age_ssyk3": _AGES,
+    "employment_age_ssyk4": _AGES,
     "employment_education_ssyk": _REGISTER,
     "matching_grade_county": (
         "regionala matchningsindikatorer (RMI)",
