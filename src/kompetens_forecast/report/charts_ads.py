@@ -64,7 +64,7 @@ def ads_chart(table: pd.DataFrame, ctx: ChartContext, out: Path, *, is_riket: bo
             part = table[table["ssyk"] == code].sort_values("year")
             ax.bar(part["year"], part["ads"], color=colour, width=0.7)
             name = t("ads_all", ctx.lang) if code == TOTAL else str(part["ssyk_label"].iloc[0])
-            ax.set_title(wrap_label(name, 28), fontsize=7, loc="left", fontweight="bold")
+            ax.set_title(wrap_label(name, 24), fontsize=7, loc="left", fontweight="bold")
             nice_ticks(ax.yaxis, ctx.lang, lambda x, lang, _d: fmt_int(x, lang), nbins=4)
             ax.tick_params(labelsize=7)
             ax.set_xticks(list(range(last, first - 1, -2)))  # the last year always labelled

@@ -4,6 +4,7 @@ riket's SSYK-4 age structure applied to the region's employees: the chart says w
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -40,8 +41,16 @@ def _national(data: pd.DataFrame) -> bool:
 
 
 def rounded(value: float) -> float:
-    """A person count as a chart states it: to the nearest ten (it is an estimate)."""
-    return round(value, -1) if abs(value) >= 100 else round(value)
+    """A person count as a chart states it (an estimate): three significant digits from a
+    thousand (34 870 → 34 900), tens below (863 → 860)."""
+    size = abs(value)
+    if size >= 1000:
+        return float(round(value, 2 - math.floor(math.log10(size))))
+    return float(round(value, -1) if size >= 100 else round(value))
+
+
+def _is_riket(ctx: ChartContext) -> bool:
+    return ctx.region_name in ("riket", "Sweden")
 
 
 def age_table(ind: pd.DataFrame) -> pd.DataFrame:
@@ -87,7 +96,7 @@ def age_structure(ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15
         )
         for s, e5, e10 in zip(data["share_55plus"], data["exits_5y"], exits10, strict=True)
     ]
-    colour = palette.RIKET if national and ctx.region_name not in ("riket", "Sweden") else None
+    colour = palette.RIKET if national and not _is_riket(ctx) else None
     with plt.style.context(STYLE):
         fig, ax = new_figure(ctx, bar_height(len(data), list(data["ssyk_label"])))
         _barh(
@@ -97,7 +106,7 @@ def age_structure(ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15
             colour or palette.REGION,
             texts,
         )
-        ax.set_xlim(0, float(data["share_55plus"].max()) * 2.4)
+        ax.set_xlim(0, float(data["share_55plus"].max()) * 2.7)
         nice_ticks(ax.xaxis, ctx.lang, lambda x, lang, d: fmt_pct(x, lang, d))
         ax.set_xlabel(t("age_axis", ctx.lang))
         first = data.iloc[0]
@@ -106,7 +115,7 @@ def age_structure(ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15
             ctx.lang,
             pct=fmt_pct(float(first["share_55plus"]), ctx.lang, 0),
             label=mid(first["ssyk_label"], ctx.lang),
-            where=t("age_where_riket", ctx.lang) if national else "",
+            where=t("age_where_riket", ctx.lang) if national and not _is_riket(ctx) else "",
             m=len(data),
             region=ctx.region_name,
         )
@@ -214,7 +223,7 @@ def openings(
         ax.set_yticks(list(range(len(data))), [wrap_label(s) for s in data["ssyk_label"]])
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
-        ax.set_xlim(0, float(pd.concat([ends5, ends10]).max()) * 1.3)
+        ax.set_xlim(0, float(pd.concat([ends5, ends10]).max()) * 1.4)
         nice_ticks(ax.xaxis, ctx.lang, lambda x, lang, _d: fmt_int(x, lang))
         ax.set_xlabel(t("persons", ctx.lang))
         handles = [

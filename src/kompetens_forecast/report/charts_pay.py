@@ -61,7 +61,15 @@ def pay_chart(
         for p, value in zip(positions, data[shown], strict=True):
             text = fmt_int(value, ctx.lang) if pd.notna(value) else "–"
             x = float(value) if pd.notna(value) else 0.0
-            ax.annotate(f" {text}", (x, p - shift), va="center", fontsize=7)
+            ax.annotate(  # on white: a label must stay readable across the dashed line
+                text,
+                (x, p - shift),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+            )
         all_key = "area" if has_area else "riket"
         average = reference.get(all_key, math.nan)
         if not math.isnan(average):

@@ -142,9 +142,11 @@ def finish(
     """Banner (synthetic data), title stating the finding, subtitle, legend row and caption."""
     is_synthetic = ctx.synthetic if synthetic is None else synthetic
     width, fixed = SIZES[ctx.size]
-    title_lines = textwrap.wrap(title, _chars(width, TITLE_PT, 0.62))
-    sub_lines = textwrap.wrap(subtitle, _chars(width, SUBTITLE_PT, 0.58)) if subtitle else []
-    cap_lines = textwrap.wrap(ctx.caption, _chars(width, CAPTION_PT, 0.6))
+    # never split at a hyphen: "kompetens-forecast" and "--horizon" stay whole
+    wrap = partial(textwrap.wrap, break_on_hyphens=False)
+    title_lines = wrap(title, _chars(width, TITLE_PT, 0.62))
+    sub_lines = wrap(subtitle, _chars(width, SUBTITLE_PT, 0.58)) if subtitle else []
+    cap_lines = wrap(ctx.caption, _chars(width, CAPTION_PT, 0.6))
     line = 1.3 / 72
     banner_h = (BANNER_PT * 2.1 / 72) if is_synthetic else 0.0
     header_h = (

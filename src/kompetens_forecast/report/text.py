@@ -188,19 +188,29 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "Forecast to {end}: of the largest occupations in {region}, the strongest "
         "growth is expected for {label} ({pct})",
     },
+    "fans_finding_stable": {
+        "sv": "Prognos till {end}: ingen tydlig förändring för de största yrkena i {region} "
+        "– dagens nivå ligger inom prognosintervallen",
+        "en": "Forecast to {end}: no clear change for the largest occupations in {region} – "
+        "today's level lies within the forecast intervals",
+    },
     "fans_finding_down": {
-        "sv": "Prognos till {end}: alla de största yrkena i {region} väntas minska; "
-        "minst {label} ({pct})",
-        "en": "Forecast to {end}: all the largest occupations in {region} are expected to "
-        "shrink, {label} the least ({pct})",
+        "sv": "Prognos till {end}: {label} väntas minska mest av de största yrkena i {region} "
+        "({pct})",
+        "en": "Forecast to {end}: of the largest occupations in {region}, the largest "
+        "decrease is expected for {label} ({pct})",
     },
     "fans_sub": {
         "sv": "Utfall och prognos med 80 % prognosintervall. Träffsäkerhet mätt som om "
         "prognosen gjorts 2018–2022 med de data som då fanns, 1 år framåt: om den slog "
-        "oförändrad nivå (förra årets värde) och dess typiska fel.",
+        "oförändrad nivå (förra årets värde) och dess typiska fel. Rubriken nämner en "
+        "förändring bara där prognosen slog oförändrad nivå och intervallet inte rymmer "
+        "dagens nivå.",
         "en": "Observed and forecast with 80 % prediction interval. Accuracy measured as if "
         "the forecast had been made in 2018–2022 with the data available then, 1 year ahead: "
-        "whether it beat an unchanged level (last year's value) and its typical error.",
+        "whether it beat an unchanged level (last year's value) and its typical error. The "
+        "title names a change only where the forecast beat an unchanged level and the "
+        "interval leaves today's level out.",
     },
     "fans_accuracy": {
         "sv": "träffsäkrare än oförändrad nivå: {verdict}",
@@ -317,12 +327,11 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     },
     "openings_finding": {
         "sv": "{label} har störst rekryteringsbehov i {region} till {end}: omkring {n} personer",
-        "en": "{label} has the largest recruitment need in {region} to {end}: about {n} people",
+        "en": "Largest recruitment need in {region} to {end}: {label}, about {n} people",
     },
     "openings_finding_exits": {
         "sv": "{label} väntas få flest avgångar i {region} till {end}: omkring {n} personer",
-        "en": "{label} is expected to lose the most employees in {region} to {end}: about "
-        "{n} people",
+        "en": "Most expected exits in {region} to {end}: {label}, about {n} people",
     },
     "openings_sub": {
         "sv": "Rekryteringsbehov = förväntade avgångar + förändring enligt prognosen, "
