@@ -313,7 +313,7 @@ def _prepare(
         else "",
         age=caption([*analysis.panel.datasets, *staples.age_sets], lang, panel_synthetic),
         pay=caption([*analysis.panel.datasets, *staples.pay_sets], lang, False),
-        ads=caption([*analysis.panel.datasets, *staples.ads_sets], lang, False),
+        ads=caption([*analysis.panel.datasets, *staples.ads_sets], lang, panel_synthetic),
     )
     subs = ind.loc[ind["region_code"] != region.code, "region_code"].unique()
     breaks = [

@@ -86,7 +86,10 @@ def report_staples(
     pay and ads tables of `region`."""
     staples = Staples(ind)
     if "share_55plus" not in ind.columns:
-        staples.ind = _with_age(ctx, ind, staples)
+        added = _with_age(ctx, ind, staples)
+        # the synthetic flag stays the last column (README's contract for the tables)
+        last = [c for c in added.columns if c != "synthetic"]
+        staples.ind = added[[*last, "synthetic"]] if "synthetic" in added else added
     own = staples.ind[staples.ind["region_code"] == region.code]
     if not ctx.has(WAGES_DATASET):
         staples.reasons["pay"] = REASONS["pay"]

@@ -143,7 +143,7 @@ def build_sheets(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[Shee
         ("annonser", data.captions.ads),
     ):
         if slug in tables:
-            synthetic = data.synthetic and slug in ("aldersstruktur", "rekryteringsbehov")
+            synthetic = data.synthetic and slug != "lonelage"
             frame = readable_ads(tables[slug], lang) if slug == "annonser" else tables[slug]
             sheets.append(sheet(slug, frame, _note(caption or cap, synthetic, lang), lang))
     if data.goals is not None:
@@ -266,7 +266,8 @@ def _draw_staples(
     else:
         skipped.append({"chart": "14_lonelage", "reason": data.skip_reasons["pay"]})
     if "annonser" in tables:
-        ads_ctx = ctx.with_caption(data.captions.ads, synthetic=False)  # counts of AF's ads
+        # AF's counts are real, but which occupations are shown follows the region's data
+        ads_ctx = ctx.with_caption(data.captions.ads)
         files += ads_chart(tables["annonser"], ads_ctx, out, is_riket=is_riket)
     else:
         skipped.append({"chart": "15_annonser", "reason": data.skip_reasons["ads"]})

@@ -200,7 +200,7 @@ def openings(
     """Top list of recruitment need: per occupation a five-year bar (dark) and a ten-year bar
     (light), exits and forecast change stacked; the ten-year bar is exits only where the
     forecast does not reach ten years."""
-    data = table[table["openings_5y"].notna()].head(top)
+    data = table[table["openings_5y"].notna()].head(8 if ctx.size == "slide" else top)
     data = data.reset_index(drop=True)
     base = int(data["end_year"].iloc[0]) - 5
     has_ten = bool(data["expansion_10y"].notna().any())

@@ -52,6 +52,9 @@ KEY_CHARTS = (
     "03_lokaliseringskvoter",
     "05_delregioner",
     "06_matchningsgrad",
+    "11_aldersstruktur",
+    "14_lonelage",
+    "15_annonser",
 )
 _SYNTHETIC_PREFIX = re.compile(r"^SYNTETISKA DATA \(synthetic\):\s*", re.I)
 _PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)
