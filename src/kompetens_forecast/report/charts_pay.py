@@ -90,7 +90,7 @@ def pay_chart(
         names.append(t("pay_all", ctx.lang, where=area))
         below = int((data[shown] < average).sum()) if not math.isnan(average) else 0
         title = t(
-            "pay_finding",
+            "pay_finding_all" if below == len(data) else "pay_finding",
             ctx.lang,
             n=below,
             m=len(data),

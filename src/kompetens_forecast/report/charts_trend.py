@@ -110,8 +110,8 @@ def forecast_fans(
                 ]
             )
             ax.plot(joined["year"], joined["yhat"], color=palette.REGION, linewidth=1.5)
-            name = wrap_label(labels.get(code, code), 26)
-            accuracy = wrap_label(_accuracy(fc, ctx.lang), 30) if not fc.empty else ""
+            name = wrap_label(labels.get(code, code), 26, 4)  # four lines: never cut with "…"
+            accuracy = wrap_label(_accuracy(fc, ctx.lang), 26) if not fc.empty else ""
             ax.set_title(
                 f"{name}\n{accuracy}", fontsize=7, loc="left", fontweight="bold", linespacing=1.3
             )

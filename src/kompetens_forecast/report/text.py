@@ -189,10 +189,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "growth is expected for {label} ({pct})",
     },
     "fans_finding_stable": {
-        "sv": "Prognos till {end}: ingen tydlig förändring för de största yrkena i {region} "
-        "– dagens nivå ligger inom prognosintervallen",
-        "en": "Forecast to {end}: no clear change for the largest occupations in {region} – "
-        "today's level lies within the forecast intervals",
+        "sv": "Prognos till {end}: ingen säkerställd förändring för de största yrkena i {region}",
+        "en": "Forecast to {end}: no clear change for the largest occupations in {region}",
     },
     "fans_finding_down": {
         "sv": "Prognos till {end}: {label} väntas minska mest av de största yrkena i {region} "
@@ -378,6 +376,12 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "sv": "{n} av de {m} största yrkena i {region} har lägre medellön än snittet för alla "
         "yrken i {area} ({avg} kr i månaden)",
         "en": "{n} of the {m} largest occupations in {region} earn less on average than all "
+        "occupations in {area} (SEK {avg} a month)",
+    },
+    "pay_finding_all": {
+        "sv": "Alla de {m} största yrkena i {region} har lägre medellön än snittet för alla "
+        "yrken i {area} ({avg} kr i månaden)",
+        "en": "All of the {m} largest occupations in {region} earn less on average than all "
         "occupations in {area} (SEK {avg} a month)",
     },
     "pay_sub": {
