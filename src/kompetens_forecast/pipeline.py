@@ -30,7 +30,6 @@ from kompetens_forecast.analysis.regional import (
     indicators_for,
     uses_kommun_data,
 )
-from kompetens_forecast.analysis.replacement import AGE_DATASET, add_replacement
 from kompetens_forecast.analysis.shortage import load_settings as load_shortage_settings
 from kompetens_forecast.classify.regions import Region, RegionRegistry, default_registry
 from kompetens_forecast.classify.ssyk import OccupationRegistry, default_occupations
@@ -52,6 +51,7 @@ from kompetens_forecast.report.pdf import check_pdf
 from kompetens_forecast.report.shortage_cells import ShortageCells
 from kompetens_forecast.report.sources import human_source, source_line
 from kompetens_forecast.report.text import t
+from kompetens_forecast.report_staples import report_staples
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 from kompetens_forecast.store.manifest import Manifest
@@ -168,8 +168,6 @@ SKIP_REASONS = {
     "(forecast fetch --dataset matching_grade_county; counties and riket only)",
     "shortage": "shortage status is computed for riket and counties (SSYK-4) with AF "
     "Yrkesbarometer labels",
-    "age": "dataset employment_age_ssyk3 is not available "
-    "(forecast fetch --dataset employment_age_ssyk3)",
 }
 
 
@@ -264,10 +262,10 @@ def _prepare(
     ind["synthetic"] = analysis.panel.synthetic
     if sub_synthetic:
         ind.loc[ind["region_code"] != region.code, "synthetic"] = True
-    if ctx.has(AGE_DATASET) and "share_55plus" not in ind.columns:
-        ages = ctx.load(AGE_DATASET)
-        ind = add_replacement(ind, ages.frame)
-        used[AGE_DATASET] = ages
+    # age structure, pay level and ads trend: the yearly report's staples where data exist
+    staples = report_staples(ctx, regions, region, ind, lang)
+    ind = staples.ind
+    used.update({d.manifest.dataset: d for d in staples.datasets})
     synthetic_sets = sorted({n for n, d in used.items() if d.manifest.synthetic})
     provenance = {
         **provenance_header(),
@@ -313,6 +311,9 @@ def _prepare(
         matching=caption([matching.dataset], lang, matching.dataset.manifest.synthetic)
         if matching
         else "",
+        age=caption([*analysis.panel.datasets, *staples.age_sets], lang, panel_synthetic),
+        pay=caption([*analysis.panel.datasets, *staples.pay_sets], lang, False),
+        ads=caption([*analysis.panel.datasets, *staples.ads_sets], lang, panel_synthetic),
     )
     subs = ind.loc[ind["region_code"] != region.code, "region_code"].unique()
     breaks = [
@@ -339,7 +340,10 @@ def _prepare(
         breaks=breaks,
         matching=matching,
         shortage=shortage,
-        skip_reasons=SKIP_REASONS,
+        skip_reasons={**SKIP_REASONS, **staples.reasons},
+        pay=staples.pay,
+        pay_reference=staples.pay_reference,
+        ads=staples.ads,
         pdf=pdf,
         full=full,
         citations=citations([d.manifest for d in used.values()], lang),
