@@ -5,7 +5,9 @@
     python scripts/quoted_figures.py --update  # recompute, write, and rewrite every quote
 
 Figures come from the real-time (nested) backtest of the published procedure on the embedded
-demo data (`forecast backtest --region all --horizon 5`, in-process). Documents quote a figure
+demo data (`forecast backtest --region all --horizon 5`, in-process), and from the shortage
+model's grouped, repeated cross-validation with every candidate procedure (`forecast shortage
+--region 00`, in-process). Documents quote a figure
 with a marker that names it, so a check can find every quote:
 
 - Markdown: `<!--fig:nested_h1_abs_ratio-->0.919<!--/fig-->` (renders as 0.919);
@@ -58,6 +60,57 @@ def compute() -> dict[str, str]:
             out[f"{key}_coverage"] = _pct(row["coverage_80"])
             out[f"{key}_error_pct"] = f"{row['typical_error_pct']:.1f} %"
             out[f"{key}_naive_weight"] = _num(row["mean_naive_weight"], 2)
+    out.update(compute_shortage())
+    return out
+
+
+def _range(auc: dict[str, float | None]) -> str:
+    """mean (min–max) of an AUC over the CV shuffles; a fixed score has one value."""
+    mean, low, high = auc.get("mean"), auc.get("min"), auc.get("max")
+    if low == high:
+        return _num(mean)
+    return f"{_num(mean)} ({_num(low)}–{_num(high)})"
+
+
+def compute_shortage() -> dict[str, str]:
+    """The shortage model's cross-validation on the demo (`forecast shortage --region 00`,
+    in-process): the published procedure, every candidate tried, the single-signal baselines
+    and the county-label check."""
+    from kompetens_forecast.jobs.shortage import run_shortage
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _, _, report = run_shortage("00", Path(tmp) / "shortage")
+    cv = report["cross_validation"]
+    model = cv["model"]
+    out = {
+        "shortage_n_auc": str(cv["n_auc"]),
+        "shortage_procedure": str(cv["procedure"]),
+        "shortage_auc": _range(model["auc"]),
+        "shortage_macro_f1": _num(model["macro_f1"]["mean"]),
+        "shortage_brier": _num(model["brier"]["mean"]),
+        "shortage_slope": _num(model["calibration_slope"]["mean"], 2),
+        "shortage_skilful": "yes" if cv["skilful"] else "no",
+        "shortage_best_single": f"{cv['best_single_signal']['name']} "
+        f"{_num(cv['best_single_signal']['auc_mean'])}",
+        "shortage_size_spearman": _num(
+            report["checks"]["size_score_spearman"]["all_riket_occupations"], 2
+        ),
+        "shortage_majority_f1": _num(cv["baselines"]["majority_class"]["macro_f1"]),
+    }
+    for name, metrics in cv["candidates"].items():
+        out[f"shortage_cand_{name}"] = _range(metrics["auc"])
+    for name, metrics in cv["baselines"]["single_signal"].items():
+        out[f"shortage_single_{name}"] = _num(metrics["auc"]["mean"])
+    for name, metrics in cv["baselines"]["single_signal_signed"].items():
+        out[f"shortage_signed_{name}"] = _num(metrics["auc"]["mean"])
+    county = report["checks"]["county_labels"]["within_occupation"]
+    for subset, entry in county.items():
+        out[f"shortage_county_{subset}_rows"] = str(entry["rows"])
+        for column in ("county_growth_vs_riket", "county_lq_change_5y", "score"):
+            value = entry[column]
+            out[f"shortage_county_{subset}_{column}"] = (
+                f"{_num(value['concordance'], 2)} ({value['pairs']} pairs)"
+            )
     return out
 
 

@@ -61,6 +61,11 @@ def test_county_run_draws_at_least_eight_charts_as_png_and_svg(
         "08_sysselsattning",
         "09_yrkesomraden",
         "10_kvinnoandel",
+        # the staples of a yearly report, on the demo's national age, pay and ads data
+        "11_aldersstruktur",
+        "12_rekryteringsbehov",
+        "14_lonelage",
+        "15_annonser",
     }
     assert expected <= set(pngs)
 
@@ -103,9 +108,11 @@ def test_charts_without_data_are_skipped_with_a_reason(county_run: tuple[Path, s
     out = county_run[0]
     manifest = _manifest(out)
     skipped = {s["chart"]: s["reason"] for s in manifest["charts_skipped"]}  # type: ignore[attr-defined]
-    assert "employment_age_ssyk3" in skipped["11_aldersstruktur"]
-    assert "employment_age_ssyk3" in skipped["12_rekryteringsbehov"]
-    assert not (out / "charts" / "11_aldersstruktur.png").exists()
+    assert "matching_grade_county" in skipped["06_matchningsgrad"]
+    assert not (out / "charts" / "06_matchningsgrad.png").exists()
+    assert not {"11_aldersstruktur", "12_rekryteringsbehov", "14_lonelage", "15_annonser"} & set(
+        skipped
+    )
 
 
 def test_manifest_outputs_list_exactly_the_files_written(county_run: tuple[Path, str, str]) -> None:
@@ -331,30 +338,33 @@ def test_report_for_an_unknown_region_exits_2_and_writes_nothing(tmp_path: Path)
     assert code == 2 and "a4, slide" in stderr and not out.exists()
 
 
-def test_age_and_recruitment_charts_are_drawn_when_age_columns_exist(
+def test_recruitment_need_adds_forecast_change_to_expected_exits(
     county_run: tuple[Path, str, str], tmp_path: Path
 ) -> None:
-    """With `employment_age_ssyk3` the indicators gain age columns; the charts use them."""
+    """Five-year need = exits (riket's age structure × the county's employees) + the published
+    forecast's change to 2028; without a forecast to 2033 the ten-year need stays missing and
+    the chart shows the ten-year exits alone, saying so."""
     from kompetens_forecast.report import charts_age
     from kompetens_forecast.report.figure import ChartContext
 
     out = county_run[0]
     ind = pd.read_parquet(out / "indicators.parquet")
     own = ind[ind["region_code"] == "20"].copy()
-    assert not charts_age.has_age_data(own)
-    rng = np.random.default_rng(7)
-    own["share_55plus"] = rng.uniform(10, 40, len(own))
-    own["exits_5y"] = own["employed"] * own["share_55plus"] / 100 * 0.6
+    assert charts_age.has_age_data(own) and set(own["age_basis"].dropna()) == {"riket"}
     fc = pd.read_parquet(out / "forecast.parquet")
     table = charts_age.openings_table(own, fc)
     end = fc[fc["year"] == 2028].set_index("ssyk")["yhat"]
     first = table.iloc[0]
-    assert first["openings"] == pytest.approx(
-        first["replacement"] + end[first["ssyk"]] - first["employed"]
+    assert first["openings_5y"] == pytest.approx(
+        first["exits_5y"] + end[first["ssyk"]] - first["employed"]
     )
-    assert table["openings"].is_monotonic_decreasing
+    assert first["exits_10y"] > first["exits_5y"] > 0
+    assert table["openings_10y"].isna().all() and table["expansion_10y"].isna().all()
+    assert table["openings_5y"].dropna().is_monotonic_decreasing
     ctx = ChartContext("Dalarnas län", "sv", "Källa: test", synthetic=False)
-    files = charts_age.age_structure(own, ctx, tmp_path) + charts_age.openings(table, ctx, tmp_path)
+    files = charts_age.age_structure(own, ctx, tmp_path) + charts_age.openings(
+        table, fc, ctx, tmp_path
+    )
     assert sorted(p.name for p in files) == [
         "11_aldersstruktur.png",
         "11_aldersstruktur.svg",
@@ -362,7 +372,50 @@ def test_age_and_recruitment_charts_are_drawn_when_age_columns_exist(
         "12_rekryteringsbehov.svg",
     ]
     svg = (tmp_path / "12_rekryteringsbehov.svg").read_text(encoding="utf-8")
-    assert "har störst rekryteringsbehov i Dalarnas län till 2028" in svg
+    assert "i Dalarnas län till 2028" in svg and "för tio år visas bara avgångarna" in svg
+    age = (tmp_path / "11_aldersstruktur.svg").read_text(encoding="utf-8")
+    assert "åldersstruktur för yrket i riket" in age and " i riket är 55 år eller äldre" in age
+
+
+def test_new_charts_cite_their_data_and_state_findings(county_run: tuple[Path, str, str]) -> None:
+    charts = county_run[0] / "charts"
+    pay = (charts / "14_lonelage.svg").read_text(encoding="utf-8")
+    assert "lönestrukturstatistik" in pay and "Norra Mellansverige (riksområde)" in pay
+    assert "lägre medellön än" in pay  # the title states the finding
+    ads = (charts / "15_annonser.svg").read_text(encoding="utf-8")
+    # AF's ads history is CC BY 4.0: its credit is in every caption that shows it
+    assert "Lodefalk, Löthman, Koch, Engberg (2026), canaries-sweden" in ads
+    assert "Platsannonserna i riket" in ads and "Annonserna gäller hela riket" in ads
+    for name in ("11_aldersstruktur", "12_rekryteringsbehov"):
+        text = (charts / f"{name}.svg").read_text(encoding="utf-8")
+        # employees by county and by age: one register, named once
+        assert text.count("yrkesregistret med yrkesstatistik") == 1, name
+
+
+def test_new_tables_are_in_the_workbook_csv_and_markdown(county_run: tuple[Path, str, str]) -> None:
+    out = county_run[0]
+    book = load_workbook(out / "tables.xlsx", read_only=True)
+    assert {"Åldersstruktur", "Rekryteringsbehov", "Lönenivå", "Platsannonser"} <= set(
+        book.sheetnames
+    )
+    for slug in ("aldersstruktur", "rekryteringsbehov", "lonelage", "annonser"):
+        assert (out / "csv" / f"{slug}.csv").is_file(), slug
+    markdown = (out / "tables.md").read_text(encoding="utf-8")
+    assert "## Lönenivå" in markdown and "## Platsannonser" in markdown
+    ads = pd.read_csv(out / "csv" / "annonser.csv", sep=";", dtype=str, encoding="utf-8-sig")
+    assert "Alla yrken" in set(ads["Yrke"]) and "total" not in set(ads.iloc[:, 1].dropna())
+
+
+def test_a_municipality_skips_the_pay_chart_with_a_reason(
+    municipal_run_en: tuple[Path, str, str],
+) -> None:
+    out = municipal_run_en[0]
+    skipped = {s["chart"]: s["reason"] for s in _manifest(out)["charts_skipped"]}  # type: ignore[attr-defined]
+    assert "SSYK-4" in skipped["14_lonelage"]
+    age = (out / "charts" / "11_aldersstruktur.svg").read_text(encoding="utf-8")
+    assert "SYNTHETIC DEMO DATA" in age  # exits on the municipality's synthetic employees
+    pay_tables = load_workbook(out / "tables.xlsx", read_only=True).sheetnames
+    assert "Pay level" not in pay_tables and "Job ads" in pay_tables
 
 
 def test_pdf_is_refused_without_weasyprint_before_anything_is_written(

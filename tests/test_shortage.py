@@ -95,9 +95,11 @@ def test_contract_columns_come_first_then_confidence_and_drivers(demo_run: RunRe
     assert frame["confidence"].between(0, 1).all()
     riket = frame[frame["region_code"] == "00"]
     named = riket["drivers"].str.len() > 0
-    assert named.mean() > 0.9
+    # a signal is named when it moves the log-odds by ≥ 0.05; the unit-weighted score's small
+    # calibrated slope leaves the most ordinary occupations without one
+    assert named.mean() > 0.75
     assert riket.loc[named, "drivers"].str.count(", ").le(2).all()  # two or three signals
-    assert riket["drivers_en"].str.len().gt(0).mean() > 0.9
+    assert riket["drivers_en"].str.len().gt(0).mean() > 0.75
 
 
 def test_demo_model_has_no_skill_of_its_own_so_every_model_status_is_withheld(
@@ -380,9 +382,10 @@ def test_paradox_needs_ads_and_uses_jobseekers_when_present() -> None:
     assert "paradox" not in set(no_ads)
 
 
-def test_report_publishes_binary_cutoffs_and_repeated_cv(demo_run: RunResult) -> None:
+def test_report_publishes_cutoffs_repeated_cv_and_every_candidate(demo_run: RunResult) -> None:
     _, frame, report = demo_run
-    assert report["fit"]["model"] == "binary"
+    settings = load_settings()
+    assert report["fit"]["model"] == report["procedure"] == settings.model
     low, high = report["fit"]["status_cutoffs"]
     assert report["thresholds"]["overskott_score"] == low <= high
     model_rows = frame[frame["source"] == "model"]
@@ -392,9 +395,59 @@ def test_report_publishes_binary_cutoffs_and_repeated_cv(demo_run: RunResult) ->
     for metric in ("auc", "macro_f1", "brier", "calibration_slope"):
         spread = cv["model"][metric]
         assert spread["min"] <= spread["mean"] <= spread["max"]
-    chosen = cv["penalty"]["times_chosen"]
-    assert sum(chosen.values()) == 50  # one penalty per outer fold and shuffle
-    assert {float(k) for k in chosen} <= set(cv["penalty"]["l2_grid"])
+    # every declared candidate is recorded, scored on the same folds as the published one
+    candidates = cv["candidates"]
+    assert list(candidates) == list(settings.candidates)
+    for name, metrics in candidates.items():
+        assert metrics["auc"]["min"] <= metrics["auc"]["mean"] <= metrics["auc"]["max"], name
+    assert candidates[settings.model]["auc"] == cv["model"]["auc"]
+    for name in ("unit_weighted", "unit_domains", "unit_core"):  # nothing fitted: one value
+        assert candidates[name]["auc"]["min"] == candidates[name]["auc"]["max"]
+    assert sum(candidates["nested_choice"]["chose"].values()) == 50  # per fold and shuffle
+    signed = cv["baselines"]["single_signal_signed"]
+    assert set(signed) == {k for k, _ in settings.signs} & set(report["indicators_used"])
+    best = max(
+        [m["auc"]["mean"] for m in cv["baselines"]["single_signal"].values()]
+        + [m["auc"]["mean"] for m in signed.values()]
+    )
+    assert cv["best_single_signal"]["auc_mean"] == best
+
+
+def test_printed_table_has_the_model_every_single_signal_and_candidate(
+    demo_run: RunResult,
+) -> None:
+    from kompetens_forecast.jobs.shortage import shortage_summary_lines
+
+    _, _, report = demo_run
+    lines = shortage_summary_lines(report)
+    cv = report["cross_validation"]
+    assert f"procedure={cv['procedure']}" in lines[0]
+    rows = {line.split("\t")[0]: line.split("\t")[1:] for line in lines}
+    assert rows["model"][0] == f"{cv['model']['auc']['mean']:.3f}"
+    for name in cv["baselines"]["single_signal"]:
+        assert f"single:{name}" in rows
+    for name in cv["baselines"]["single_signal_signed"]:
+        assert f"signed:{name}" in rows
+    for name, metrics in cv["candidates"].items():
+        assert rows[f"candidate:{name}"][:3] == [
+            f"{metrics['auc'][k]:.3f}" for k in ("mean", "min", "max")
+        ]
+
+
+def test_county_signals_are_reported_and_checked_against_af_county_labels(
+    demo_run: RunResult,
+) -> None:
+    _, frame, report = demo_run
+    counties = frame[frame["region_code"] != "00"]
+    assert counties["county_growth_vs_riket"].notna().mean() > 0.9
+    riket = frame[frame["region_code"] == "00"]
+    assert riket["county_growth_vs_riket"].abs().max() < 1e-9  # riket against itself
+    check = report["checks"]["county_labels"]["within_occupation"]
+    every = check["all_county_labels"]
+    assert every["rows"] == (counties["af_status"].isin(["brist", "balans", "överskott"])).sum()
+    for column in ("county_growth_vs_riket", "county_lq_change_5y", "score"):
+        assert every[column]["pairs"] > 0
+        assert 0 <= every[column]["concordance"] <= 1
 
 
 def test_a_skilful_model_publishes_only_confident_rows_with_data(

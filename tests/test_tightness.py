@@ -166,7 +166,9 @@ def test_fetched_ads_and_jobseekers_reach_indicators_and_shortage(
     assert 0 < market.loc["00", "mismatch_counties_a0.5"] < 1
 
     shortage_dir = tmp_path / "shortage"
-    result = invoke(capsys, "shortage", "--region", "00", "--out", str(shortage_dir))
+    result = invoke(
+        capsys, "shortage", "--region", "00", "--out", str(shortage_dir), "--no-candidates"
+    )
     assert result.code == 0, result.err
     report = json.loads((shortage_dir / "shortage_report.json").read_text(encoding="utf-8"))
     for name in ("ads_per_employed", "log_tightness", "jobseekers_per_employed"):

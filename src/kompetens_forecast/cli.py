@@ -498,6 +498,12 @@ def shortage(
         ..., "--region", "-r", help="Riket (00), a county, a county group (SE31), or 'all'."
     ),
     out: Path = _out_option(),
+    candidates: bool = typer.Option(
+        True,
+        "--candidates/--no-candidates",
+        help="Also cross-validate every candidate procedure of configs/shortage.toml "
+        "(about a minute; written to shortage_report.json).",
+    ),
 ) -> None:
     """Shortage status per occupation (score, brist/balans/överskott/paradox, AF beside it)."""
     from kompetens_forecast.jobs.shortage import run_shortage, shortage_summary_lines
@@ -505,7 +511,9 @@ def shortage(
     settings = _settings(ctx)
     _note_other_meanings(region)
     with _progress(settings, "Scoring shortage"):
-        path, _frame, report = run_shortage(region, out, ctx=settings.context())
+        path, _frame, report = run_shortage(
+            region, out, ctx=settings.context(), candidates=candidates
+        )
     typer.echo(str(path))
     for line in shortage_summary_lines(report):
         typer.echo(line)

@@ -126,6 +126,7 @@ def replacement(frame: pd.DataFrame, regions: Sequence[str], kappa: float = KAPP
                 "exits_5y": exits5,
                 "exits_10y": exits10,
                 "replacement_rate_5y": exits5 / employed * 100 if employed else np.nan,
+                "replacement_rate_10y": exits10 / employed * 100 if employed else np.nan,
             }
         )
     return pd.DataFrame(out)
@@ -147,8 +148,13 @@ def add_replacement(indicators: pd.DataFrame, age_frame: pd.DataFrame) -> pd.Dat
     keyed = result.set_index(["region_code", "ssyk"])
     out = indicators.copy()
     parent = list(zip(out["region_code"], out["ssyk"].str[:3], strict=True))
-    for column in ("share_55plus", "share_60plus", "replacement_rate_5y"):
+    for column in ("share_55plus", "share_60plus", "replacement_rate_5y", "replacement_rate_10y"):
         out[column] = [keyed[column].get(key, np.nan) for key in parent]
     out["exits_5y"] = out["employed"] * out["replacement_rate_5y"] / 100
+    out["exits_10y"] = out["employed"] * out["replacement_rate_10y"] / 100
+    # the region's own age structure (the report says so; riket's is the fallback)
+    out["age_basis"] = pd.Series("region", index=out.index, dtype=object).where(
+        out["share_55plus"].notna()
+    )
     out["openings_5y"] = out["exits_5y"] + out["change_5y_adj"].clip(lower=None)
     return out

@@ -7,9 +7,11 @@ A transparent composite (DESIGN §4, METHODS-REFERENCE §3.4 and §7 B):
    w = n/(n + κ);
 3. robust z-scores, centre and scale from the riket occupation cells (median, 1.4826·MAD),
    clipped to ±clip;
-4. weights = coefficients of a model calibrated to AF's labels on the riket rows AF labels
-   (`shortage_model`: ordinal logit överskott < balans < brist by default, or a binary logit);
-   score = Σ w_k z_k (+ intercept), higher = more shortage;
+4. weights from the procedure in `[fit] model` on the riket rows AF labels: a unit-weighted
+   score of the a-priori signed z with only its P(brist) mapping fitted (published, fixed a
+   priori; `shortage_candidates`), or a logit (`shortage_model`); score = Σ w_k z_k +
+   intercept, the log-odds of brist, higher = more shortage; every candidate procedure can be
+   cross-validated beside it;
 5. status from the model's cut-offs (brist / balans / överskott); paradox only by the 2×2 rule
    when a recruitment-pressure indicator (ads per employed) exists.
 
@@ -27,11 +29,14 @@ import numpy as np
 import pandas as pd
 
 from kompetens_forecast.analysis.af_rounds import current_labels
+from kompetens_forecast.analysis.shortage_candidates import fit_published, fitters, procedure
+from kompetens_forecast.analysis.shortage_county import county_label_check, county_signals
 from kompetens_forecast.analysis.shortage_model import (
     LABELS,
     ShortageModel,
     classify,
     fit,
+    label_share_cutoffs,
 )
 from kompetens_forecast.analysis.shortage_settings import ShortageSettings, load_settings
 from kompetens_forecast.analysis.shortage_signals import SIGNALS
@@ -303,6 +308,7 @@ def shortage_scores(
     seekers: pd.DataFrame | None = None,
     ads_history: pd.DataFrame | None = None,
     previous_labels: pd.DataFrame | None = None,
+    candidates: bool = False,
 ) -> ShortageResult:
     """Score and classify every region × SSYK-4 cell of `indicators`.
 
@@ -311,6 +317,8 @@ def shortage_scores(
     (persistence baseline); `signals`: national signals per SSYK-4 (`national_signals`);
     `ads` / `age` / `seekers` / `ads_history`: optional `job_ads` / `employment_age_ssyk3` /
     `jobseekers` / `job_ads_history` frames. An indicator is used when its data exist.
+    `candidates`: also cross-validate every procedure of `settings.candidates` on the same
+    folds (a minute on the demo; `forecast shortage` reports them).
     """
     cells = _signal_cells(raw_indicators(indicators), signals)
     present = {
@@ -370,15 +378,22 @@ def shortage_scores(
     if previous_labels is not None and not previous_labels.empty:
         prev = previous_labels[previous_labels["region_code"] == settings.fit_region]
         previous = prev.set_index("ssyk")["rekryteringssituation"]
-    cv = cross_validate(fit_rows, features, settings, previous)
-    selected, fitted_settings = _final_selection(fit_rows, features, settings)
-    model = fit(fit_rows, selected, fitted_settings)
+    cv = cross_validate(
+        fit_rows,
+        features,
+        settings,
+        previous,
+        fitter=procedure(features, settings),
+        candidates=fitters(features, settings) if candidates else None,
+        signs=dict(settings.signs),
+    )
+    model = _published_model(fit_rows, features, settings)
 
     score = model.score(z)
     probability = model.probability_brist(score)
     model_status = classify(model, score, z, settings)
     coverage = _coverage(shrunk, model)
-    calibrated = cv.recalibrate(score) if model.kind == "binary" else probability
+    calibrated = cv.recalibrate(score) if model.cutpoints is None else probability
     decided = np.where(model_status == "överskott", 1.0 - calibrated, calibrated)
     confidence = (coverage * pd.Series(decided, index=z.index)).clip(0.0, 1.0)
     publish = (
@@ -413,6 +428,11 @@ def shortage_scores(
             "signals_scope": z["signals_scope"].astype(object),
         }
     )
+    own = z[["region_code", "ssyk"]].merge(
+        county_signals(indicators), on=["region_code", "ssyk"], how="left"
+    )
+    out["county_growth_vs_riket"] = own["growth_vs_riket"].astype(float).to_numpy()
+    out["county_lq_change_5y"] = own["lq_change_5y"].astype(float).to_numpy()
     for name in reported:
         out[f"ind_{name}"] = z[name].astype(float)
     for name in reported:
@@ -441,6 +461,35 @@ def shortage_scores(
         thresholds=thresholds,
         checks=_checks(out, settings),
     )
+
+
+def _published_model(
+    fit_rows: pd.DataFrame, features: Sequence[str], settings: ShortageSettings
+) -> ShortageModel:
+    """The published fit on every labelled row of the fit region: the logits as before, any
+    other procedure through `shortage_candidates.fit_published`, with status cut-offs from
+    `settings` (probability cut-offs, or AF's label shares)."""
+    if settings.model in ("binary", "ordinal"):
+        selected, fitted_settings = _final_selection(fit_rows, features, settings)
+        return fit(fit_rows, selected, fitted_settings)
+    rows = fit_rows[fit_rows["af_label"].isin(LABELS)]
+    labels = rows["af_label"].astype(str).tolist()
+    model = fit_published(
+        rows.loc[:, list(features)].to_numpy(dtype=np.float64),
+        labels,
+        rows["af_group"].astype(str).tolist(),
+        list(features),
+        settings,
+    )
+    if settings.cutoff_rule == "label_shares":
+        cutoffs = label_share_cutoffs(model.score(rows), labels)
+    else:
+        cutoffs = _logit(settings.overskott_probability), _logit(settings.brist_probability)
+    return replace(model, cutoffs=cutoffs, cutoff_rule=settings.cutoff_rule)
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
 
 
 def _final_selection(
@@ -491,6 +540,12 @@ def _checks(out: pd.DataFrame, settings: ShortageSettings) -> dict[str, Any]:
             "agree": int((decided["model_status"] == decided["af_status"]).sum()),
             "note": "AF's county-level labels (hogsta_bedomningsniva = län) against the "
             "model's status of the same county × occupation; counties use national signals",
+            "within_occupation": county_label_check(
+                out, ("county_growth_vs_riket", "county_lq_change_5y", "score")
+            ),
+            "within_occupation_note": "per occupation, the share of county pairs AF labels "
+            "differently (överskott < balans < brist; paradox left out) that the county's own "
+            "signal (or the model's score) orders the same way, ties half, 0.5 = chance",
         },
     }
 
@@ -605,12 +660,34 @@ def previous_round_labels(frame: pd.DataFrame, current: pd.DataFrame) -> pd.Data
     return current_labels(earlier)
 
 
+METHOD_WORDS = {
+    "binary": "L2-penalised logit of AF's brist vs överskott",
+    "ordinal": "L2-penalised ordinal logit of AF's överskott < balans < brist",
+    "logit_l2_strong": "strongly L2-penalised logit of AF's brist vs överskott",
+    "logit_signed": "L2-penalised logit of AF's brist vs överskott, weights held to their "
+    "a-priori signs",
+    "unit_weighted": "unit-weighted score (equal weights on a-priori signed signals, Dawes "
+    "1979), mapped to P(brist) by a one-variable logit on AF's labels",
+    "unit_domains": "OECD-style unit-weighted score (signed signals averaged within pay, age, "
+    "ads and employment, then equally across them), mapped to P(brist) by a one-variable "
+    "logit on AF's labels",
+    "unit_core": "unit-weighted score of METHODS-REFERENCE §3.4's short list, mapped to "
+    "P(brist) by a one-variable logit on AF's labels",
+    "nested_choice": "the candidate procedure chosen by inner grouped cross-validation",
+}
+
+
+def _method_words(model: str) -> str:
+    return METHOD_WORDS.get(model, model)
+
+
 def summary(result: ShortageResult) -> dict[str, Any]:
     """The published description of a run: settings, weights, thresholds, fit, CV."""
     status_counts: Mapping[Any, int] = result.cells["status"].value_counts().to_dict()
     return {
-        "method": f"L2-penalised {result.model.kind} logit calibrated to AF Yrkesbarometer "
-        "labels on robust z-scores of shrunk indicators (docs/methods.md, 'Shortage status')",
+        "method": _method_words(result.settings.model)
+        + " on robust z-scores of shrunk indicators (docs/methods.md, 'Shortage status')",
+        "procedure": result.settings.model,
         "status_rule": (
             "status = AF's label where AF has one; elsewhere the model's status only when its "
             f"mean cross-validated AUC ≥ {result.settings.min_cv_auc}, the row has data for ≥ "

@@ -16,7 +16,30 @@ from kompetens_forecast.errors import DataError
 from kompetens_forecast.resources import configs_dir
 from kompetens_forecast.schema import RIKET
 
-MODELS = ("ordinal", "binary")
+# binary: the nested L2 logit; ordinal: proportional odds; the others are the candidates of
+# `shortage_candidates` (signed logit, unit-weighted scores, nested choice)
+MODELS = (
+    "ordinal",
+    "binary",
+    "logit_l2_strong",
+    "logit_signed",
+    "unit_weighted",
+    "unit_domains",
+    "unit_core",
+    "nested_choice",
+)
+CANDIDATE_NAMES = (
+    "logit_l2",
+    "logit_l2_strong",
+    "forward",
+    "ordinal",
+    "trio",
+    "logit_signed",
+    "unit_weighted",
+    "unit_domains",
+    "unit_core",
+    "nested_choice",
+)
 # forward: indicators chosen by inner grouped CV inside each training set; none: all of them
 SELECTIONS = ("forward", "none")
 # label_shares: cut-offs give the fitted rows AF's shares of each label; model: the ordinal
@@ -62,6 +85,13 @@ class ShortageSettings:
     min_cv_auc: float = 0.70
     min_coverage: float = 0.75
     min_confidence: float = 0.60
+    # a-priori signs (+1 / −1) and OECD sub-indices for the signed and unit-weighted scores
+    signs: tuple[tuple[str, int], ...] = ()
+    domains: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    candidates: tuple[str, ...] = ()  # every procedure tried, cross-validated beside the model
+    strong_l2_grid: tuple[float, ...] = (10.0, 30.0, 100.0, 300.0, 1000.0)
+    trio: tuple[str, ...] = ()
+    core: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +128,14 @@ class ShortageSettings:
                 "min_coverage": self.min_coverage,
                 "min_confidence": self.min_confidence,
             },
+            "signs": dict(self.signs),
+            "domains": {k: list(v) for k, v in self.domains},
+            "candidates": {
+                "tried": list(self.candidates),
+                "strong_l2_grid": list(self.strong_l2_grid),
+                "trio": list(self.trio),
+                "core": list(self.core),
+            },
         }
 
 
@@ -111,6 +149,7 @@ def load_settings(path: Path | None = None) -> ShortageSettings:
         raise DataError(f"Cannot read shortage settings {path}: {exc}") from exc
     try:
         ind, fit, thr = doc["indicators"], doc["fit"], doc["thresholds"]
+        cand = doc.get("candidates", {})
         settings = ShortageSettings(
             base=tuple(str(x) for x in ind["base"]),
             report_only=tuple(str(x) for x in ind.get("report_only", [])),
@@ -137,15 +176,39 @@ def load_settings(path: Path | None = None) -> ShortageSettings:
             min_cv_auc=float(doc["status"]["min_cv_auc"]),
             min_coverage=float(doc["status"]["min_coverage"]),
             min_confidence=float(doc["status"]["min_confidence"]),
+            signs=tuple((str(k), int(v)) for k, v in doc.get("signs", {}).items()),
+            domains=tuple(
+                (str(k), tuple(str(x) for x in v)) for k, v in doc.get("domains", {}).items()
+            ),
+            candidates=tuple(str(x) for x in cand.get("tried", [])),
+            strong_l2_grid=tuple(float(x) for x in cand.get("strong_l2_grid", [10.0, 1000.0])),
+            trio=tuple(str(x) for x in cand.get("trio", [])),
+            core=tuple(str(x) for x in cand.get("core", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DataError(f"Shortage settings {path} are incomplete or malformed: {exc}") from exc
     known = set(BASE_INDICATORS) | set(OPTIONAL_INDICATORS) | set(SIGNAL_INDICATORS)
-    unknown = [
-        k for k in (*settings.base, *settings.report_only, *settings.optional) if k not in known
-    ]
+    named = (
+        *settings.base,
+        *settings.report_only,
+        *settings.optional,
+        *(k for k, _ in settings.signs),
+        *(k for _, members in settings.domains for k in members),
+        *settings.trio,
+        *settings.core,
+    )
+    unknown = [k for k in named if k not in known]
     if unknown:
         raise DataError(f"Shortage settings {path}: unknown indicators {unknown}.")
+    bad_signs = [k for k, v in settings.signs if v not in (-1, 1)]
+    if bad_signs:
+        raise DataError(f"Shortage settings {path}: signs must be 1 or -1: {bad_signs}.")
+    unknown_candidates = [c for c in settings.candidates if c not in CANDIDATE_NAMES]
+    if unknown_candidates:
+        raise DataError(
+            f"Shortage settings {path}: unknown candidates {unknown_candidates}.",
+            f"Choose from: {', '.join(CANDIDATE_NAMES)}.",
+        )
     if settings.model not in MODELS:
         raise DataError(
             f"Shortage settings {path}: unknown model '{settings.model}'.",

@@ -63,8 +63,6 @@ SKIP_REASONS = {
     "(forecast fetch --dataset matching_grade_county; counties and riket only)",
     "shortage": "shortage status is computed for riket and counties (SSYK-4) with AF "
     "Yrkesbarometer labels",
-    "age": "dataset employment_age_ssyk3 is not available "
-    "(forecast fetch --dataset employment_age_ssyk3)",
 }
 
 

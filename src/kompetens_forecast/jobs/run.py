@@ -27,7 +27,6 @@ from kompetens_forecast.analysis.regional import (
     analyse_region,
     uses_kommun_data,
 )
-from kompetens_forecast.analysis.replacement import AGE_DATASET, add_replacement
 from kompetens_forecast.analysis.shortage import load_settings as load_shortage_settings
 from kompetens_forecast.classify.regions import Region, default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
@@ -49,6 +48,7 @@ from kompetens_forecast.jobs.outputs import (
 from kompetens_forecast.jobs.provenance import dataset_provenance, output_provenance
 from kompetens_forecast.jobs.regions import label_columns, region_levels
 from kompetens_forecast.jobs.shortage import score_all
+from kompetens_forecast.jobs.staples import report_staples
 from kompetens_forecast.languages import check_language
 from kompetens_forecast.report.build import build_report
 from kompetens_forecast.report.data import Captions, ReportData
@@ -168,10 +168,10 @@ def _prepare(
     ind["synthetic"] = analysis.panel.synthetic
     if sub_synthetic:
         ind.loc[ind["region_code"] != region.code, "synthetic"] = True
-    if ctx.has(AGE_DATASET) and "share_55plus" not in ind.columns:
-        ages = ctx.load(AGE_DATASET)
-        ind = add_replacement(ind, ages.frame)
-        used[AGE_DATASET] = ages
+    # age structure, pay level and ads trend: the yearly report's staples where data exist
+    staples = report_staples(ctx, regions, region, ind, lang)
+    ind = staples.ind
+    used.update({d.manifest.dataset: d for d in staples.datasets})
     synthetic_sets = sorted({n for n, d in used.items() if d.manifest.synthetic})
     provenance = output_provenance(
         list(used.values()),
@@ -216,6 +216,9 @@ def _prepare(
         matching=caption([matching.dataset], lang, matching.dataset.manifest.synthetic)
         if matching
         else "",
+        age=caption([*analysis.panel.datasets, *staples.age_sets], lang, panel_synthetic),
+        pay=caption([*analysis.panel.datasets, *staples.pay_sets], lang, False),
+        ads=caption([*analysis.panel.datasets, *staples.ads_sets], lang, panel_synthetic),
     )
     subs = ind.loc[ind["region_code"] != region.code, "region_code"].unique()
     breaks = [
@@ -242,7 +245,10 @@ def _prepare(
         breaks=breaks,
         matching=matching,
         shortage=shortage,
-        skip_reasons=SKIP_REASONS,
+        skip_reasons={**SKIP_REASONS, **staples.reasons},
+        pay=staples.pay,
+        pay_reference=staples.pay_reference,
+        ads=staples.ads,
         pdf=pdf,
         full=full,
         citations=citations([d.manifest for d in used.values()], lang),

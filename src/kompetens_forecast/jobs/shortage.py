@@ -103,22 +103,28 @@ def score_all(
     ctx: DataContext,
     settings: ShortageSettings | None = None,
     extra_codes: Sequence[str] = (),
+    *,
+    candidates: bool = False,
 ) -> tuple[ShortageResult, list[LoadedDataset]]:
     """Scores and statuses of every riket/county × SSYK-4 cell (see `_score_all`), reused
-    from an earlier call in this process on the same data and settings."""
+    from an earlier call in this process on the same data and settings (`candidates`: with
+    every candidate procedure cross-validated too)."""
     settings = settings if settings is not None else load_settings()
     key = (_data_key(ctx), settings, tuple(extra_codes))
-    if key not in _RECENT:
+    if not candidates and (*key, True) in _RECENT:
+        return _RECENT[(*key, True)]
+    if (*key, candidates) not in _RECENT:
         if len(_RECENT) >= _RECENT_MAX:
             _RECENT.pop(next(iter(_RECENT)))
-        _RECENT[key] = _score_all(ctx, settings, extra_codes)
-    return _RECENT[key]
+        _RECENT[(*key, candidates)] = _score_all(ctx, settings, extra_codes, candidates)
+    return _RECENT[(*key, candidates)]
 
 
 def _score_all(
     ctx: DataContext,
     settings: ShortageSettings | None = None,
     extra_codes: Sequence[str] = (),
+    candidates: bool = False,
 ) -> tuple[ShortageResult, list[LoadedDataset]]:
     """Scores and statuses of every riket/county × SSYK-4 cell (plus `extra_codes`, county
     groups scored beside them with the same weights), and the datasets used.
@@ -162,6 +168,7 @@ def _score_all(
         seekers=optional[JOBSEEKERS_DATASET],
         ads_history=optional[ADS_HISTORY_DATASET],
         previous_labels=previous,
+        candidates=candidates,
     )
     return result, datasets
 
@@ -193,8 +200,10 @@ def run_shortage(
     *,
     ctx: DataContext | None = None,
     settings: ShortageSettings | None = None,
+    candidates: bool = True,
 ) -> tuple[Path, pd.DataFrame, dict[str, Any]]:
-    """Score, classify and write `out_dir/shortage.parquet` and `out_dir/shortage_report.json`.
+    """Score, classify and write `out_dir/shortage.parquet` and `out_dir/shortage_report.json`
+    (with every candidate procedure's cross-validation unless `candidates` is False).
 
     Returns (parquet path, the written frame, the report). Unknown regions raise a UsageError
     before anything is read or written.
@@ -202,7 +211,7 @@ def run_shortage(
     codes = shortage_region_codes(query, default_registry())
     ctx = ctx if ctx is not None else DataContext()
     settings = settings if settings is not None else load_settings()
-    result, datasets = score_all(ctx, settings, codes)
+    result, datasets = score_all(ctx, settings, codes, candidates=candidates)
     frame = result.cells[result.cells["region_code"].isin(codes)].reset_index(drop=True)
     report = output_provenance(
         datasets,
@@ -235,7 +244,7 @@ def shortage_summary_lines(report: dict[str, Any]) -> list[str]:
     lines = [
         f"cross_validation\tgrouping=barometer occupation\tfolds={cv.get('folds')}\t"
         f"repeats={cv.get('repeats')}\tn_auc={cv.get('n_auc')}\tn={cv.get('n')}\t"
-        f"groups={cv.get('n_groups')}",
+        f"groups={cv.get('n_groups')}\tprocedure={cv.get('procedure')}",
         "what\tauc_mean\tauc_min\tauc_max\tmacro_f1_mean",
         f"model\t{_fmt(auc.get('mean'))}\t{_fmt(auc.get('min'))}\t{_fmt(auc.get('max'))}\t"
         f"{_fmt(f1.get('mean'))}",
@@ -246,6 +255,15 @@ def shortage_summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append(
             f"single:{name}\t{_fmt(a.get('mean'))}\t{_fmt(a.get('min'))}\t{_fmt(a.get('max'))}"
             f"\t{_fmt(f.get('mean'))}"
+        )
+    for name, metrics in (base.get("single_signal_signed") or {}).items():
+        a = metrics.get("auc") or {}
+        lines.append(f"signed:{name}\t{_fmt(a.get('mean'))}\t\t\t")
+    for name, metrics in (cv.get("candidates") or {}).items():
+        a, f = metrics.get("auc") or {}, metrics.get("macro_f1") or {}
+        lines.append(
+            f"candidate:{name}\t{_fmt(a.get('mean'))}\t{_fmt(a.get('min'))}\t"
+            f"{_fmt(a.get('max'))}\t{_fmt(f.get('mean'))}"
         )
     brier = (model.get("brier") or {}).get("mean")
     slope = (model.get("calibration_slope") or {}).get("mean")

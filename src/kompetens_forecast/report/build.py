@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from kompetens_forecast.report import charts, charts_age, charts_shortage, charts_trend
+from kompetens_forecast.report.charts_ads import ads_chart, readable_ads
 from kompetens_forecast.report.charts_goals import goals_chart
+from kompetens_forecast.report.charts_pay import pay_chart
 from kompetens_forecast.report.csv_export import write_csvs, write_markdown
 from kompetens_forecast.report.data import ReportData
 from kompetens_forecast.report.factsheet import write_factsheet
@@ -86,8 +88,16 @@ def build_sheets(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[Shee
     if "bristlage" in tables:
         shortage_cap = _note(data.captions.shortage, data.synthetic, lang)
         sheets.append(sheet("bristlage", tables["bristlage"], shortage_cap, lang))
-    if "rekryteringsbehov" in tables:
-        sheets.append(sheet("rekryteringsbehov", tables["rekryteringsbehov"], cap, lang))
+    for slug, caption in (
+        ("aldersstruktur", data.captions.age),
+        ("rekryteringsbehov", data.captions.age),
+        ("lonelage", data.captions.pay),
+        ("annonser", data.captions.ads),
+    ):
+        if slug in tables:
+            synthetic = data.synthetic and slug != "lonelage"
+            frame = readable_ads(tables[slug], lang) if slug == "annonser" else tables[slug]
+            sheets.append(sheet(slug, frame, _note(caption or cap, synthetic, lang), lang))
     if data.goals is not None:
         sheets.append(
             goals_sheet(data.goals, _note(data.goals_caption, data.goals.synthetic, lang), lang)
@@ -114,7 +124,12 @@ def _tables(data: ReportData) -> dict[str, pd.DataFrame]:
             data.ind, data.shortage.cells, code, top=1000
         )
     if charts_age.has_age_data(own):
+        tables["aldersstruktur"] = charts_age.age_table(own)
         tables["rekryteringsbehov"] = charts_age.openings_table(own, data.fc, top=1000)
+    if data.pay is not None:
+        tables["lonelage"] = data.pay
+    if data.ads is not None:
+        tables["annonser"] = data.ads
     return tables
 
 
@@ -170,18 +185,44 @@ def _draw(
         files += charts.women_share(own, ctx, out)
     else:
         skipped.append({"chart": "10_kvinnoandel", "reason": "no employment by sex"})
+    files += _draw_staples(data, tables, ctx, out, skipped)
+    if data.goals is not None:
+        goals_ctx = ctx.with_caption(data.goals_caption, data.goals.synthetic)
+        files += goals_chart(data.goals, goals_ctx, out, data.in_text)
+    return files
+
+
+def _draw_staples(
+    data: ReportData,
+    tables: dict[str, pd.DataFrame],
+    ctx: ChartContext,
+    out: Path,
+    skipped: list[dict[str, str]],
+) -> list[Path]:
+    """Age structure, recruitment need, pay level and ads trend, each where its data exist."""
+    files: list[Path] = []
+    is_riket = data.region.code == data.riket_code
     if "rekryteringsbehov" in tables:
-        files += charts_age.age_structure(own, ctx, out)
-        files += charts_age.openings(tables["rekryteringsbehov"].head(15), ctx, out)
+        age_ctx = ctx.with_caption(data.captions.age or data.captions.main)
+        files += charts_age.age_structure(_own(data), age_ctx, out)
+        files += charts_age.openings(tables["rekryteringsbehov"], data.fc, age_ctx, out)
     else:
         reason = data.skip_reasons["age"]
         skipped += [
             {"chart": "11_aldersstruktur", "reason": reason},
             {"chart": "12_rekryteringsbehov", "reason": reason},
         ]
-    if data.goals is not None:
-        goals_ctx = ctx.with_caption(data.goals_caption, data.goals.synthetic)
-        files += goals_chart(data.goals, goals_ctx, out, data.in_text)
+    if "lonelage" in tables:
+        pay_ctx = ctx.with_caption(data.captions.pay, synthetic=False)  # pay figures are SCB's
+        files += pay_chart(tables["lonelage"], data.pay_reference, pay_ctx, out, is_riket=is_riket)
+    else:
+        skipped.append({"chart": "14_lonelage", "reason": data.skip_reasons["pay"]})
+    if "annonser" in tables:
+        # AF's counts are real, but which occupations are shown follows the region's data
+        ads_ctx = ctx.with_caption(data.captions.ads)
+        files += ads_chart(tables["annonser"], ads_ctx, out, is_riket=is_riket)
+    else:
+        skipped.append({"chart": "15_annonser", "reason": data.skip_reasons["ads"]})
     return files
 
 

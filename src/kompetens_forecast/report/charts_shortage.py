@@ -179,6 +179,12 @@ def skill_sentence(shortage: ShortageCells | None, lang: str) -> str:
         return t("shortage_no_cv", lang)
     pct = fmt_pct(shortage.auc * 100, lang, 0)
     key = "shortage_skilful" if shortage.skilful else "shortage_withheld"
+    if (
+        not shortage.skilful
+        and shortage.best_single_auc is not None
+        and shortage.auc > shortage.best_single_auc
+    ):
+        key = "shortage_withheld_weak"  # better than any one signal, still below the bar
     best = t(f"signal_{shortage.best_single}", lang) if shortage.best_single else ""
     best_pct = (
         fmt_pct(shortage.best_single_auc * 100, lang, 0)

@@ -77,10 +77,15 @@ def forecast_fans(
     end = int(forecast["year"].max())
     growth = {}
     for code in biggest:
-        last = forecast[(forecast["ssyk"] == code) & (forecast["year"] == end)]["yhat"]
+        last = forecast[(forecast["ssyk"] == code) & (forecast["year"] == end)]
         base = now[now["ssyk"] == code]["value"]
         if not last.empty and float(base.iloc[0]) and _validated(forecast, code):
-            growth[code] = (float(last.iloc[0]) / float(base.iloc[0]) - 1) * 100
+            # a change is named only when the 80 % interval leaves today's level out: a
+            # flat fan's "+3 %" is noise a reader cannot trust
+            level = float(base.iloc[0])
+            low, high = float(last["yhat_lo"].iloc[0]), float(last["yhat_hi"].iloc[0])
+            if low > level or high < level:
+                growth[code] = (float(last["yhat"].iloc[0]) / level - 1) * 100
     with plt.style.context(STYLE):
         fig, axes = new_figure(ctx, 4.2, 2, 3, sharex=True)
         for ax, code in zip(axes.ravel(), biggest, strict=False):
@@ -105,8 +110,10 @@ def forecast_fans(
                 ]
             )
             ax.plot(joined["year"], joined["yhat"], color=palette.REGION, linewidth=1.5)
-            name = wrap_label(labels.get(code, code), 26)
-            accuracy = wrap_label(_accuracy(fc, ctx.lang), 30) if not fc.empty else ""
+            name = wrap_label(labels.get(code, code), 26, 4)  # four lines: never cut with "…"
+            # a no-break space keeps "5 %" together on one line
+            text = _accuracy(fc, ctx.lang).replace(" %", "\u00a0%") if not fc.empty else ""
+            accuracy = wrap_label(text, 28) if text else ""
             ax.set_title(
                 f"{name}\n{accuracy}", fontsize=7, loc="left", fontweight="bold", linespacing=1.3
             )
@@ -131,6 +138,8 @@ def forecast_fans(
         ]
         if growth:
             best = max(growth, key=lambda c: growth[c])
+            if growth[best] < 0:  # no clear increase: the clearest decrease
+                best = min(growth, key=lambda c: growth[c])
             key = "fans_finding_up" if growth[best] > 0 else "fans_finding_down"
             title = t(
                 key,
@@ -141,7 +150,7 @@ def forecast_fans(
                 pct=("+" if growth[best] > 0 else "") + fmt_pct(growth[best], ctx.lang, 0),
             )
         else:
-            title = t("forecast_title", ctx.lang, region=ctx.region_name, end=end)
+            title = t("fans_finding_stable", ctx.lang, region=ctx.region_name, end=end)
         finish(fig, ctx, title, t("fans_sub", ctx.lang), legend=(handles, names))
         return save(fig, out, "04_prognos")
 

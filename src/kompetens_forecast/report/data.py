@@ -24,6 +24,9 @@ class Captions:
     sub: str  # sub-regions (with the synthetic source where it applies)
     shortage: str  # employment data and AF (the score is calibrated to AF's labels)
     matching: str = ""
+    age: str = ""  # plus the age structure
+    pay: str = ""  # plus the pay statistics
+    ads: str = ""  # plus AF's job ads
 
 
 @dataclass
@@ -56,3 +59,6 @@ class ReportData:
     goals_caption: str = ""
     full: bool = False  # the fact sheet's appendix: every chart, full methods and licences
     citations: list[str] = field(default_factory=list)  # sources in plain words
+    pay: pd.DataFrame | None = None  # analysis.pay_level: the region's occupations' pay
+    pay_reference: dict[str, float] = field(default_factory=dict)  # all occupations' mean pay
+    ads: pd.DataFrame | None = None  # analysis.ads_trend: ads per year

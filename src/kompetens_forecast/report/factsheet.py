@@ -18,6 +18,7 @@ import pandas as pd
 
 from kompetens_forecast import __version__
 from kompetens_forecast.analysis.shortage import NO_ASSESSMENT
+from kompetens_forecast.report.charts_age import need_headline
 from kompetens_forecast.report.charts_goals import CHART_NAME as GOALS_CHART
 from kompetens_forecast.report.charts_shortage import skill_sentence
 from kompetens_forecast.report.data import ReportData
@@ -49,6 +50,9 @@ KEY_CHARTS = (
     "03_lokaliseringskvoter",
     "05_delregioner",
     "06_matchningsgrad",
+    "11_aldersstruktur",
+    "14_lonelage",
+    "15_annonser",
 )
 _SYNTHETIC_PREFIX = re.compile(r"^SYNTETISKA DATA \(synthetic\):\s*", re.I)
 _PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)
@@ -168,14 +172,14 @@ def _paragraphs(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[str]:
                 )
             )
     if "rekryteringsbehov" in tables and not tables["rekryteringsbehov"].empty:
-        row = tables["rekryteringsbehov"].iloc[0]
+        kind, row, persons = need_headline(tables["rekryteringsbehov"], data.fc)
         out.append(
             p(
-                "openings",
+                "openings" if kind == "need" else "openings_exits",
                 lang,
                 end=int(row["end_year"]),
                 label=mid(row["ssyk_label"], lang),
-                n=fmt_int(float(row["openings"]), lang),
+                n=fmt_int(persons, lang),
             )
         )
     return out
@@ -246,15 +250,15 @@ def _facts(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[dict[str, 
     ]
     need = tables.get("rekryteringsbehov")
     if need is not None and not need.empty:
-        row = need.iloc[0]
+        kind, row, persons = need_headline(need, data.fc)
         facts.append(
             {
                 "value": str(row["ssyk_label"]),
                 "label": p(
-                    "fact_need",
+                    "fact_need" if kind == "need" else "fact_exits",
                     lang,
                     end=int(row["end_year"]),
-                    n=fmt_int(float(row["openings"]), lang),
+                    n=fmt_int(persons, lang),
                 ),
             }
         )

@@ -94,9 +94,9 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "occupation) was {a} in {year}, against {b} in Sweden.",
     },
     "openings": {
-        "sv": "Störst rekryteringsbehov till {end} har {label}: {n} personer (avgångar och "
+        "sv": "Störst rekryteringsbehov till {end} har {label}: omkring {n} personer (avgångar och "
         "prognostiserad förändring).",
-        "en": "The largest recruitment need to {end} is for {label}: {n} people (exits and "
+        "en": "The largest recruitment need to {end} is for {label}: about {n} people (exits and "
         "forecast change).",
     },
     "sources": {"sv": "Källor", "en": "Sources"},
@@ -111,6 +111,16 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
     "fact_change": {
         "sv": "förändring {start}–{end}, justerat för seriebrott (ojusterat {raw})",
         "en": "change {start}–{end}, adjusted for series breaks (unadjusted {raw})",
+    },
+    "fact_exits": {
+        "sv": "flest förväntade avgångar till {end}: omkring {n} personer",
+        "en": "most expected exits to {end}: about {n} people",
+    },
+    "openings_exits": {
+        "sv": "Flest förväntade avgångar till {end} har {label}: omkring {n} personer "
+        "(beräknat från yrkets åldersstruktur).",
+        "en": "The most expected exits to {end} are for {label}: about {n} people (estimated "
+        "from the occupation's age structure).",
     },
     "fact_need": {
         "sv": "störst rekryteringsbehov till {end}: {n} personer (avgångar och förändring)",

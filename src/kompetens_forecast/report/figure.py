@@ -137,13 +137,16 @@ def finish(
     *,
     synthetic: bool | None = None,
     legend: tuple[list[Any], list[str]] | None = None,
+    legend_rows: int = 1,
 ) -> None:
     """Banner (synthetic data), title stating the finding, subtitle, legend row and caption."""
     is_synthetic = ctx.synthetic if synthetic is None else synthetic
     width, fixed = SIZES[ctx.size]
-    title_lines = textwrap.wrap(title, _chars(width, TITLE_PT, 0.62))
-    sub_lines = textwrap.wrap(subtitle, _chars(width, SUBTITLE_PT, 0.58)) if subtitle else []
-    cap_lines = textwrap.wrap(ctx.caption, _chars(width, CAPTION_PT, 0.6))
+    # never split at a hyphen: "kompetens-forecast" and "--horizon" stay whole
+    wrap = partial(textwrap.wrap, break_on_hyphens=False)
+    title_lines = wrap(title, _chars(width, TITLE_PT, 0.62))
+    sub_lines = wrap(subtitle, _chars(width, SUBTITLE_PT, 0.58)) if subtitle else []
+    cap_lines = wrap(ctx.caption, _chars(width, CAPTION_PT, 0.6))
     line = 1.3 / 72
     banner_h = (BANNER_PT * 2.1 / 72) if is_synthetic else 0.0
     header_h = (
@@ -153,7 +156,7 @@ def finish(
         + len(sub_lines) * SUBTITLE_PT * line
         + (0.06 if sub_lines else 0.0)
     )
-    legend_h = 0.3 if legend else 0.0
+    legend_h = 0.3 + 0.16 * (legend_rows - 1) if legend else 0.0
     footer_h = 0.1 + len(cap_lines) * CAPTION_PT * line + legend_h
     plot_h = fig.get_figheight()
     total = fixed if fixed else plot_h + header_h + footer_h
@@ -203,7 +206,7 @@ def finish(
             *legend,
             loc="lower left",
             bbox_to_anchor=(x0, (footer_h - legend_h + 0.02) / total),
-            ncol=len(legend[1]),
+            ncol=math.ceil(len(legend[1]) / legend_rows),
             fontsize=7.5,
             frameon=False,
             borderaxespad=0,

@@ -55,6 +55,18 @@ NUMBER_FORMATS = {
     "replacement": "#,##0",
     "expansion": "#,##0",
     "openings": "#,##0",
+    "replacement_rate_10y": "0.0",
+    "exits_10y": "#,##0",
+    "expansion_5y": "#,##0",
+    "expansion_10y": "#,##0",
+    "openings_10y": "#,##0",
+    "pay_mean_area": "#,##0",
+    "pay_mean_riket": "#,##0",
+    "pay_median_riket": "#,##0",
+    "pay_p10_riket": "#,##0",
+    "pay_p90_riket": "#,##0",
+    "ads": "#,##0",
+    "positions": "#,##0",
 }
 
 NAMES: dict[str, dict[str, str]] = {
@@ -67,6 +79,9 @@ NAMES: dict[str, dict[str, str]] = {
     "yrkesomraden": {"sv": "Yrkesområden", "en": "Major groups"},
     "bristlage": {"sv": "Bristläge", "en": "Shortage"},
     "rekryteringsbehov": {"sv": "Rekryteringsbehov", "en": "Recruitment need"},
+    "aldersstruktur": {"sv": "Åldersstruktur", "en": "Age structure"},
+    "lonelage": {"sv": "Lönenivå", "en": "Pay level"},
+    "annonser": {"sv": "Platsannonser", "en": "Job ads"},
     "kallor": {"sv": "Källor", "en": "Sources"},
     "seriebrott": {"sv": "Seriebrott", "en": "Series breaks"},
 }

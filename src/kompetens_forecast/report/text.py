@@ -188,19 +188,27 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "en": "Forecast to {end}: of the largest occupations in {region}, the strongest "
         "growth is expected for {label} ({pct})",
     },
+    "fans_finding_stable": {
+        "sv": "Prognos till {end}: ingen säkerställd förändring för de största yrkena i {region}",
+        "en": "Forecast to {end}: no clear change for the largest occupations in {region}",
+    },
     "fans_finding_down": {
-        "sv": "Prognos till {end}: alla de största yrkena i {region} väntas minska; "
-        "minst {label} ({pct})",
-        "en": "Forecast to {end}: all the largest occupations in {region} are expected to "
-        "shrink, {label} the least ({pct})",
+        "sv": "Prognos till {end}: {label} väntas minska mest av de största yrkena i {region} "
+        "({pct})",
+        "en": "Forecast to {end}: of the largest occupations in {region}, the largest "
+        "decrease is expected for {label} ({pct})",
     },
     "fans_sub": {
         "sv": "Utfall och prognos med 80 % prognosintervall. Träffsäkerhet mätt som om "
         "prognosen gjorts 2018–2022 med de data som då fanns, 1 år framåt: om den slog "
-        "oförändrad nivå (förra årets värde) och dess typiska fel.",
+        "oförändrad nivå (förra årets värde) och dess typiska fel. Rubriken nämner en "
+        "förändring bara där prognosen slog oförändrad nivå och intervallet inte rymmer "
+        "dagens nivå.",
         "en": "Observed and forecast with 80 % prediction interval. Accuracy measured as if "
         "the forecast had been made in 2018–2022 with the data available then, 1 year ahead: "
-        "whether it beat an unchanged level (last year's value) and its typical error.",
+        "whether it beat an unchanged level (last year's value) and its typical error. The "
+        "title names a change only where the forecast beat an unchanged level and the "
+        "interval leaves today's level out.",
     },
     "fans_accuracy": {
         "sv": "träffsäkrare än oförändrad nivå: {verdict}",
@@ -249,6 +257,14 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "occupations correctly in {pct} of pairs (cross-validated; 50% = chance), no better "
         "than {best} alone ({best_pct}), so it gives no assessment of its own.",
     },
+    "shortage_withheld_weak": {
+        "sv": "På yrken den inte tränats på rangordnar modellen AF:s brist- och "
+        "överskottsyrken rätt i {pct} av paren (korsvaliderat; 50 % = slump; {best} ensam "
+        "{best_pct}), för osäkert för en egen bedömning.",
+        "en": "On occupations it was not fitted on, the model ranks AF's shortage and surplus "
+        "occupations correctly in {pct} of pairs (cross-validated; 50% = chance; {best} "
+        "alone {best_pct}), too uncertain for an assessment of its own.",
+    },
     "shortage_skilful": {
         "sv": "På yrken den inte tränats på rangordnar modellen AF:s brist- och "
         "överskottsyrken rätt i {pct} av paren (korsvaliderat; 50 % = slump; {best} ensam "
@@ -284,34 +300,137 @@ TEXT: Final[dict[str, dict[str, str]]] = {
     "status_balans": {"sv": "balans", "en": "balance"},
     "status_överskott": {"sv": "överskott", "en": "surplus"},
     "status_paradox": {"sv": "paradox", "en": "paradox"},
+    # --- age structure, recruitment need, pay, ads (report.charts_age/_pay/_ads) ------------
     "age_finding": {
-        "sv": "{pct} av de anställda inom {label} är 55 år eller äldre",
-        "en": "{pct} of employees in {label} are aged 55 or over",
+        "sv": "{pct} av de anställda inom {label}{where} är 55 år eller äldre – högst andel "
+        "bland de {m} största yrkena i {region}",
+        "en": "{pct} of employees in {label}{where} are aged 55 or over – the highest share "
+        "among the {m} largest occupations in {region}",
     },
+    "age_where_riket": {"sv": " i riket", "en": " in Sweden"},
     "age_sub": {
-        "sv": "Andel anställda 55 år och äldre och förväntade avgångar inom fem år, "
-        "de {m} största yrkena ({year}, SSYK-3-gruppens åldersstruktur).",
-        "en": "Share of employees aged 55+ and expected exits within five years, the {m} "
-        "largest occupations ({year}, the SSYK-3 group's age structure).",
+        "sv": "Andel 55 år och äldre ({basis}, {year}) och förväntade avgångar bland de "
+        "anställda i {region} inom 5 och 10 år, de {m} största yrkena. Avgångarna är beräknade "
+        "från hur stor del av varje åldersgrupp som lämnat yrket på fem år (pension och byte "
+        "av yrke).",
+        "en": "Share aged 55 or over ({basis}, {year}) and expected exits among the employees "
+        "in {region} within 5 and 10 years, the {m} largest occupations. Exits are estimated "
+        "from the share of each age group that left the occupation over five years "
+        "(retirement and change of occupation).",
+    },
+    "age_basis_riket": {
+        "sv": "åldersstruktur för yrket i riket",
+        "en": "age structure of the occupation in Sweden",
+    },
+    "age_basis_region": {
+        "sv": "regionens egen åldersstruktur, SSYK-3-grupp",
+        "en": "the region's own age structure, SSYK-3 group",
     },
     "age_axis": {"sv": "Andel 55 år och äldre", "en": "Share aged 55 or over"},
+    "age_exits": {
+        "sv": "{n5} avgångar på 5 år, {n10} på 10 år",
+        "en": "{n5} exits in 5 years, {n10} in 10 years",
+    },
     "openings_finding": {
-        "sv": "{label} har störst rekryteringsbehov i {region} till {end}: {n} personer",
-        "en": "{label} has the largest recruitment need in {region} to {end}: {n} people",
+        "sv": "{label} har störst rekryteringsbehov i {region} till {end}: omkring {n} personer",
+        "en": "Largest recruitment need in {region} to {end}: {label}, about {n} people",
+    },
+    "openings_finding_exits": {
+        "sv": "{label} väntas få flest avgångar i {region} till {end}: omkring {n} personer",
+        "en": "Most expected exits in {region} to {end}: {label}, about {n} people",
     },
     "openings_sub": {
-        "sv": "Rekryteringsbehov = ersättningsbehov (förväntade avgångar) + förändring enligt "
-        "prognosen, fem år.",
-        "en": "Recruitment need = replacement demand (expected exits) + forecast change, "
-        "five years.",
+        "sv": "Rekryteringsbehov = förväntade avgångar + förändring enligt prognosen, "
+        "{base}–{end5} (fylld stapel) och {base}–{end10} (ofylld stapel), de {m} yrken "
+        "med störst behov på fem år.",
+        "en": "Recruitment need = expected exits + forecast change, {base}–{end5} (filled bar) "
+        "and {base}–{end10} (outlined bar), the {m} occupations with the largest five-year "
+        "need.",
     },
-    "openings_replacement": {"sv": "Ersättningsbehov", "en": "Replacement demand"},
-    "openings_expansion": {"sv": "Ökning (prognos)", "en": "Growth (forecast)"},
+    "openings_sub_exits_only": {
+        "sv": "Prognosen når till {fc_end}: för tio år visas bara avgångarna "
+        "(forecast run --horizon 10 ger även förändringen).",
+        "en": "The forecast reaches {fc_end}: for ten years only the exits are shown "
+        "(forecast run --horizon 10 adds the change).",
+    },
+    "openings_sub_scenario": {
+        "sv": "Förändringen efter {end5} är ett scenario: prognoser bortom fem år är inte "
+        "utvärderade.",
+        "en": "The change after {end5} is a scenario: forecasts beyond five years are not "
+        "evaluated.",
+    },
+    "openings_sub_riket": {
+        "sv": "Avgångarna bygger på yrkets åldersstruktur i riket.",
+        "en": "Exits are based on the occupation's age structure in Sweden.",
+    },
+    "openings_sub_title": {
+        "sv": "Rubriken nämner behovet bara där prognosen varit träffsäkrare än oförändrad nivå.",
+        "en": "The title names the need only where the forecast beat an unchanged level.",
+    },
+    "openings_replacement": {
+        "sv": "Avgångar (pension, byte av yrke)",
+        "en": "Exits (retirement, change of occupation)",
+    },
+    "openings_expansion": {"sv": "Ökning enligt prognos", "en": "Forecast growth"},
     "openings_decline": {
-        "sv": "Minskning (prognos), dras av",
-        "en": "Decline (forecast), subtracted",
+        "sv": "Minskning enligt prognos, dras av",
+        "en": "Forecast decline, subtracted",
     },
-    "age_exits": {"sv": "{n} avgångar", "en": "{n} exits"},
+    "openings_ten": {"sv": "Ofylld stapel: 10 år", "en": "Outlined bar: 10 years"},
+    "openings_5y": {"sv": "5 år: {n}", "en": "5 years: {n}"},
+    "openings_10y": {"sv": "10 år: {n}", "en": "10 years: {n}"},
+    "openings_10y_exits": {"sv": "10 år: {n} avgångar", "en": "10 years: {n} exits"},
+    "pay_finding": {
+        "sv": "{n} av de {m} största yrkena i {region} har lägre medellön än snittet för alla "
+        "yrken i {area} ({avg} kr i månaden)",
+        "en": "{n} of the {m} largest occupations in {region} earn less on average than all "
+        "occupations in {area} (SEK {avg} a month)",
+    },
+    "pay_finding_all": {
+        "sv": "Alla de {m} största yrkena i {region} har lägre medellön än snittet för alla "
+        "yrken i {area} ({avg} kr i månaden)",
+        "en": "All of the {m} largest occupations in {region} earn less on average than all "
+        "occupations in {area} (SEK {avg} a month)",
+    },
+    "pay_sub": {
+        "sv": "Genomsnittlig månadslön {year} omräknad till heltid, alla sektorer, kvinnor och "
+        "män, de {m} största yrkena i {region}.",
+        "en": "Average monthly pay {year}, full-time equivalent, all sectors, women and men, "
+        "the {m} largest occupations in {region}.",
+    },
+    "pay_sub_area": {
+        "sv": "SCB redovisar lön per riksområde, inte per län: {area} är riksområdet {region} "
+        "ligger i.",
+        "en": "SCB publishes pay by NUTS-2 region, not by county: {area} is the one {region} "
+        "lies in.",
+    },
+    "pay_axis": {
+        "sv": "Medellön, kronor per månad (heltid)",
+        "en": "Average pay, SEK per month (full time)",
+    },
+    "pay_all": {"sv": "Alla yrken, {where}", "en": "All occupations, {where}"},
+    "pay_area_legend": {"sv": "{area} (riksområde)", "en": "{area} (NUTS 2)"},
+    "ads_finding_down": {
+        "sv": "Platsannonserna i {where} var {pct} färre {last} än toppåret {peak}",
+        "en": "Job ads in {where} were {pct} fewer in {last} than in the peak year {peak}",
+    },
+    "ads_finding_up": {
+        "sv": "Platsannonserna i {where} ökade med {pct} från {first} till {last}",
+        "en": "Job ads in {where} rose by {pct} from {first} to {last}",
+    },
+    "ads_sub": {
+        "sv": "Publicerade annonser per år i Arbetsförmedlingens Platsbanken, hela år "
+        "{first}–{last}: alla yrken och de {k} största yrkena i {region}.",
+        "en": "Ads published per year on Arbetsförmedlingen's Platsbanken, whole years "
+        "{first}–{last}: all occupations and the {k} largest occupations in {region}.",
+    },
+    "ads_sub_riket": {
+        "sv": "Annonserna gäller hela riket (regionens egna när forecast fetch --dataset "
+        "job_ads_history har hämtat dem).",
+        "en": "The ads are Sweden's (the region's own once forecast fetch --dataset "
+        "job_ads_history has fetched them).",
+    },
+    "ads_all": {"sv": "Alla yrken", "en": "All occupations"},
     "persons": {"sv": "Antal personer", "en": "People"},
 }
 

@@ -80,12 +80,17 @@ def human_source(manifest: Manifest, lang: str) -> str:
 
 def source_line(manifests: Sequence[Manifest], lang: str) -> str:
     """One 'Källa: …; …' line for the real (not synthetic) datasets behind a chart or table,
-    each statistic named once."""
+    each statistic named once (several datasets of one register, e.g. employees by county and
+    by age, are one statistic: the first one's years and date stand)."""
     parts: list[str] = []
+    named: set[tuple[str, str]] = set()
     for manifest in manifests:
         if manifest.synthetic:
             continue
+        names = STATISTICS.get(manifest.dataset)
+        statistic = (manifest.source, names[0] if names else manifest.title)
         part = human_source(manifest, lang)
-        if part not in parts:
+        if part not in parts and statistic not in named:
             parts.append(part)
+            named.add(statistic)
     return f"{WORDS['source'][lang]}: " + "; ".join(parts) if parts else ""
