@@ -466,16 +466,16 @@ def test_no_selection_returns_the_default_selection(
     assert {"language", "selection", "placement", "links"} <= set(default)
 
 
-def test_large_selection_is_fast(server: PxWebServer, session: requests.Session) -> None:
+def test_large_selection_under_the_cap_is_answered_whole(
+    server: PxWebServer, session: requests.Session
+) -> None:
+    # (speed is not asserted here: a wall-clock bound in a unit test fails under load)
     body = yreg_body(Region=["*"], Yrke2012=["*"], Tid=["from(2017)"])  # 22*429*2*1*7 cells
-    start = time.perf_counter()
     response = post(session, server, "TAB9999", body)
-    elapsed = time.perf_counter() - start
     assert response.status_code == 200
     doc = response.json()
     assert doc["size"] == [22, 429, 2, 1, 7]
     assert len(doc["value"]) == 132_132 == server.requests[-1].cells
-    assert elapsed < 0.5
 
 
 # -- errors -------------------------------------------------------------------------------------

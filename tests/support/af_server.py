@@ -94,13 +94,16 @@ class _Handler(LoopbackHandler["AfServer"]):
         app = self.app
         _, path, query_string = self.target()
         query = dict(parse_qsl(query_string, keep_blank_values=True))
-        fault = self.answer_fault()
+        fault = self.answer_fault(
+            lambda f: app._log(
+                AfRequest(method, path, query, f.status, time.monotonic(), fault=True)
+            )
+        )
         if fault is not None:
-            app._log(AfRequest(method, path, query, fault.status, time.monotonic(), fault=True))
             return
         status, body, content_type = app._route(method, path, query)
+        app._log(AfRequest(method, path, query, status, time.monotonic()))  # before the answer
         self.send(status, body, {"Content-Type": content_type})
-        app._log(AfRequest(method, path, query, status, time.monotonic()))
 
 
 class AfServer(LoopbackServer[AfRequest]):

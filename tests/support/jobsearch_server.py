@@ -161,16 +161,17 @@ class _Handler(LoopbackHandler["JobSearchServer"]):
         _, path, query_string = self.target()
         params = parse_qs(query_string, keep_blank_values=True)
         headers = {k.lower(): v for k, v in self.headers.items()}
-        fault = self.answer_fault()
+        fault = self.answer_fault(
+            lambda f: app._log(AdRequest(method, path, params, headers, f.status, fault=True))
+        )
         if fault is not None:
-            app._log(AdRequest(method, path, params, headers, fault.status, fault=True))
             return
         try:
             status, body, out_headers, derived = app._route(method, path, params, headers)
         except Exception:  # a bug here must still answer, as a real server would
             status, body, out_headers, derived = 500, b"", {}, False
+        app._log(AdRequest(method, path, params, headers, status, derived=derived))  # before
         self.send(status, body, out_headers)
-        app._log(AdRequest(method, path, params, headers, status, derived=derived))
 
 
 class JobSearchServer(LoopbackServer[AdRequest]):

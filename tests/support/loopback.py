@@ -8,7 +8,8 @@ connections, so no handler thread serves requests after it.
 
 A server subclasses `LoopbackServer[Record]`, sets `handler_class` (a `LoopbackHandler`
 subclass) and `thread_name`, and adds its routes and public `fail_next` (whose signature is
-its own); the handler calls `answer_fault()` first and logs a record with `app._log(...)`.
+its own); the handler calls `answer_fault(log)` first and logs a record with `app._log(...)`
+before it writes the answer.
 
 Not used by the product at run time.
 """
@@ -20,7 +21,7 @@ import json
 import socket
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -165,11 +166,16 @@ class LoopbackHandler(BaseHTTPRequestHandler, Generic[AppT]):
         elif body:
             self.wfile.write(body)
 
-    def answer_fault(self) -> Fault | None:
-        """Answer with the server's next injected fault, if any (a drop closes the connection)."""
+    def answer_fault(self, log_fault: Callable[[Fault], None]) -> Fault | None:
+        """Answer with the server's next injected fault, if any (a drop closes the connection).
+
+        `log_fault` records it before the answer goes out: a client holding its response must
+        find the request in the log (logging after the write raced with the test's assert).
+        """
         fault = self.app._take_fault()
         if fault is None:
             return None
+        log_fault(fault)
         if fault.drop:
             self.close_connection = True
             return fault

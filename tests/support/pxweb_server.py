@@ -102,12 +102,14 @@ class _Handler(LoopbackHandler["PxWebServer"]):
             time=arrived,
             client=client,
         )
-        fault = self.answer_fault()
+        fault = self.answer_fault(
+            lambda f: app._log(
+                replace(record, status=None, fault="drop")
+                if f.drop
+                else replace(record, status=f.status, fault="fail")
+            )
+        )
         if fault is not None:
-            if fault.drop:
-                app._log(replace(record, status=None, fault="drop"))
-            else:
-                app._log(replace(record, status=fault.status, fault="fail"))
             return
         retry_after = app._rate_limit(client, arrived)
         if retry_after is not None:
@@ -116,37 +118,28 @@ class _Handler(LoopbackHandler["PxWebServer"]):
                 f"API calls quota exceeded! maximum admitted {cfg.max_calls} "
                 f"per {cfg.time_window:g}s."
             ).encode()
+            app._log(replace(record, status=429, fault="rate-limit"))
             self.send(
                 429,
                 text,
                 {"Content-Type": "text/plain; charset=utf-8", "Retry-After": str(retry_after)},
             )
-            app._log(replace(record, status=429, fault="rate-limit"))
             return
         info: dict[str, Any] = {}
+        error_text = None
         try:
             status, payload, content_type = app._route(method, raw_path, query, body, info)
             headers = {"Content-Type": content_type} if content_type else {}
-            self.send(status, payload, headers)
-            app._log(replace(record, status=status, cells=info.get("cells")))
         except ProblemError as error:
-            if error.body is None:
-                payload, headers = b"", {}
-            else:
-                payload = json_bytes(error.body)
-                headers = {"Content-Type": error.content_type}
-            self.send(error.status, payload, headers)
-            app._log(replace(record, status=error.status, cells=info.get("cells")))
+            status = error.status
+            payload = b"" if error.body is None else json_bytes(error.body)
+            headers = {} if error.body is None else {"Content-Type": error.content_type}
         except Exception as exc:  # a bug here must still answer, as a real server would
-            self.send(500, b"", {})
-            app._log(
-                replace(
-                    record,
-                    status=500,
-                    cells=info.get("cells"),
-                    error=f"{type(exc).__name__}: {exc}",
-                )
-            )
+            status, payload, headers = 500, b"", {}
+            error_text = f"{type(exc).__name__}: {exc}"
+        # logged before the answer: a client holding its response must find the record
+        app._log(replace(record, status=status, cells=info.get("cells"), error=error_text))
+        self.send(status, payload, headers)
 
 
 class PxWebServer(LoopbackServer[RequestRecord]):
