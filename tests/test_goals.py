@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from cli_helpers import invoke
+from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.goals.config import (
     GoalsConfigError,
     GoalSpec,
@@ -16,8 +20,9 @@ from kompetens_forecast.goals.config import (
     load_goals_config,
 )
 from kompetens_forecast.goals.evaluate import COLUMNS
-from kompetens_forecast.goals.indicators import read_csv_indicator
+from kompetens_forecast.goals.indicators import IndicatorResolver, read_csv_indicator
 from kompetens_forecast.goals.status import assess, expected_value
+from kompetens_forecast.store.datasets import DataContext
 
 RULES = StatusRules()
 
@@ -224,3 +229,57 @@ def test_forecast_goals_refuses_bad_config_before_writing(
     assert result.code == 2
     assert "Did you mean: employed" in result.err and len(result.messages) == 1
     assert not out.exists()
+
+
+# --- share_in_shortage: shown only where most employees' occupations have a status ------------
+
+SHORTAGE_GOAL = """
+region = "20"
+
+[[goal]]
+id = "brist"
+title = "Mindre andel anställda i bristyrken"
+indicator = "share_in_shortage"
+baseline_year = 2023
+target = 25.0
+target_year = 2030
+direction = "lower"
+"""
+
+
+def _share_in_shortage(tmp_path: Path, status_of: Callable[[str], str]) -> tuple[Any, pd.Series]:
+    """The indicator for county 20 with `status_of(ssyk)` as every cell's status, and the
+    county's employees per SSYK-4 in the latest year (the input it is computed from)."""
+    registry = default_registry()
+    config = load_goals_config(_write(tmp_path, SHORTAGE_GOAL), registry=registry)
+    resolver = IndicatorResolver(DataContext(), registry, config)
+    panel = resolver._panel(registry.get("20")).data
+    own = panel[panel["region_code"] == "20"]
+    latest = own[own["year"] == own["year"].max()].set_index("ssyk")["value"]
+    cells = pd.DataFrame({"region_code": "20", "ssyk": latest.index})
+    cells["status"] = cells["ssyk"].map(status_of)
+
+    def scorer(_ctx: DataContext, **_kw: object) -> tuple[Any, list[Any]]:
+        return SimpleNamespace(cells=cells), []
+
+    resolver.score_shortage = scorer
+    return resolver.resolve(config.goals[0], "20"), latest
+
+
+def test_share_in_shortage_counts_the_employees_of_brist_occupations(tmp_path: Path) -> None:
+    series, latest = _share_in_shortage(
+        tmp_path, lambda ssyk: "brist" if ssyk.startswith("2") else "balans"
+    )
+    expected = latest[latest.index.str.startswith("2")].sum() / latest.sum() * 100
+    assert 0 < expected < 100
+    assert series.values["value"].tolist() == pytest.approx([expected])
+
+
+def test_share_in_shortage_is_not_shown_where_the_model_withholds(tmp_path: Path) -> None:
+    # on the demo AF labels a few occupations and the model withholds the rest: counting the
+    # unassessed as "not shortage" would show a false 0 % "on track"
+    series, _ = _share_in_shortage(
+        tmp_path, lambda ssyk: "brist" if ssyk.startswith("22") else "ingen bedömning"
+    )
+    assert series.empty
+    assert "ingen bedömning" in series.note and "below 80%" in series.note

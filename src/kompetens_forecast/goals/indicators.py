@@ -8,8 +8,10 @@ Built-ins come from the datasets the tool already uses (fetched, else the embedd
 - `employed_ssyk`: the same for the occupations of `ssyk = [...]` (codes at the panel's SSYK
   level or above: SSYK-4 for riket/counties, SSYK-3 for municipalities).
 - `share_in_shortage`: the share (%) of employees, latest year, in occupations whose shortage
-  status is "brist" (any other status, incl. "ingen bedömning", does not count); riket and
-  counties only. One value: the status is today's.
+  status is "brist"; riket and counties only. One value: the status is today's. Only when
+  occupations holding at least `MIN_ASSESSED_SHARE` of the employees have a status: where the
+  model withholds ("ingen bedömning") the share would count unassessed occupations as "not
+  shortage" and read as a (false) low share.
 - `forecast_employed`: the published forecast's region total (sum of the reconciled
   occupation forecasts, which are raked to the total), with the history before it.
 - `matching_grade`: SCB's matchningsgrad as published (`matching_grade_county`, total over sex).
@@ -47,6 +49,10 @@ from kompetens_forecast.store.datasets import DataContext, LoadedDataset
 MATCHING_DATASET = "matching_grade_county"
 KOLADA_DATASET = "kolada"
 SHORTAGE_STATUS = "brist"
+NO_ASSESSMENT = "ingen bedömning"
+#: the share of employees whose occupation has a shortage status (AF's or the model's) before a
+#: share in shortage is shown; below it the unassessed rest could hold any share of shortage
+MIN_ASSESSED_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -257,6 +263,13 @@ class IndicatorResolver:
         total = float(latest.sum(min_count=1))
         if not np.isfinite(total) or total <= 0 or latest.isna().any():
             return _none(f"Employment in {year} is incomplete for {region.display()}.")
+        assessed = float(latest[status.notna() & (status != NO_ASSESSMENT)].sum()) / total
+        if assessed < MIN_ASSESSED_SHARE:
+            return _none(
+                f"Shortage status covers occupations with {assessed:.0%} of the employees in "
+                f"{region.display()} ({year}), below {MIN_ASSESSED_SHARE:.0%}: the rest is "
+                "'ingen bedömning', so no share in shortage is shown."
+            )
         share = float(latest[status == SHORTAGE_STATUS].sum()) / total * 100
         used = tuple(datasets)
         return IndicatorSeries(

@@ -31,7 +31,7 @@ from kompetens_forecast.report.figure import (
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int
 
 CHART_NAME = "13_mal"
-#: Traffic-light colours from the house palette (Okabe & Ito), as the shortage chart's.
+#: Traffic-light colours of their own (report/palette.py), distinct from the shortage chart's.
 STATUS_COLOURS = palette.GOAL_STATUS
 ACTUAL, PATH = palette.REGION, palette.MUTED
 TEXT = {

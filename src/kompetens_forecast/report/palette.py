@@ -53,15 +53,15 @@ INK: Final = "#333333"
 MUTED: Final = "#444444"
 SYNTHETIC_BANNER: Final = "#D55E00"
 
-# the goals chart (13_mal, drawn since it came from goals/ with these values): traffic lights,
-# the actual series (REGION), its path to the goal (MUTED), the goal marker and the grid.
-# The lights reuse three shortage-status hues for good/warning/bad (on track = the surplus
-# green, off track = the shortage vermillion); not in DATA_COLOURS until that is decided.
+# the goals chart (13_mal): traffic lights for a goal's status, with white bold text on them.
+# Their own hues (Paul Tol's colour-blind-safe "muted" scheme: green, olive, wine, and a dark
+# grey), so that a report with both charts never uses the shortage chart's green for "on
+# track" or its vermillion for "off track" (one colour, one meaning per report).
 GOAL_STATUS: Final[dict[str, str]] = {
-    "on_track": STATUS["överskott"],
-    "at_risk": DECREASE,
-    "off_track": STATUS["brist"],
-    "no_data": RIKET,
+    "on_track": "#117733",
+    "at_risk": "#999933",
+    "off_track": "#882255",
+    "no_data": "#777777",
 }
 GOAL_MARK: Final = "#666666"
 GRID: Final = "#D9D9D9"
@@ -75,4 +75,5 @@ DATA_COLOURS: Final[dict[str, str]] = {
     "MEN": MEN,
     "BOTH_SEXES": BOTH_SEXES,
     **{f"STATUS[{k}]": v for k, v in STATUS.items()},
+    **{f"GOAL_STATUS[{k}]": v for k, v in GOAL_STATUS.items()},
 }
