@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -70,11 +71,18 @@ class ChartContext:
         return SIZES[self.size][0]
 
 
+_KEEP_UNIT = re.compile(r"(\d) (%|kr\b|år\b|SEK\b)")
+_KEEP_SIGN = re.compile(r"(?<!\S)([+−-]) (?=\d)")
+
+
 def wrap_label(label: str, width: int = 30, lines: int = 3) -> str:
     """An occupation label on at most `lines` lines of about `width` characters.
 
     Cut with "…" only when even `lines` lines cannot hold it (SSYK's longest labels fit in
     three lines of 30 characters, so in practice nothing is cut)."""
+    # a number keeps its sign and unit on its line ("+ 5 %", not "+ 5" / "%"): a no-break
+    # space is not a break point for textwrap and prints as a space
+    label = _KEEP_SIGN.sub("\\1\u00a0", _KEEP_UNIT.sub("\\1\u00a0\\2", label))
     parts = textwrap.wrap(label, width) or [""]
     if len(parts) > lines:
         parts = parts[:lines]
