@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import click
 import typer
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kompetens_forecast.jobs.fetchers import Fetcher
-    from kompetens_forecast.jobs.options import DataContext, ForecastSettings
+    from kompetens_forecast.jobs.options import DataContext, Engine, ForecastSettings
     from kompetens_forecast.jobs.run import RunResult
 
 DATA_DIR_ENV = "KF_DATA_DIR"  # = store.datasets.DATA_DIR_ENV (tested), without importing pandas
@@ -211,38 +211,57 @@ def build_command() -> click.Command:
     return command
 
 
-def _out_option() -> Any:
-    return typer.Option(Path("out"), "--out", "-o", help="Output directory.", file_okay=False)
-
-
-def _size_option() -> Any:
-    return typer.Option(
-        "a4",
+# Shared options as Annotated aliases (the sqlite-utils way): one declaration, every command
+# that takes the option says so in its signature.
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output directory.", file_okay=False)]
+SizeOption = Annotated[
+    str,
+    typer.Option(
         "--size",
         help="Chart size: a4 (16 cm wide, for an A4 report) or slide (16:9, 25.4 × 14.3 cm).",
-    )
-
-
-def _region_option() -> Any:
-    return typer.Option(
-        ...,
+    ),
+]
+RegionOption = Annotated[
+    str,
+    typer.Option(
         "--region",
         "-r",
         help="Region: 00 (riket), län (20, Dalarna), kommun (2080, Falun) or group id (SE31).",
-    )
-
-
-def _horizon_option() -> Any:
-    return typer.Option(None, "--horizon", help="Forecast horizon in years (default 5).")
-
-
-def _national_path_option() -> Any:
-    return typer.Option(
-        None,
+    ),
+]
+CountiesOption = Annotated[
+    str,
+    typer.Option("--region", "-r", help="Riket (00), a county, or 'all' (riket and every county)."),
+]
+HorizonOption = Annotated[
+    int | None, typer.Option("--horizon", help="Forecast horizon in years (default 5).")
+]
+NationalPathOption = Annotated[
+    Path | None,
+    typer.Option(
         "--national-path",
         help="CSV year;growth_pct: riket's total employment growth from a macro forecast.",
         dir_okay=False,
-    )
+    ),
+]
+PdfOption = Annotated[
+    bool, typer.Option("--pdf", help="Also faktablad.pdf (needs the pdf extra: WeasyPrint).")
+]
+FullOption = Annotated[
+    bool,
+    typer.Option(
+        "--full", help="The fact sheet with an appendix: every chart, full methods, licences."
+    ),
+]
+EngineOption = Annotated[str, typer.Option("--engine", help=ENGINE_HELP)]
+SchedulerOption = Annotated[str | None, typer.Option("--scheduler", help=SCHEDULER_HELP)]
+WorkersOption = Annotated[int | None, typer.Option("--workers", help=WORKERS_HELP)]
+SearchOption = Annotated[
+    str,
+    typer.Option("--search", "-s", help="Filter by code or name (accents and case ignored)."),
+]
+OfflineOption = Annotated[bool, typer.Option("--offline", help="Use cached responses only.")]
+DatasetOption = Annotated[str, typer.Option("--dataset", "-d", help="Dataset name.")]
 
 
 def _forecast_settings(national_path: Path | None) -> ForecastSettings | None:
@@ -252,18 +271,17 @@ def _forecast_settings(national_path: Path | None) -> ForecastSettings | None:
     return forecast_settings(national_path)
 
 
-def _pdf_option() -> Any:
-    return typer.Option(
-        False, "--pdf", help="Also faktablad.pdf (needs the pdf extra: WeasyPrint)."
-    )
+def _start(ctx: typer.Context, region: str) -> Settings:
+    """A region command's settings, after noting what else the region query could mean."""
+    settings = _settings(ctx)
+    _note_other_meanings(region)
+    return settings
 
 
-def _full_option() -> Any:
-    return typer.Option(
-        False,
-        "--full",
-        help="The fact sheet with an appendix: every chart, full methods, licences.",
-    )
+def _engine(engine: str, scheduler: str | None, workers: int | None) -> Engine:
+    from kompetens_forecast.jobs.options import engine as engine_from_options
+
+    return engine_from_options(engine, scheduler, workers)
 
 
 def _write_region(
@@ -305,16 +323,16 @@ def _write_region(
 @app.command()
 def run(
     ctx: typer.Context,
-    region: str = _region_option(),
-    out: Path = _out_option(),
-    horizon: int | None = _horizon_option(),
-    size: str = _size_option(),
-    pdf: bool = _pdf_option(),
+    region: RegionOption,
+    out: OutOption = Path("out"),
+    horizon: HorizonOption = None,
+    size: SizeOption = "a4",
+    pdf: PdfOption = False,
     goals: Path | None = typer.Option(
         None, "--goals", dir_okay=False, help="Goals config (TOML): adds Mål and Måluppfyllelse."
     ),
-    national_path: Path | None = _national_path_option(),
-    full: bool = _full_option(),
+    national_path: NationalPathOption = None,
+    full: FullOption = False,
 ) -> None:
     """Indicators, forecasts, tables, charts and the fact sheet for one region."""
     from kompetens_forecast.jobs.run import run_region
@@ -325,13 +343,13 @@ def run(
 @app.command()
 def report(
     ctx: typer.Context,
-    region: str = _region_option(),
-    out: Path = _out_option(),
-    horizon: int | None = _horizon_option(),
-    size: str = _size_option(),
-    pdf: bool = _pdf_option(),
-    national_path: Path | None = _national_path_option(),
-    full: bool = _full_option(),
+    region: RegionOption,
+    out: OutOption = Path("out"),
+    horizon: HorizonOption = None,
+    size: SizeOption = "a4",
+    pdf: PdfOption = False,
+    national_path: NationalPathOption = None,
+    full: FullOption = False,
 ) -> None:
     """Report set only: tables.xlsx, csv/, tables.md, charts/, faktablad.html, manifest.json."""
     from kompetens_forecast.jobs.run import run_report
@@ -360,20 +378,18 @@ def forecast_command(
     region: str = typer.Option(
         ..., "--region", "-r", help="Region code or name, or 'all' (riket and every county)."
     ),
-    horizon: int | None = _horizon_option(),
-    out: Path = _out_option(),
-    engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
-    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
-    workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
-    national_path: Path | None = _national_path_option(),
+    horizon: HorizonOption = None,
+    out: OutOption = Path("out"),
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    national_path: NationalPathOption = None,
 ) -> None:
     """Employment forecasts per occupation: writes OUT/forecast.parquet."""
     from kompetens_forecast.jobs.forecast import run_forecast
-    from kompetens_forecast.jobs.options import engine as engine_from_options
 
-    settings = _settings(ctx)
-    _note_other_meanings(region)
-    chosen = engine_from_options(engine, scheduler, workers)
+    settings = _start(ctx, region)
+    chosen = _engine(engine, scheduler, workers)
     forecast_settings = _forecast_settings(national_path)
     with _progress(settings, "Forecasting"):
         path, frame = run_forecast(
@@ -396,22 +412,18 @@ def forecast_command(
 @app.command("backtest")
 def backtest_command(
     ctx: typer.Context,
-    region: str = typer.Option(
-        ..., "--region", "-r", help="Riket (00), a county, or 'all' (riket and every county)."
-    ),
-    out: Path = _out_option(),
+    region: CountiesOption,
+    out: OutOption = Path("out"),
     horizon: int = typer.Option(3, "--horizon", help="Backtest horizons 1..N years (default 3)."),
-    engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
-    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
-    workers: int | None = typer.Option(None, "--workers", help=WORKERS_HELP),
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Rolling-origin backtests: writes OUT/backtest.parquet and OUT/backtest_summary.json."""
     from kompetens_forecast.jobs.backtest import run_backtest
-    from kompetens_forecast.jobs.options import engine as engine_from_options
 
-    settings = _settings(ctx)
-    _note_other_meanings(region)
-    chosen = engine_from_options(engine, scheduler, workers)
+    settings = _start(ctx, region)
+    chosen = _engine(engine, scheduler, workers)
     with _progress(settings, "Backtesting"):
         path, _frame, summary = run_backtest(
             region, out, ctx=settings.context(), horizons=horizon, engine=chosen
@@ -443,16 +455,13 @@ def backtest_command(
 @app.command()
 def outlook(
     ctx: typer.Context,
-    region: str = typer.Option(
-        ..., "--region", "-r", help="Riket (00), a county, or 'all' (riket and every county)."
-    ),
-    out: Path = _out_option(),
+    region: CountiesOption,
+    out: OutOption = Path("out"),
 ) -> None:
     """Outlook class per occupation (shortage status × demand): writes OUT/outlook.parquet."""
     from kompetens_forecast.jobs.outlook import run_outlook
 
-    settings = _settings(ctx)
-    _note_other_meanings(region)
+    settings = _start(ctx, region)
     with _progress(settings, "Outlook"):
         path, frame, provenance = run_outlook(region, out, ctx=settings.context())
     typer.echo(str(path))
@@ -473,14 +482,13 @@ def outlook(
 def indicators(
     ctx: typer.Context,
     region: str = typer.Option(..., "--region", "-r", help="Region code or name, or 'all'."),
-    out: Path = _out_option(),
+    out: OutOption = Path("out"),
 ) -> None:
     """Regional indicators per occupation: writes OUT/indicators.parquet (and, with AF job ads
     and jobseekers fetched, OUT/labour_market.parquet: Beveridge points, mismatch index)."""
     from kompetens_forecast.jobs.indicators import run_indicators
 
-    settings = _settings(ctx)
-    _note_other_meanings(region)
+    settings = _start(ctx, region)
     with _progress(settings, "Computing indicators"):
         paths, frame = run_indicators(region, out, ctx=settings.context(), lang=settings.lang)
     for path in paths:
@@ -497,7 +505,7 @@ def shortage(
     region: str = typer.Option(
         ..., "--region", "-r", help="Riket (00), a county, a county group (SE31), or 'all'."
     ),
-    out: Path = _out_option(),
+    out: OutOption = Path("out"),
     candidates: bool = typer.Option(
         True,
         "--candidates/--no-candidates",
@@ -508,8 +516,7 @@ def shortage(
     """Shortage status per occupation (score, brist/balans/överskott/paradox, AF beside it)."""
     from kompetens_forecast.jobs.shortage import run_shortage, shortage_summary_lines
 
-    settings = _settings(ctx)
-    _note_other_meanings(region)
+    settings = _start(ctx, region)
     with _progress(settings, "Scoring shortage"):
         path, _frame, report = run_shortage(
             region, out, ctx=settings.context(), candidates=candidates
@@ -530,46 +537,48 @@ def _pct(value: object) -> str:
 @app.command()
 def regions(
     ctx: typer.Context,
-    search: str = typer.Option(
-        "", "--search", "-s", help="Filter by code or name (accents and case ignored)."
-    ),
+    search: SearchOption = "",
 ) -> None:
     """List regions: code, name, level, county (tab-separated, with a header row)."""
     from kompetens_forecast.jobs.lists import find_regions
 
     settings = _settings(ctx)
-    found = find_regions(search)
-    if found:
-        typer.echo("code\tname\tlevel\tcounty")
-    for region in found:
-        typer.echo(
-            f"{region.code}\t{region.label(settings.lang)}\t{region.level}\t{region.lan_code or ''}"
-        )
-    if not found:
-        raise UsageError(
-            f"No region matches '{search}'.", "Try `forecast regions` for the full list."
-        )
+    rows = [
+        f"{region.code}\t{region.label(settings.lang)}\t{region.level}\t{region.lan_code or ''}"
+        for region in find_regions(search)
+    ]
+    missing = UsageError(
+        f"No region matches '{search}'.", "Try `forecast regions` for the full list."
+    )
+    _echo_listing(rows, missing, header="code\tname\tlevel\tcounty")
 
 
 @app.command()
 def occupations(
     ctx: typer.Context,
-    search: str = typer.Option(
-        "", "--search", "-s", help="Filter by code or name (accents and case ignored)."
-    ),
+    search: SearchOption = "",
     level: int | None = typer.Option(None, "--level", help="SSYK level 1–4."),
 ) -> None:
     """List SSYK 2012 occupations: code, level, label (tab-separated)."""
     from kompetens_forecast.jobs.lists import find_occupations
 
     settings = _settings(ctx)
-    found = find_occupations(search, level)
-    for occupation in found:
-        typer.echo(f"{occupation.code}\t{occupation.level}\t{occupation.label(settings.lang)}")
-    if not found:
-        raise UsageError(
-            f"No occupation matches '{search}'.", "Try `forecast occupations --level 4`."
-        )
+    rows = [
+        f"{occupation.code}\t{occupation.level}\t{occupation.label(settings.lang)}"
+        for occupation in find_occupations(search, level)
+    ]
+    missing = UsageError(
+        f"No occupation matches '{search}'.", "Try `forecast occupations --level 4`."
+    )
+    _echo_listing(rows, missing)
+
+
+def _echo_listing(rows: list[str], missing: UsageError, header: str | None = None) -> None:
+    """A listing's rows on stdout (after its header); no rows is `missing`, a usage error."""
+    if not rows:
+        raise missing
+    for line in [header, *rows] if header is not None else rows:
+        typer.echo(line)
 
 
 @app.command()
@@ -577,7 +586,7 @@ def fetch(
     ctx: typer.Context,
     dataset: list[str] = typer.Option([], "--dataset", "-d", help="Dataset name (repeatable)."),
     all_datasets: bool = typer.Option(False, "--all", help="Every dataset (SCB catalog and AF)."),
-    offline: bool = typer.Option(False, "--offline", help="Use cached responses only."),
+    offline: OfflineOption = False,
     refresh: bool = typer.Option(
         False, "--refresh", help="Ignore the cache; fetch even if unchanged."
     ),
@@ -651,7 +660,7 @@ def fetch(
 def search(
     ctx: typer.Context,
     text: str = typer.Argument(..., help="Words to look for in SCB's table titles."),
-    offline: bool = typer.Option(False, "--offline", help="Use cached responses only."),
+    offline: OfflineOption = False,
 ) -> None:
     """Search SCB's tables (PxWebApi 2 /tables?query=): id, period, updated, title."""
     from kompetens_forecast.jobs.fetch import scb_clients
@@ -684,7 +693,7 @@ def data_export(
 @data_app.command("vintages")
 def data_vintages(
     ctx: typer.Context,
-    dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset name."),
+    dataset: DatasetOption,
 ) -> None:
     """Vintages of a fetched dataset: vintage, current, rows, retrieved_at, state."""
     from kompetens_forecast.jobs.lists import vintages
@@ -700,7 +709,7 @@ def data_vintages(
 @data_app.command("use")
 def data_use(
     ctx: typer.Context,
-    dataset: str = typer.Option(..., "--dataset", "-d", help="Dataset name."),
+    dataset: DatasetOption,
     vintage: str = typer.Option(
         ..., "--vintage", help="Vintage to make current (see `forecast data vintages`)."
     ),
@@ -832,9 +841,9 @@ def goals(
     region: str | None = typer.Option(
         None, "--region", "-r", help="Follow the goals up for this region instead (code or name)."
     ),
-    out: Path = _out_option(),
+    out: OutOption = Path("out"),
     lang: str | None = typer.Option(None, "--lang", help="sv or en (default: the global --lang)."),
-    size: str = _size_option(),
+    size: SizeOption = "a4",
 ) -> None:
     """Follow up goals (målnivåer): OUT/goals.parquet, goals.xlsx, charts/13_mal.png/.svg."""
     from kompetens_forecast.jobs.goals import run_goals
@@ -864,8 +873,8 @@ def goals(
 def calendar_command(
     ctx: typer.Context,
     year: int | None = typer.Option(None, "--year", help="Calendar year (default: this year)."),
-    out: Path = _out_option(),
-    size: str = _size_option(),
+    out: OutOption = Path("out"),
+    size: SizeOption = "a4",
 ) -> None:
     """Publication calendar (årshjul): OUT/calendar.ics, calendar.csv, charts/arshjul.png/.svg."""
     from kompetens_forecast.jobs.calendar import run_calendar

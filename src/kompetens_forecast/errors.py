@@ -63,6 +63,12 @@ class DataError(KFError):
     """Data are missing, malformed or inconsistent."""
 
 
+def csv_row_error(file: str, row: int, problem: str, hint: str | None = None) -> DataError:
+    """A DataError about data row `row` (0-based, below the header) of the CSV file `file`:
+    the message names the file and the line a text editor shows."""
+    return DataError(f"{file} line {row + 2}: {problem}", hint)
+
+
 class StoreError(KFError):
     """The Parquet store could not be read or written."""
 

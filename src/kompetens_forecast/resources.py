@@ -1,4 +1,4 @@
-"""Where the embedded demo dataset and the shipped configs are.
+"""Where the embedded demo dataset and the shipped configs are, and how their files are read.
 
 In a wheel they are inside the package (`kompetens_forecast/_embedded/{data,configs}`, see
 pyproject.toml); in a source checkout or editable install they are the repository's top-level
@@ -7,8 +7,11 @@ pyproject.toml); in a source checkout or editable install they are the repositor
 
 from __future__ import annotations
 
+import csv
+import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from kompetens_forecast.errors import DataError
 
@@ -38,3 +41,22 @@ def embedded_data_dir() -> Path:
 def configs_dir() -> Path:
     """The shipped configuration files (region groups, break register, forecast settings)."""
     return _embedded_dir("configs")
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file's document; a missing or malformed file is a DataError naming `what`."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataError(f"Cannot read {what} {path}: {exc}") from exc
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """A code list's rows, every cell a string (leading zeros kept); a BOM is dropped and a
+    missing file is a DataError."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except OSError as exc:
+        raise DataError(f"Cannot read code list {path}: {exc}") from exc

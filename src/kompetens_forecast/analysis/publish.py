@@ -119,14 +119,7 @@ def cell_accuracy(
     grouped = scored.groupby(KEYS)
     cells = grouped[["mase", "mase_naive", "mase_share"]].mean()
     cells["pct"] = grouped["pct"].median()
-    cells = cells.rename(
-        columns={
-            "mase": "backtest_mase",
-            "mase_naive": "backtest_mase_naive",
-            "mase_share": "backtest_mase_share",
-            "pct": "backtest_error_pct",
-        }
-    )
+    cells = cells.add_prefix("backtest_").rename(columns={"backtest_pct": "backtest_error_pct"})
     cells["beats_naive"] = cells["backtest_mase"] < cells["backtest_mase_naive"]
     return cells.reset_index().loc[:, columns]
 

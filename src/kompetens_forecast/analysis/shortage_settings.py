@@ -6,14 +6,13 @@ publishes beside its weights.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kompetens_forecast.analysis.shortage_signals import SIGNALS
 from kompetens_forecast.errors import DataError
-from kompetens_forecast.resources import configs_dir
+from kompetens_forecast.resources import configs_dir, read_toml
 from kompetens_forecast.schema import RIKET
 
 # binary: the nested L2 logit; ordinal: proportional odds; the others are the candidates of
@@ -142,11 +141,7 @@ class ShortageSettings:
 def load_settings(path: Path | None = None) -> ShortageSettings:
     """Settings from `configs/shortage.toml` (or `path`)."""
     path = path if path is not None else configs_dir() / "shortage.toml"
-    try:
-        with path.open("rb") as handle:
-            doc = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"Cannot read shortage settings {path}: {exc}") from exc
+    doc = read_toml(path, "shortage settings")
     try:
         ind, fit, thr = doc["indicators"], doc["fit"], doc["thresholds"]
         cand = doc.get("candidates", {})

@@ -12,17 +12,15 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 
 from kompetens_forecast import __version__
 from kompetens_forecast.calendar.releases import Release, source_name
 from kompetens_forecast.report.figure import (
-    STYLE,
     ChartContext,
     finish,
-    new_figure,
     save,
+    styled_figure,
     wrap_label,
 )
 
@@ -89,8 +87,7 @@ def calendar_chart(
     today = today or datetime.now(UTC).date()
     text = TEXT[ctx.lang]
     rows = list(releases)
-    with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, 0.26 * len(rows) + 0.5)
+    with styled_figure(ctx, 0.26 * len(rows) + 0.5) as (fig, ax):
         for y in range(len(rows)):
             ax.axhline(y, color="#eeeeee", linewidth=0.6, zorder=0)
         for x, y, filled, colour in chart_points(rows):

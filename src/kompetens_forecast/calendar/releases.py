@@ -11,7 +11,6 @@ nothing); a due dataset gets an event today ("fetch now") beside its expected re
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from kompetens_forecast.errors import DataError
-from kompetens_forecast.resources import configs_dir
+from kompetens_forecast.resources import configs_dir, read_toml
 from kompetens_forecast.sources.catalog import CADENCES, Catalog
 from kompetens_forecast.store.datasets import DataContext
 from kompetens_forecast.store.manifest import Manifest
@@ -54,11 +53,7 @@ class Release:
 
 
 def _read_calendar_config(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"Cannot read calendar config {path}: {exc}") from exc
+    return read_toml(path, "calendar config")
 
 
 def load_cadences(catalog: Catalog | None = None, path: Path | None = None) -> list[DatasetCadence]:

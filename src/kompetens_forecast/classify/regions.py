@@ -18,8 +18,6 @@ accented spelling wins over an accent-insensitive match (Håbo 0305 vs Habo 0643
 
 from __future__ import annotations
 
-import csv
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -28,7 +26,12 @@ from typing import Literal, TypeGuard
 
 from kompetens_forecast.classify.text import NameIndex, closest, normalize, sibling_codes
 from kompetens_forecast.errors import DataError, InvalidOptionError, UnknownRegionError
-from kompetens_forecast.resources import configs_dir, embedded_data_dir
+from kompetens_forecast.resources import (
+    configs_dir,
+    embedded_data_dir,
+    read_csv_rows,
+    read_toml,
+)
 
 Level = Literal["riket", "lan", "kommun", "group"]
 
@@ -62,15 +65,6 @@ class Region:
     def display(self) -> str:
         """Code and name, e.g. "20 Dalarnas län"."""
         return f"{self.code} {self.name}"
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    """All cells as strings (leading zeros kept); a missing file is a DataError."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            return list(csv.DictReader(f))
-    except OSError as exc:
-        raise DataError(f"Cannot read code list {path}: {exc}") from exc
 
 
 class RegionRegistry:
@@ -113,8 +107,8 @@ class RegionRegistry:
     def load(cls, groups_file: Path | None = None) -> RegionRegistry:
         """Riket, län and kommuner from `data/codes`, groups from `configs/region_groups.toml`."""
         codes_dir = embedded_data_dir() / "codes"
-        rows = _read_csv(codes_dir / "scb_regions_riket_lan_kommun.csv")
-        county_rows = _read_csv(codes_dir / "scb_counties.csv")
+        rows = read_csv_rows(codes_dir / "scb_regions_riket_lan_kommun.csv")
+        county_rows = read_csv_rows(codes_dir / "scb_counties.csv")
         try:
             counties = {r["county_code"]: r["county_name_short"] for r in county_rows}
             kommuner = {r["code"]: r for r in rows if r["level"] == "kommun"}
@@ -258,11 +252,7 @@ class RegionRegistry:
 
 def _load_groups(path: Path, regions: Mapping[str, Region]) -> list[Region]:
     """Parse and validate the region groups file."""
-    try:
-        with path.open("rb") as f:
-            doc = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"Cannot read region groups file {path}: {exc}") from exc
+    doc = read_toml(path, "region groups file")
     table = doc.get("groups", {})
     if not isinstance(table, dict):
         raise DataError(f"{path}: 'groups' must be a table of [groups.<id>] entries.")

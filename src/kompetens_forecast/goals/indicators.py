@@ -41,7 +41,7 @@ from kompetens_forecast.analysis.regional import (
 )
 from kompetens_forecast.analysis.shortage import ShortageResult
 from kompetens_forecast.classify.regions import Region, RegionRegistry
-from kompetens_forecast.errors import DataError, KFError
+from kompetens_forecast.errors import DataError, KFError, csv_row_error
 from kompetens_forecast.goals.config import GoalsConfig, GoalSpec
 from kompetens_forecast.store.citation import source_line
 from kompetens_forecast.store.datasets import DataContext, LoadedDataset
@@ -351,8 +351,10 @@ def read_csv_indicator(path: Path, region_code: str) -> IndicatorSeries:
     bad = years.isna() | (values.isna() & ~markers) | ~frame["region_code"].str.fullmatch(r"\d+")
     if bad.any():
         row = int(frame.index[bad][0])
-        raise DataError(
-            f"{path.name} line {row + 2}: invalid row "
+        raise csv_row_error(
+            path.name,
+            row,
+            "invalid row "
             f"{';'.join(str(frame.at[row, c]) for c in ('region_code', 'year', 'value'))}.",
             "Expected region_code (text, e.g. 20 or 2080), year (e.g. 2023), value (a number).",
         )

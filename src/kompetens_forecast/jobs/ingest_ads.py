@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -138,21 +139,18 @@ def count_ads(
         progress("job_ads: JobSearch", len(targets), len(targets))
         frame = counts_frame(counts, snapshot_time[:10])
         lengths = {2 if lvl == "county" else 4 for lvl, _ in targets}
-        merged = sorted_unique(
-            replace_snapshot(ctx, "job_ads", frame, "snapshot_date", lengths), SNAPSHOT_DIMS
-        )
         methods = Counter(c.method for c in counts)
         no_positions = [c.code for c in counts if c.positions is None and c.total > 0]
         notes = count_notes(client, counts, methods, no_positions)
-        result = ingest(
+        result = _ingest_snapshot(
             ctx,
             Download(
-                merged,
+                frame,
                 dataset="job_ads",
                 source=SOURCE,
+                dims=SNAPSHOT_DIMS,
                 title="Platsannonser per yrke (SSYK-4) och region, ögonblicksbild (JobSearch)",
                 table_ids=["jobsearch:/search"],
-                dims=SNAPSHOT_DIMS,
                 retrieved_at=snapshot_time,
                 query={
                     "endpoint": client.endpoint,
@@ -188,6 +186,7 @@ def count_ads(
                 calls=client.calls,
                 cells=len(frame),
             ),
+            lengths,
             notes,
         )
     return result
@@ -291,6 +290,15 @@ def fetch_job_ads_history(
     return result
 
 
+def _ingest_snapshot(
+    ctx: DataContext, download: Download, lengths: set[int], notes: Sequence[str]
+) -> FetchResult:
+    """Store a snapshot of ads (`download.frame`) beside the earlier ones: a stored snapshot
+    of the same date and code lengths is replaced, the rest kept (caller holds the lock)."""
+    stored = replace_snapshot(ctx, download.dataset, download.frame, "snapshot_date", lengths)
+    return ingest(ctx, replace(download, frame=sorted_unique(stored, SNAPSHOT_DIMS)), notes)
+
+
 # -- JobStream snapshot ----------------------------------------------------------------------
 def fetch_jobstream_snapshot(
     ctx: DataContext,
@@ -333,20 +341,17 @@ def fetch_jobstream_snapshot(
             raise DataError(f"{source} held no job ads.", "Nothing was written.")
         frame = rename_period(aggregate.frame("kommun"), "snapshot_date")
         frame["source"] = "jobstream"
-        merged = sorted_unique(
-            replace_snapshot(ctx, "job_ads_snapshot", frame, "snapshot_date", {4}), SNAPSHOT_DIMS
-        )
         report = aggregate.report()
         notes = aggregate_notes(report)
-        result = ingest(
+        result = _ingest_snapshot(
             ctx,
             Download(
-                merged,
+                frame,
                 dataset="job_ads_snapshot",
                 source=SOURCE,
+                dims=SNAPSHOT_DIMS,
                 title="Aktuella platsannonser per kommun och yrke (SSYK-4), JobStream",
                 table_ids=["jobstream:/v2/snapshot"],
-                dims=SNAPSHOT_DIMS,
                 retrieved_at=snapshot_time,
                 query={
                     "endpoint": endpoint if path is None else None,
@@ -368,6 +373,7 @@ def fetch_jobstream_snapshot(
                 calls=0 if path else 1,
                 cells=len(frame),
             ),
+            {4},
             notes,
         )
     return result

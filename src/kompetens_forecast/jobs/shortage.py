@@ -121,16 +121,12 @@ def score_all(
 
 
 def _score_all(
-    ctx: DataContext,
-    settings: ShortageSettings | None = None,
-    extra_codes: Sequence[str] = (),
-    candidates: bool = False,
+    ctx: DataContext, settings: ShortageSettings, extra_codes: Sequence[str], candidates: bool
 ) -> tuple[ShortageResult, list[LoadedDataset]]:
     """Scores and statuses of every riket/county × SSYK-4 cell (plus `extra_codes`, county
     groups scored beside them with the same weights), and the datasets used.
 
     Raises DataError when AF Yrkesbarometer labels (the calibration target) are missing."""
-    settings = settings if settings is not None else load_settings()
     registry = default_registry()
     base_codes = region_codes_for("all", registry)
     all_codes = [*base_codes, *(c for c in extra_codes if c not in base_codes)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
@@ -19,13 +18,12 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.figure import (
-    STYLE,
     ChartContext,
     finish,
     label_lines,
-    new_figure,
     nice_ticks,
     save,
+    styled_figure,
     thousands,
     wrap_label,
 )
@@ -121,8 +119,7 @@ def largest_occupations(
     data = ind.nlargest(top, "employed")
     year = int(data["year"].iloc[0])
     texts, af_note = _af_label_texts(data, ctx.lang)
-    with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data), list(data["ssyk_label"])))
+    with styled_figure(ctx, bar_height(len(data), list(data["ssyk_label"]))) as (fig, ax):
         _barh(ax, list(data["ssyk_label"]), list(data["employed"]), palette.REGION, texts)
         ax.margins(x=0.3)
         ax.set_xlabel(t("employed", ctx.lang))
@@ -156,8 +153,7 @@ def change(
         f"{signed_int(v, ctx.lang)} ({signed_pct(p, ctx.lang, 0)})"
         for v, p in zip(values, both["change_5y_pct_adj"], strict=True)
     ]
-    with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(both), list(both["ssyk_label"])))
+    with styled_figure(ctx, bar_height(len(both), list(both["ssyk_label"]))) as (fig, ax):
         colours = [palette.INCREASE if v >= 0 else palette.DECREASE for v in values]
         _barh(ax, list(both["ssyk_label"]), values, colours, texts)
         ax.axvline(0, color=palette.INK, linewidth=0.8)
@@ -209,8 +205,7 @@ def location_quotients(
     cap = lq_axis_cap(values)
     shown = [min(v, cap) for v in values] if cap is not None else values
     labels = list(data["ssyk_label"])
-    with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data), labels))
+    with styled_figure(ctx, bar_height(len(data), labels)) as (fig, ax):
         _barh(ax, labels, shown, palette.REGION, [fmt_decimal(v, ctx.lang, 1) for v in values])
         ax.axvline(1.0, color=palette.INK, linewidth=0.8, linestyle="--")
         nice_ticks(ax.xaxis, ctx.lang)
@@ -266,8 +261,7 @@ def subregions(
     )
     total = float(totals["employed"].sum()) or 1.0
     year = int(ind["year"].iloc[0])
-    with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, 0.22 * len(totals) + 0.55)
+    with styled_figure(ctx, 0.22 * len(totals) + 0.55) as (fig, ax):
         labels = [names.get(c, c) for c in totals["region_code"]]
         _barh(
             ax,
@@ -322,8 +316,7 @@ def major_groups(
     data = shares.sort_values("major")
     year = int(data["year"].iloc[0])
     labels = [group_labels.get(str(c), str(c)) for c in data["major"]]
-    with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, 0.36 * len(data) + 0.6)
+    with styled_figure(ctx, 0.36 * len(data) + 0.6) as (fig, ax):
         positions = list(range(len(data)))
         shift = 0.0 if is_riket else 0.19
         ax.barh([p - shift for p in positions], data["share"], height=0.38, color=palette.REGION)
@@ -393,8 +386,7 @@ def women_share(ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15) 
     year = int(ind["year"].iloc[0])
     values = list(data["share_women"])
     labels = list(data["ssyk_label"])
-    with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data), labels))
+    with styled_figure(ctx, bar_height(len(data), labels)) as (fig, ax):
         colours = [palette.WOMEN if v > 50 else palette.MEN for v in values]
         _barh(ax, labels, values, colours, [fmt_pct(v, ctx.lang, 0) for v in values])
         ax.axvline(50, color=palette.INK, linewidth=0.8, linestyle="--")

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from kompetens_forecast.analysis.ads_trend import TOTAL
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.figure import (
-    STYLE,
     ChartContext,
     finish,
-    new_figure,
     nice_ticks,
     save,
+    styled_figure,
     wrap_label,
 )
 from kompetens_forecast.report.numbers import fmt_int, fmt_pct
@@ -58,8 +56,7 @@ def ads_chart(table: pd.DataFrame, ctx: ChartContext, out: Path, *, is_riket: bo
     where = t("riket", ctx.lang).lower() if ctx.lang == "sv" else t("riket", ctx.lang)
     if not national:
         where = ctx.region_name
-    with plt.style.context(STYLE):
-        fig, axes = new_figure(ctx, 4.2, 2, 3, sharex=True)
+    with styled_figure(ctx, 4.2, 2, 3, sharex=True) as (fig, axes):
         for ax, code in zip(axes.ravel(), codes, strict=False):
             part = table[table["ssyk"] == code].sort_values("year")
             ax.bar(part["year"], part["ads"], color=colour, width=0.7)

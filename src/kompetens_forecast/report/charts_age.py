@@ -7,21 +7,19 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from kompetens_forecast.analysis.age_need import has_age_columns, recruitment_need
+from kompetens_forecast.analysis.age_need import AGE_COLUMNS, has_age_columns, recruitment_need
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.charts import _barh, bar_height
 from kompetens_forecast.report.figure import (
-    STYLE,
     ChartContext,
     finish,
-    new_figure,
     nice_ticks,
     save,
+    styled_figure,
     wrap_label,
 )
 from kompetens_forecast.report.numbers import fmt_int, fmt_pct
@@ -56,18 +54,7 @@ def _is_riket(ctx: ChartContext) -> bool:
 def age_table(ind: pd.DataFrame) -> pd.DataFrame:
     """The region's occupations with their age columns, largest first (the Åldersstruktur
     sheet)."""
-    columns = [
-        "ssyk",
-        "ssyk_label",
-        "employed",
-        "share_55plus",
-        "share_60plus",
-        "replacement_rate_5y",
-        "replacement_rate_10y",
-        "exits_5y",
-        "exits_10y",
-        "age_basis",
-    ]
+    columns = ["ssyk", "ssyk_label", "employed", *AGE_COLUMNS]
     data = ind[ind["exits_5y"].notna()].sort_values("employed", ascending=False)
     return data.loc[:, [c for c in columns if c in data]].reset_index(drop=True)
 
@@ -97,8 +84,7 @@ def age_structure(ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15
         for s, e5, e10 in zip(data["share_55plus"], data["exits_5y"], exits10, strict=True)
     ]
     colour = palette.RIKET if national and not _is_riket(ctx) else None
-    with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data), list(data["ssyk_label"])))
+    with styled_figure(ctx, bar_height(len(data), list(data["ssyk_label"]))) as (fig, ax):
         _barh(
             ax,
             list(data["ssyk_label"]),
@@ -204,8 +190,7 @@ def openings(
     data = data.reset_index(drop=True)
     base = int(data["end_year"].iloc[0]) - 5
     has_ten = bool(data["expansion_10y"].notna().any())
-    with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data), list(data["ssyk_label"])) * 1.3)
+    with styled_figure(ctx, bar_height(len(data), list(data["ssyk_label"])) * 1.3) as (fig, ax):
         five = [i - 0.2 for i in range(len(data))]
         ten = [i + 0.2 for i in range(len(data))]
         ends5 = _stack(ax, five, data["exits_5y"], data["expansion_5y"], False)

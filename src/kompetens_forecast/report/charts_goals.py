@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -21,11 +20,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from kompetens_forecast.goals.evaluate import GoalsResult
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.figure import (
-    STYLE,
     ChartContext,
     finish,
-    new_figure,
     save,
+    styled_figure,
     wrap_label,
 )
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int
@@ -187,8 +185,7 @@ def goals_chart(result: GoalsResult, ctx: ChartContext, out: Path, region: str =
     count = len(summary)
     ncols = 1 if count == 1 else 2 if count <= 4 or ctx.size == "a4" else 3
     nrows = math.ceil(count / ncols)
-    with plt.style.context(STYLE):
-        fig, axes = new_figure(ctx, 1.55 * nrows, nrows, ncols, squeeze=False)
+    with styled_figure(ctx, 1.55 * nrows, nrows, ncols, squeeze=False) as (fig, axes):
         flat = list(np.asarray(axes).ravel())
         for ax, (_, row) in zip(flat, summary.iterrows(), strict=False):
             frame = result.frame[

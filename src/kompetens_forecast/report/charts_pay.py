@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -14,12 +13,11 @@ from matplotlib.patches import Rectangle
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.charts import bar_height
 from kompetens_forecast.report.figure import (
-    STYLE,
     ChartContext,
     finish,
-    new_figure,
     nice_ticks,
     save,
+    styled_figure,
     wrap_label,
 )
 from kompetens_forecast.report.numbers import fmt_int
@@ -44,9 +42,8 @@ def pay_chart(
     area = str(data["pay_area"].dropna().iloc[0]) if has_area else t("riket", ctx.lang)
     year = int(data["pay_year"].iloc[0])
     main = palette.REGION if (has_area or is_riket) else palette.RIKET
-    with plt.style.context(STYLE):
-        height = bar_height(len(data), list(data["ssyk_label"])) * (1.3 if has_area else 1.0)
-        fig, ax = new_figure(ctx, height)
+    height = bar_height(len(data), list(data["ssyk_label"])) * (1.3 if has_area else 1.0)
+    with styled_figure(ctx, height) as (fig, ax):
         positions = list(range(len(data)))
         shift = 0.19 if has_area else 0.0
         bar = 0.38 if has_area else 0.7

@@ -8,14 +8,13 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Rectangle
 
 from kompetens_forecast.analysis.shortage import NO_ASSESSMENT
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.charts import bar_height
-from kompetens_forecast.report.figure import STYLE, ChartContext, finish, new_figure, save
+from kompetens_forecast.report.figure import ChartContext, finish, save, styled_figure
 from kompetens_forecast.report.figure import wrap_label as wrap
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_pct
 from kompetens_forecast.report.shortage_cells import ShortageCells
@@ -111,8 +110,7 @@ def shortage_overview(
     the signals that drive it. The title counts AF's labels, never a weak model's."""
     data = table.head(12) if ctx.size == "slide" else table
     lang = ctx.lang
-    with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, bar_height(len(data), list(data["ssyk_label"])))
+    with styled_figure(ctx, bar_height(len(data), list(data["ssyk_label"]))) as (fig, ax):
         for y, row in enumerate(data.itertuples(index=False)):
             af = row.af_status if isinstance(row.af_status, str) else None
             af_word = status_word(af, lang) + LEVEL_MARKS.get(str(row.af_level), "") if af else "–"

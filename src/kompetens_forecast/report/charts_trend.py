@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
@@ -17,11 +16,10 @@ from kompetens_forecast.analysis.totals import complete_total
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.columns import yes_no
 from kompetens_forecast.report.figure import (
-    STYLE,
     ChartContext,
     finish,
-    new_figure,
     save,
+    styled_figure,
     thousands,
     wrap_label,
 )
@@ -86,8 +84,7 @@ def forecast_fans(
             low, high = float(last["yhat_lo"].iloc[0]), float(last["yhat_hi"].iloc[0])
             if low > level or high < level:
                 growth[code] = (float(last["yhat"].iloc[0]) / level - 1) * 100
-    with plt.style.context(STYLE):
-        fig, axes = new_figure(ctx, 4.2, 2, 3, sharex=True)
+    with styled_figure(ctx, 4.2, 2, 3, sharex=True) as (fig, axes):
         for ax, code in zip(axes.ravel(), biggest, strict=False):
             hist = history[history["ssyk"] == code].sort_values("year")
             fc = forecast[forecast["ssyk"] == code].sort_values("year")
@@ -187,8 +184,7 @@ def employment_trend(
 ) -> list[Path]:
     """Employment index (first year = 100): the region against riket."""
     start, end = int(index["year"].iloc[0]), int(index["year"].iloc[-1])
-    with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, 2.8)
+    with styled_figure(ctx, 2.8) as (fig, ax):
         ax.plot(
             index["year"],
             index["region_index"],
@@ -255,8 +251,7 @@ def employment_trend(
 def matching_grade(table: pd.DataFrame, ctx: ChartContext, out: Path) -> list[Path]:
     """Matchningsgrad by sex over time: the region (solid) against riket (dashed)."""
     colours = {"1+2": palette.BOTH_SEXES, "2": palette.WOMEN, "1": palette.MEN}
-    with plt.style.context(STYLE):
-        fig, ax = new_figure(ctx, 3.0)
+    with styled_figure(ctx, 3.0) as (fig, ax):
         for sex, part in table.groupby("sex", sort=False):
             colour = colours.get(str(sex), palette.BOTH_SEXES)
             label = str(part["sex_label"].iloc[0])

@@ -14,7 +14,8 @@ import math
 import re
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -131,6 +132,15 @@ def new_figure(
         nrows, ncols, figsize=(width, fixed or height), layout="constrained", **kwargs
     )
     return fig, axes
+
+
+@contextmanager
+def styled_figure(
+    ctx: ChartContext, height: float, nrows: int = 1, ncols: int = 1, **kwargs: Any
+) -> Iterator[tuple[Figure, Any]]:
+    """`new_figure` with the report's style (`STYLE`) in force while the chart is drawn."""
+    with plt.style.context(STYLE):
+        yield new_figure(ctx, height, nrows, ncols, **kwargs)
 
 
 def _chars(width_in: float, points: float, factor: float) -> int:

@@ -29,7 +29,6 @@ Quirks (dated; V = verified in a source named here, A = assumed, to check agains
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Mapping
@@ -40,7 +39,7 @@ from typing import Any
 
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.errors import DataError
-from kompetens_forecast.resources import embedded_data_dir
+from kompetens_forecast.resources import embedded_data_dir, read_csv_rows
 
 __all__ = [
     "OCCUPATION_METHODS",
@@ -86,14 +85,6 @@ def _normalize_label(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _csv_rows(path: Path) -> list[dict[str, str]]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return list(csv.DictReader(handle))
-    except OSError as exc:
-        raise DataError(f"Cannot read code list {path}: {exc}") from exc
-
-
 @dataclass(frozen=True)
 class AfCodes:
     """AF taxonomy lookups for ads: occupation → SSYK-4, AF region concept id → SCB code."""
@@ -120,7 +111,7 @@ class AfCodes:
             raise DataError(f"Code list {_LEVEL4_FILE} not found in {', '.join(map(str, dirs))}.")
         group_concept: dict[str, str] = {}
         group_label: dict[str, str] = {}
-        for row in _csv_rows(level4):
+        for row in read_csv_rows(level4):
             code = row.get("ssyk4", "")
             if not _SSYK4.match(code):
                 continue
@@ -137,36 +128,29 @@ class AfCodes:
             except (OSError, ValueError) as exc:
                 raise DataError(f"Cannot read code list {path}: {exc}") from exc
             legacy = {str(k): str(v) for k, v in doc.items() if _SSYK4.match(str(v))}
-        names: dict[str, str] = {}
-        if (path := found["af_occupation_name_to_ssyk4.csv"]) is not None:
-            names = {
-                r["occupation_name_concept_id"]: r["ssyk4"]
-                for r in _csv_rows(path)
-                if r.get("occupation_name_concept_id") and _SSYK4.match(r.get("ssyk4", ""))
+
+        def column_map(name: str, key: str, value: str, pattern: re.Pattern[str]) -> dict[str, str]:
+            """`key` → `value` of an optional code list (empty when absent), valid codes only."""
+            path = found[name]
+            rows = read_csv_rows(path) if path is not None else []
+            return {
+                r[key]: r[value] for r in rows if r.get(key) and pattern.match(r.get(value, ""))
             }
-        kommuner: dict[str, str] = {}
-        if (path := found["af_taxonomy_municipality_kommun.csv"]) is not None:
-            kommuner = {
-                r["af_concept_id"]: r["kommun_code"]
-                for r in _csv_rows(path)
-                if r.get("af_concept_id") and _KOMMUN.match(r.get("kommun_code", ""))
-            }
-        counties_af: dict[str, str] = {}
-        if (path := found["af_taxonomy_region_lan.csv"]) is not None:
-            counties_af = {
-                r["af_concept_id"]: r["lan_code"]
-                for r in _csv_rows(path)
-                if r.get("af_concept_id") and _COUNTY.match(r.get("lan_code", ""))
-            }
-        counties = frozenset(r.code for r in default_registry().counties())
+
         return cls(
             group_concept=group_concept,
             group_label=group_label,
             legacy_occupation=legacy,
-            occupation_concept=names,
-            kommun_concept=kommuner,
-            county_concept=counties_af,
-            counties=counties,
+            occupation_concept=column_map(
+                "af_occupation_name_to_ssyk4.csv", "occupation_name_concept_id", "ssyk4", _SSYK4
+            ),
+            kommun_concept=column_map(
+                "af_taxonomy_municipality_kommun.csv", "af_concept_id", "kommun_code", _KOMMUN
+            ),
+            county_concept=column_map(
+                "af_taxonomy_region_lan.csv", "af_concept_id", "lan_code", _COUNTY
+            ),
+            counties=frozenset(r.code for r in default_registry().counties()),
             missing=tuple(n for n, p in found.items() if p is None),
         )
 

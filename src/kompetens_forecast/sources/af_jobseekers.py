@@ -27,7 +27,7 @@ import pandas as pd
 
 from kompetens_forecast.classify.regions import default_registry
 from kompetens_forecast.classify.ssyk import default_occupations
-from kompetens_forecast.errors import DataError, NotFoundError
+from kompetens_forecast.errors import DataError, NotFoundError, csv_row_error
 from kompetens_forecast.schema import KNOWN_SYMBOLS
 
 DATASET = "jobseekers"
@@ -110,8 +110,10 @@ def read_jobseekers(path: Path) -> pd.DataFrame:
         bad = frame.index[~frame[column].str.match(pattern)]
         if len(bad):
             row = int(bad[0])
-            raise DataError(
-                f"{path.name} line {row + 2}: invalid {column} '{frame.at[row, column]}'.",
+            raise csv_row_error(
+                path.name,
+                row,
+                f"invalid {column} '{frame.at[row, column]}'.",
                 f'Expected {expected}, with leading zeros ("01", "0114").',
             )
     regions, occupations = _known_codes()
@@ -122,8 +124,10 @@ def read_jobseekers(path: Path) -> pd.DataFrame:
         unknown = frame.index[~frame[column].isin(known)]
         if len(unknown):
             row = int(unknown[0])
-            raise DataError(
-                f"{path.name} line {row + 2}: unknown {column} '{frame.at[row, column]}' "
+            raise csv_row_error(
+                path.name,
+                row,
+                f"unknown {column} '{frame.at[row, column]}' "
                 f"({len(unknown)} row(s) with unknown codes).",
                 f"Valid codes: {what}.",
             )
@@ -135,8 +139,10 @@ def read_jobseekers(path: Path) -> pd.DataFrame:
     bad_values = ~masked & ~(whole & (values >= 0))
     if bad_values.any():
         row = int(frame.index[bad_values][0])
-        raise DataError(
-            f"{path.name} line {row + 2}: invalid jobseekers '{raw.iloc[row]}'.",
+        raise csv_row_error(
+            path.name,
+            row,
+            f"invalid jobseekers '{raw.iloc[row]}'.",
             f"Expected a whole count ≥ 0 or a mask ({', '.join(repr(m) for m in MASKS if m)}).",
         )
     out = frame.loc[:, ["period", "region_code", "ssyk"]].assign(
@@ -145,8 +151,10 @@ def read_jobseekers(path: Path) -> pd.DataFrame:
     duplicated = out.duplicated(["period", "region_code", "ssyk"])
     if duplicated.any():
         row = int(out.index[duplicated][0])
-        raise DataError(
-            f"{path.name} line {row + 2}: a second row for "
+        raise csv_row_error(
+            path.name,
+            row,
+            "a second row for "
             f"{out.at[row, 'period']} × {out.at[row, 'region_code']} × {out.at[row, 'ssyk']}.",
             "One row per period, region and occupation.",
         )

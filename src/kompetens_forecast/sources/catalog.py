@@ -8,7 +8,6 @@ shipped ones of the same name.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ import platformdirs
 
 from kompetens_forecast.classify.text import closest
 from kompetens_forecast.errors import DataError, UsageError
-from kompetens_forecast.resources import configs_dir
+from kompetens_forecast.resources import configs_dir, read_toml
 
 CATALOG_ENV = "KF_CATALOG"
 CADENCES = ("monthly", "quarterly", "half-yearly", "yearly")
@@ -157,11 +156,7 @@ def _stitch_rule(raw: Any, where: str) -> str:
 
 
 def read_catalog_file(path: Path) -> dict[str, DatasetSpec]:
-    try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataError(f"Cannot read catalog {path}: {exc}") from exc
+    raw = read_toml(path, "catalog")
     datasets = raw.get("datasets", {})
     return {name: _dataset(name, entry, path) for name, entry in datasets.items()}
 
