@@ -4,34 +4,15 @@ Its name, headers and projection words are in the translation catalogue (keys `g
 
 from __future__ import annotations
 
-from kompetens_forecast.goals.evaluate import GoalsResult
+from kompetens_forecast.goals.evaluate import SUMMARY_COLUMNS, GoalsResult
 from kompetens_forecast.languages import translate
 from kompetens_forecast.report.columns import yes_no
 from kompetens_forecast.report.workbook import Sheet
 
 SLUG = "mal"
-#: summary columns the sheet shows, in this order (headers: `goals.column.<name>`)
-COLUMNS = (
-    "goal_id",
-    "title",
-    "region_code",
-    "region_name",
-    "indicator",
-    "baseline_year",
-    "baseline_value",
-    "latest_year",
-    "latest_value",
-    "expected_latest",
-    "target_year",
-    "target",
-    "projected",
-    "projected_lo",
-    "projected_hi",
-    "projection_method",
-    "status_label",
-    "source",
-    "synthetic",
-)
+#: summary columns the sheet shows, in this order (headers: `goals.column.<name>`); the
+#: status code stays out, its words (`status_label`) stand
+COLUMNS = tuple(c for c in SUMMARY_COLUMNS if c != "status")
 VALUES = ("baseline_value", "latest_value", "expected_latest", "target", "projected")
 PROJECTIONS = ("forecast", "trend", "actual", "none")
 
