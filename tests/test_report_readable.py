@@ -21,7 +21,12 @@ from kompetens_forecast.classify.ssyk import default_occupations
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.build import largest_first
 from kompetens_forecast.report.charts import lq_axis_cap
-from kompetens_forecast.report.columns import VALUES, column_label
+from kompetens_forecast.report.columns import (
+    CODED_COLUMNS,
+    column_label,
+    value_codes,
+    value_label,
+)
 from kompetens_forecast.report.figure import nice_ticks, tick_decimals, wrap_label
 from kompetens_forecast.store.citation import human_source, source_line
 from kompetens_forecast.store.manifest import Manifest
@@ -164,13 +169,13 @@ def test_chart_captions_cite_in_plain_words(county_run: tuple[Path, str, str]) -
 
 
 def _scan_codes(workbook: Path, lang: str) -> dict[str, set[str]]:
-    """Per sheet, the cells that show a raw code (a VALUES key whose label differs) or a value
-    of a coded column that VALUES does not know."""
+    """Per sheet, the cells that show a raw code (a catalogued code whose label differs) or a
+    value of a coded column that the catalogue does not know."""
     labels = {
-        column: {v[0] if lang == "sv" else v[1] for v in codes.values()}
-        for column, codes in VALUES.items()
+        column: {str(value_label(column, code, lang)) for code in value_codes(column)}
+        for column in CODED_COLUMNS
     }
-    by_header = {column_label(c, lang): c for c in VALUES}
+    by_header = {column_label(c, lang): c for c in CODED_COLUMNS}
     problems: dict[str, set[str]] = {}
     for name, frame in pd.read_excel(workbook, sheet_name=None, dtype=str).items():
         body = frame.iloc[:-2]  # the source line sits under the table

@@ -18,22 +18,9 @@ import numpy as np
 import pandas as pd
 
 from kompetens_forecast.goals.config import GoalSpec, StatusRules
+from kompetens_forecast.languages import translate
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_data")
-STATUS_LABELS = {
-    "sv": {
-        "on_track": "i fas",
-        "at_risk": "risk",
-        "off_track": "ej i fas",
-        "no_data": "uppgift saknas",
-    },
-    "en": {
-        "on_track": "on track",
-        "at_risk": "at risk",
-        "off_track": "off track",
-        "no_data": "no data",
-    },
-}
 NAN = float("nan")
 
 
@@ -141,4 +128,5 @@ def _status(met: bool, on_path: bool | None, reaches: bool | None) -> str:
 
 
 def status_label(status: str, lang: str) -> str:
-    return STATUS_LABELS[lang][status]
+    """A goal status in plain words ("on_track" → "i fas"/"on track"), from the catalogue."""
+    return translate(f"goals.status.{status}", lang)

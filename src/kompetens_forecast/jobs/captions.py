@@ -9,7 +9,7 @@ from kompetens_forecast import __version__
 from kompetens_forecast.analysis.forecast import ForecastSettings
 from kompetens_forecast.classify.regions import Region
 from kompetens_forecast.goals.evaluate import GoalsResult
-from kompetens_forecast.report.text import t
+from kompetens_forecast.languages import translate
 from kompetens_forecast.schema import RIKET
 from kompetens_forecast.store.citation import human_source, source_line
 from kompetens_forecast.store.datasets import LoadedDataset
@@ -28,8 +28,8 @@ def caption(datasets: Sequence[LoadedDataset], lang: str, synthetic: bool) -> st
     synthetic-data note where it applies, and the tool that processed them."""
     lines = [source_line([d.manifest for d in datasets], lang)]
     if synthetic:
-        lines.append(t("synthetic_source", lang))
-    lines.append(t("processing", lang, version=__version__))
+        lines.append(translate("chart.synthetic_source", lang))
+    lines.append(translate("chart.processing", lang, version=__version__))
     return "; ".join(line for line in lines if line)
 
 
@@ -42,7 +42,7 @@ def citations(manifests: Sequence[Manifest], lang: str) -> list[str]:
         if line and line not in lines:
             lines.append(line)
     if any(m.synthetic for m in manifests):
-        lines.append(t("synthetic_source", lang))
+        lines.append(translate("chart.synthetic_source", lang))
     return lines
 
 
@@ -74,6 +74,6 @@ def goals_caption(result: GoalsResult, lang: str) -> str:
     own = "Egen fil" if lang == "sv" else "Own file"
     parts += [f"{own}: {name}" for name in dict.fromkeys(files) if name]
     if result.synthetic:
-        parts.append(t("synthetic_source", lang))
-    parts.append(t("processing", lang, version=__version__))
+        parts.append(translate("chart.synthetic_source", lang))
+    parts.append(translate("chart.processing", lang, version=__version__))
     return "; ".join(part for part in parts if part)

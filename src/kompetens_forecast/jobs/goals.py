@@ -20,12 +20,11 @@ from kompetens_forecast.jobs.outputs import (
 )
 from kompetens_forecast.jobs.provenance import output_provenance
 from kompetens_forecast.jobs.shortage import score_all
-from kompetens_forecast.languages import check_language
+from kompetens_forecast.languages import check_language, translate
 from kompetens_forecast.report.charts_goals import goals_chart
 from kompetens_forecast.report.figure import ChartContext, check_size
 from kompetens_forecast.report.goals_sheet import goals_sheet
 from kompetens_forecast.report.tables import sources_sheet
-from kompetens_forecast.report.text import t
 from kompetens_forecast.report.workbook import write_workbook
 from kompetens_forecast.store.datasets import DataContext
 
@@ -81,7 +80,11 @@ def run_goals(
     names = ["goals.parquet", "goals.xlsx"]
     with staged_directory(out_dir) as staging:
         write_parquet(result.frame, staging / "goals.parquet", provenance)
-        note = f"{caption} – {t('synthetic_banner', lang)}" if result.synthetic else caption
+        note = (
+            f"{caption} – {translate('chart.synthetic_banner', lang)}"
+            if result.synthetic
+            else caption
+        )
         sheets = [goals_sheet(result, note, lang)]
         if result.datasets:
             sheets.append(sources_sheet(provenance["datasets"], caption, lang))  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kompetens_forecast.languages import translate
 from kompetens_forecast.report import charts, charts_age, charts_shortage, charts_trend
 from kompetens_forecast.report.charts_ads import ads_chart, readable_ads
 from kompetens_forecast.report.charts_goals import goals_chart
@@ -25,7 +26,6 @@ from kompetens_forecast.report.figure import ChartContext
 from kompetens_forecast.report.goals_sheet import goals_sheet
 from kompetens_forecast.report.pdf import write_pdf
 from kompetens_forecast.report.tables import breaks_sheet, sheet, sources_sheet
-from kompetens_forecast.report.text import t
 from kompetens_forecast.report.workbook import Sheet, write_workbook
 from kompetens_forecast.schema import RIKET
 
@@ -49,7 +49,7 @@ def _subs(data: ReportData) -> pd.DataFrame:
 
 def _note(caption: str, synthetic: bool, lang: str) -> str:
     """A table's source line, with the synthetic-data warning where its numbers are synthetic."""
-    return f"{caption} – {t('synthetic_banner', lang)}" if synthetic else caption
+    return f"{caption} – {translate('chart.synthetic_banner', lang)}" if synthetic else caption
 
 
 def largest_first(forecast: pd.DataFrame) -> pd.DataFrame:

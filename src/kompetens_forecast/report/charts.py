@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from kompetens_forecast.languages import translate
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.figure import (
     ChartContext,
@@ -28,7 +29,7 @@ from kompetens_forecast.report.figure import (
     wrap_label,
 )
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int, fmt_pct, signed_int, signed_pct
-from kompetens_forecast.report.text import AF_LEVEL_MARKS, mid, status_word, t
+from kompetens_forecast.report.text import AF_LEVEL_MARKS, mid, status_word
 from kompetens_forecast.schema import RIKET
 
 BAR_STEP = 0.3  # inches per bar in the a4 size (two-line labels fit)
@@ -99,15 +100,15 @@ def _af_label_texts(data: pd.DataFrame, lang: str) -> tuple[list[str], str]:
         texts.append(text)
     if not any(isinstance(x, str) and x for x in situations):
         return texts, ""
-    note = " " + t(
-        "largest_sub_af",
+    note = " " + translate(
+        "chart.largest_sub_af",
         lang,
         omgang=" och ".join(rounds) if lang == "sv" else " and ".join(rounds),
     )
     if marked:
-        note += " " + t("largest_sub_af_national", lang)
+        note += " " + translate("chart.largest_sub_af_national", lang)
     if paradox:
-        note += " " + t("paradox_explained", lang)
+        note += " " + translate("chart.paradox_explained", lang)
     return texts, note
 
 
@@ -122,14 +123,16 @@ def largest_occupations(
     with styled_figure(ctx, bar_height(len(data), list(data["ssyk_label"]))) as (fig, ax):
         _barh(ax, list(data["ssyk_label"]), list(data["employed"]), palette.REGION, texts)
         ax.margins(x=0.3)
-        ax.set_xlabel(t("employed", ctx.lang))
+        ax.set_xlabel(translate("chart.employed", ctx.lang))
         ax.xaxis.set_major_formatter(thousands(ctx.lang))
         first = str(data["ssyk_label"].iloc[0])
         finish(
             fig,
             ctx,
-            t("largest_finding", ctx.lang, label=first, region=ctx.region_name, year=year),
-            t("largest_sub", ctx.lang, n=len(data), year=year) + af_note,
+            translate(
+                "chart.largest_finding", ctx.lang, label=first, region=ctx.region_name, year=year
+            ),
+            translate("chart.largest_sub", ctx.lang, n=len(data), year=year) + af_note,
         )
         return save(fig, out, "01_storsta_yrken")
 
@@ -159,7 +162,7 @@ def change(
         ax.axvline(0, color=palette.INK, linewidth=0.8)
         ax.margins(x=0.35)
         ax.xaxis.set_major_formatter(thousands(ctx.lang))
-        ax.set_xlabel(t("change_axis", ctx.lang, start=end - 5, end=end))
+        ax.set_xlabel(translate("chart.change_axis", ctx.lang, start=end - 5, end=end))
         if not rising.empty:
             key, row = "change_finding_up", rising.iloc[0]
         elif not falling.empty:
@@ -167,8 +170,8 @@ def change(
         else:
             key, row = "", None
         title = (
-            t(
-                key,
+            translate(
+                f"chart.{key}",
                 ctx.lang,
                 label=row["ssyk_label"],
                 region=ctx.region_name,
@@ -177,9 +180,16 @@ def change(
                 value=signed_int(row["change_5y_adj"], ctx.lang),
             )
             if row is not None
-            else t("change_title", ctx.lang, region=ctx.region_name, start=end - 5, end=end)
+            else translate(
+                "chart.change_title", ctx.lang, region=ctx.region_name, start=end - 5, end=end
+            )
         )
-        finish(fig, ctx, title, t("change_sub", ctx.lang, start=end - 5, end=end, min=min_employed))
+        finish(
+            fig,
+            ctx,
+            title,
+            translate("chart.change_sub", ctx.lang, start=end - 5, end=end, min=min_employed),
+        )
         return save(fig, out, "02_forandring")
 
 
@@ -209,7 +219,7 @@ def location_quotients(
         _barh(ax, labels, shown, palette.REGION, [fmt_decimal(v, ctx.lang, 1) for v in values])
         ax.axvline(1.0, color=palette.INK, linewidth=0.8, linestyle="--")
         nice_ticks(ax.xaxis, ctx.lang)
-        sub = t("lq_sub", ctx.lang, year=year, min=min_employed)
+        sub = translate("chart.lq_sub", ctx.lang, year=year, min=min_employed)
         if cap is not None:
             ax.set_xlim(0, cap * 1.12)
             for y, (value, drawn) in enumerate(zip(values, shown, strict=True)):
@@ -221,8 +231,8 @@ def location_quotients(
                             color="white",
                             linewidth=1.6,
                         )
-            sub += " " + t(
-                "lq_cut",
+            sub += " " + translate(
+                "chart.lq_cut",
                 ctx.lang,
                 cap=fmt_decimal(cap, ctx.lang, 1),
                 label=mid(labels[0], ctx.lang),
@@ -230,12 +240,12 @@ def location_quotients(
             )
         else:
             ax.margins(x=0.12)
-        ax.set_xlabel(t("lq_axis", ctx.lang))
+        ax.set_xlabel(translate("chart.lq_axis", ctx.lang))
         if data.empty:
-            title = t("lq_title", ctx.lang, region=ctx.region_name, year=year)
+            title = translate("chart.lq_title", ctx.lang, region=ctx.region_name, year=year)
         else:
-            title = t(
-                "lq_finding",
+            title = translate(
+                "chart.lq_finding",
                 ctx.lang,
                 label=mid(data["ssyk_label"].iloc[0], ctx.lang),
                 lq=fmt_decimal(float(data["lq"].iloc[0]), ctx.lang, 1),
@@ -274,18 +284,18 @@ def subregions(
             ],
         )
         ax.margins(x=0.25)
-        ax.set_xlabel(t("employed", ctx.lang))
+        ax.set_xlabel(translate("chart.employed", ctx.lang))
         ax.xaxis.set_major_formatter(thousands(ctx.lang))
-        kind = t("kind_kommun" if kommuner else "kind_subregion", ctx.lang)
-        title = t(
-            "subregions_finding",
+        kind = translate("chart.kind_kommun" if kommuner else "chart.kind_subregion", ctx.lang)
+        title = translate(
+            "chart.subregions_finding",
             ctx.lang,
             name=labels[0],
             region=ctx.region_name,
             share=fmt_pct(float(totals["employed"].iloc[0]) / total * 100, ctx.lang, 0),
             year=year,
         )
-        finish(fig, ctx, title, t("subregions_sub", ctx.lang, kind=kind, year=year))
+        finish(fig, ctx, title, translate("chart.subregions_sub", ctx.lang, kind=kind, year=year))
         return save(fig, out, "05_delregioner")
 
 
@@ -341,8 +351,8 @@ def major_groups(
         ax.margins(x=0.12)
         diff = (data["share"] - data["share_riket"]).abs()
         row = data.loc[diff.idxmax()]
-        title = t(
-            "groups_finding",
+        title = translate(
+            "chart.groups_finding",
             ctx.lang,
             group=group_labels.get(str(row["major"]), str(row["major"])).lower(),
             a=fmt_pct(float(row["share"]), ctx.lang, 0),
@@ -355,8 +365,8 @@ def major_groups(
         ]
         if is_riket:
             row = data.loc[data["share"].idxmax()]
-            title = t(
-                "groups_finding_riket",
+            title = translate(
+                "chart.groups_finding_riket",
                 ctx.lang,
                 group=group_labels.get(str(row["major"]), str(row["major"])).lower(),
                 a=fmt_pct(float(row["share"]), ctx.lang, 0),
@@ -365,10 +375,10 @@ def major_groups(
             fig,
             ctx,
             title,
-            t("groups_sub", ctx.lang, year=year),
+            translate("chart.groups_sub", ctx.lang, year=year),
             legend=None
             if is_riket
-            else (handles, [_capital(ctx.region_name), t("riket", ctx.lang)]),
+            else (handles, [_capital(ctx.region_name), translate("chart.riket", ctx.lang)]),
         )
         return save(fig, out, "09_yrkesomraden")
 
@@ -392,17 +402,22 @@ def women_share(ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15) 
         ax.axvline(50, color=palette.INK, linewidth=0.8, linestyle="--")
         ax.set_xlim(0, 100)
         nice_ticks(ax.xaxis, ctx.lang, fmt_pct)
-        ax.set_xlabel(t("women_axis", ctx.lang))
+        ax.set_xlabel(translate("chart.women_axis", ctx.lang))
         majority = sum(v > 50 for v in values)
         handles = [Rectangle((0, 0), 1, 1, color=c) for c in (palette.WOMEN, palette.MEN)]
         finish(
             fig,
             ctx,
-            t("women_finding", ctx.lang, n=majority, m=len(values), region=ctx.region_name),
-            t("women_sub", ctx.lang, m=len(values), year=year),
+            translate(
+                "chart.women_finding", ctx.lang, n=majority, m=len(values), region=ctx.region_name
+            ),
+            translate("chart.women_sub", ctx.lang, m=len(values), year=year),
             legend=(
                 handles,
-                [t("women_majority", ctx.lang), t("men_majority", ctx.lang)],
+                [
+                    translate("chart.women_majority", ctx.lang),
+                    translate("chart.men_majority", ctx.lang),
+                ],
             ),
         )
         return save(fig, out, "10_kvinnoandel")

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from kompetens_forecast.analysis.ads_trend import TOTAL
+from kompetens_forecast.languages import translate
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.figure import (
     ChartContext,
@@ -19,7 +20,6 @@ from kompetens_forecast.report.figure import (
     wrap_label,
 )
 from kompetens_forecast.report.numbers import fmt_int, fmt_pct
-from kompetens_forecast.report.text import t
 
 
 def readable_ads(table: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -27,7 +27,7 @@ def readable_ads(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = table.copy()
     total = out["ssyk"] == TOTAL
     out["ssyk"] = out["ssyk"].astype(object).mask(total, "")
-    out.loc[total, "ssyk_label"] = t("ads_all", lang)
+    out.loc[total, "ssyk_label"] = translate("chart.ads_all", lang)
     return out
 
 
@@ -38,12 +38,19 @@ def _title(total: pd.DataFrame, where: str, lang: str) -> str:
     last, peak = int(series.index.max()), int(series.idxmax())
     if peak != last:
         pct = (1 - series[last] / series[peak]) * 100
-        return t(
-            "ads_finding_down", lang, where=where, pct=fmt_pct(pct, lang, 0), last=last, peak=peak
+        return translate(
+            "chart.ads_finding_down",
+            lang,
+            where=where,
+            pct=fmt_pct(pct, lang, 0),
+            last=last,
+            peak=peak,
         )
     first = int(series.index.min())
     pct = (series[last] / series[first] - 1) * 100
-    return t("ads_finding_up", lang, where=where, pct=fmt_pct(pct, lang, 0), first=first, last=last)
+    return translate(
+        "chart.ads_finding_up", lang, where=where, pct=fmt_pct(pct, lang, 0), first=first, last=last
+    )
 
 
 def ads_chart(table: pd.DataFrame, ctx: ChartContext, out: Path, *, is_riket: bool) -> list[Path]:
@@ -53,14 +60,22 @@ def ads_chart(table: pd.DataFrame, ctx: ChartContext, out: Path, *, is_riket: bo
     codes = [TOTAL, *dict.fromkeys(c for c in table["ssyk"] if c != TOTAL)]
     total = table[table["ssyk"] == TOTAL]
     first, last = int(total["year"].min()), int(total["year"].max())
-    where = t("riket", ctx.lang).lower() if ctx.lang == "sv" else t("riket", ctx.lang)
+    where = (
+        translate("chart.riket", ctx.lang).lower()
+        if ctx.lang == "sv"
+        else translate("chart.riket", ctx.lang)
+    )
     if not national:
         where = ctx.region_name
     with styled_figure(ctx, 4.2, 2, 3, sharex=True) as (fig, axes):
         for ax, code in zip(axes.ravel(), codes, strict=False):
             part = table[table["ssyk"] == code].sort_values("year")
             ax.bar(part["year"], part["ads"], color=colour, width=0.7)
-            name = t("ads_all", ctx.lang) if code == TOTAL else str(part["ssyk_label"].iloc[0])
+            name = (
+                translate("chart.ads_all", ctx.lang)
+                if code == TOTAL
+                else str(part["ssyk_label"].iloc[0])
+            )
             ax.set_title(wrap_label(name, 24), fontsize=7, loc="left", fontweight="bold")
             nice_ticks(ax.yaxis, ctx.lang, lambda x, lang, _d: fmt_int(x, lang), nbins=4)
             ax.tick_params(labelsize=7)
@@ -70,10 +85,15 @@ def ads_chart(table: pd.DataFrame, ctx: ChartContext, out: Path, *, is_riket: bo
             ax.grid(axis="y", visible=True)
         for ax in axes.ravel()[len(codes) :]:
             ax.set_visible(False)
-        sub = t(
-            "ads_sub", ctx.lang, first=first, last=last, k=len(codes) - 1, region=ctx.region_name
+        sub = translate(
+            "chart.ads_sub",
+            ctx.lang,
+            first=first,
+            last=last,
+            k=len(codes) - 1,
+            region=ctx.region_name,
         )
         if national and not is_riket:
-            sub += " " + t("ads_sub_riket", ctx.lang)
+            sub += " " + translate("chart.ads_sub_riket", ctx.lang)
         finish(fig, ctx, _title(total, where, ctx.lang), sub)
         return save(fig, out, "15_annonser")

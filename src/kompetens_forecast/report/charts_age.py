@@ -12,6 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from kompetens_forecast.analysis.age_need import AGE_COLUMNS, has_age_columns, recruitment_need
+from kompetens_forecast.languages import translate
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.charts import _barh, bar_height
 from kompetens_forecast.report.figure import (
@@ -23,7 +24,7 @@ from kompetens_forecast.report.figure import (
     wrap_label,
 )
 from kompetens_forecast.report.numbers import fmt_int, fmt_pct
-from kompetens_forecast.report.text import mid, t
+from kompetens_forecast.report.text import mid
 
 TEN_YEAR_EDGE = 1.0  # the ten-year bars: outlined in the colours of the five-year bars
 
@@ -72,8 +73,8 @@ def age_structure(ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15
         fmt_pct(s, ctx.lang, 0)
         + (
             "\u2003"
-            + t(
-                "age_exits",
+            + translate(
+                "chart.age_exits",
                 ctx.lang,
                 n5=fmt_int(rounded(e5), ctx.lang),
                 n10=fmt_int(rounded(e10), ctx.lang),
@@ -94,19 +95,25 @@ def age_structure(ind: pd.DataFrame, ctx: ChartContext, out: Path, top: int = 15
         )
         ax.set_xlim(0, float(data["share_55plus"].max()) * 2.7)
         nice_ticks(ax.xaxis, ctx.lang, lambda x, lang, d: fmt_pct(x, lang, d))
-        ax.set_xlabel(t("age_axis", ctx.lang))
+        ax.set_xlabel(translate("chart.age_axis", ctx.lang))
         first = data.iloc[0]
-        title = t(
-            "age_finding",
+        title = translate(
+            "chart.age_finding",
             ctx.lang,
             pct=fmt_pct(float(first["share_55plus"]), ctx.lang, 0),
             label=mid(first["ssyk_label"], ctx.lang),
-            where=t("age_where_riket", ctx.lang) if national and not _is_riket(ctx) else "",
+            where=translate("chart.age_where_riket", ctx.lang)
+            if national and not _is_riket(ctx)
+            else "",
             m=len(data),
             region=ctx.region_name,
         )
-        basis = t("age_basis_riket" if national else "age_basis_region", ctx.lang)
-        sub = t("age_sub", ctx.lang, basis=basis, year=year, region=ctx.region_name, m=len(data))
+        basis = translate(
+            "chart.age_basis_riket" if national else "chart.age_basis_region", ctx.lang
+        )
+        sub = translate(
+            "chart.age_sub", ctx.lang, basis=basis, year=year, region=ctx.region_name, m=len(data)
+        )
         finish(fig, ctx, title, sub)
         return save(fig, out, "11_aldersstruktur")
 
@@ -140,8 +147,8 @@ def need_headline(table: pd.DataFrame, forecast: pd.DataFrame) -> tuple[str, pd.
 
 def _title(data: pd.DataFrame, forecast: pd.DataFrame, ctx: ChartContext) -> str:
     kind, row, persons = need_headline(data, forecast)
-    return t(
-        "openings_finding" if kind == "need" else "openings_finding_exits",
+    return translate(
+        "chart.openings_finding" if kind == "need" else "chart.openings_finding_exits",
         ctx.lang,
         label=row["ssyk_label"],
         region=ctx.region_name,
@@ -197,20 +204,20 @@ def openings(
         change10 = data["expansion_10y"] if has_ten else pd.Series(0.0, index=data.index)
         ends10 = _stack(ax, ten, data["exits_10y"], change10, True)
         for y, x, n in zip(five, ends5, data["openings_5y"], strict=True):
-            text = t("openings_5y", ctx.lang, n=fmt_int(rounded(float(n)), ctx.lang))
+            text = translate("chart.openings_5y", ctx.lang, n=fmt_int(rounded(float(n)), ctx.lang))
             ax.annotate(f" {text}", (x, y), va="center", fontsize=6.5)
         key = "openings_10y" if has_ten else "openings_10y_exits"
         shown10 = data["openings_10y"] if has_ten else data["exits_10y"]
         for y, x, n in zip(ten, ends10, shown10, strict=True):
             if pd.notna(n):
-                text = t(key, ctx.lang, n=fmt_int(rounded(float(n)), ctx.lang))
+                text = translate(f"chart.{key}", ctx.lang, n=fmt_int(rounded(float(n)), ctx.lang))
                 ax.annotate(f" {text}", (x, y), va="center", fontsize=6.5, color=palette.MUTED)
         ax.set_yticks(list(range(len(data))), [wrap_label(s) for s in data["ssyk_label"]])
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
         ax.set_xlim(0, float(pd.concat([ends5, ends10]).max()) * 1.4)
         nice_ticks(ax.xaxis, ctx.lang, lambda x, lang, _d: fmt_int(x, lang))
-        ax.set_xlabel(t("persons", ctx.lang))
+        ax.set_xlabel(translate("chart.persons", ctx.lang))
         handles = [
             Rectangle((0, 0), 1, 1, color=palette.REGION),
             Rectangle((0, 0), 1, 1, color=palette.INCREASE),
@@ -220,20 +227,22 @@ def openings(
             Rectangle((0, 0), 1, 1, facecolor="white", edgecolor=palette.REGION, lw=TEN_YEAR_EDGE),
         ]
         names = [
-            t("openings_replacement", ctx.lang),
-            t("openings_expansion", ctx.lang),
-            t("openings_decline", ctx.lang),
-            t("openings_ten", ctx.lang),
+            translate("chart.openings_replacement", ctx.lang),
+            translate("chart.openings_expansion", ctx.lang),
+            translate("chart.openings_decline", ctx.lang),
+            translate("chart.openings_ten", ctx.lang),
         ]
         end5, end10 = base + 5, base + 10
-        sub = t("openings_sub", ctx.lang, base=base, end5=end5, end10=end10, m=len(data))
+        sub = translate(
+            "chart.openings_sub", ctx.lang, base=base, end5=end5, end10=end10, m=len(data)
+        )
         if not has_ten:
             fc_end = int(forecast["year"].max()) if not forecast.empty else base
-            sub += " " + t("openings_sub_exits_only", ctx.lang, fc_end=fc_end)
+            sub += " " + translate("chart.openings_sub_exits_only", ctx.lang, fc_end=fc_end)
         elif bool(data["scenario_10y"].fillna(False).astype(bool).any()):
-            sub += " " + t("openings_sub_scenario", ctx.lang, end5=end5)
+            sub += " " + translate("chart.openings_sub_scenario", ctx.lang, end5=end5)
         if _national(data):
-            sub += " " + t("openings_sub_riket", ctx.lang)
-        sub += " " + t("openings_sub_title", ctx.lang)
+            sub += " " + translate("chart.openings_sub_riket", ctx.lang)
+        sub += " " + translate("chart.openings_sub_title", ctx.lang)
         finish(fig, ctx, _title(data, forecast, ctx), sub, legend=(handles, names), legend_rows=2)
         return save(fig, out, "12_rekryteringsbehov")

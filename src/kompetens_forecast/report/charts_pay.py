@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from kompetens_forecast.languages import translate
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.charts import bar_height
 from kompetens_forecast.report.figure import (
@@ -21,7 +22,6 @@ from kompetens_forecast.report.figure import (
     wrap_label,
 )
 from kompetens_forecast.report.numbers import fmt_int
-from kompetens_forecast.report.text import t
 
 
 def pay_chart(
@@ -39,7 +39,9 @@ def pay_chart(
     has_area = bool(data["pay_mean_area"].notna().any())
     shown = "pay_mean_area" if has_area else "pay_mean_riket"
     data = data.sort_values(shown, ascending=False, na_position="last").reset_index(drop=True)
-    area = str(data["pay_area"].dropna().iloc[0]) if has_area else t("riket", ctx.lang)
+    area = (
+        str(data["pay_area"].dropna().iloc[0]) if has_area else translate("chart.riket", ctx.lang)
+    )
     year = int(data["pay_year"].iloc[0])
     main = palette.REGION if (has_area or is_riket) else palette.RIKET
     height = bar_height(len(data), list(data["ssyk_label"])) * (1.3 if has_area else 1.0)
@@ -77,17 +79,21 @@ def pay_chart(
         top_value = float(pd.concat([data[shown], data["pay_mean_riket"]]).max())
         ax.set_xlim(0, max(top_value, average if not math.isnan(average) else 0) * 1.15)
         nice_ticks(ax.xaxis, ctx.lang, lambda x, lang, _d: fmt_int(x, lang))
-        ax.set_xlabel(t("pay_axis", ctx.lang))
+        ax.set_xlabel(translate("chart.pay_axis", ctx.lang))
         handles: list[object] = [Rectangle((0, 0), 1, 1, color=main)]
-        names = [t("pay_area_legend", ctx.lang, area=area) if has_area else t("riket", ctx.lang)]
+        names = [
+            translate("chart.pay_area_legend", ctx.lang, area=area)
+            if has_area
+            else translate("chart.riket", ctx.lang)
+        ]
         if has_area:
             handles.append(Rectangle((0, 0), 1, 1, color=palette.RIKET))
-            names.append(t("riket", ctx.lang))
+            names.append(translate("chart.riket", ctx.lang))
         handles.append(Line2D([], [], color=palette.INK, linewidth=0.9, linestyle="--"))
-        names.append(t("pay_all", ctx.lang, where=area))
+        names.append(translate("chart.pay_all", ctx.lang, where=area))
         below = int((data[shown] < average).sum()) if not math.isnan(average) else 0
-        title = t(
-            "pay_finding_all" if below == len(data) else "pay_finding",
+        title = translate(
+            "chart.pay_finding_all" if below == len(data) else "chart.pay_finding",
             ctx.lang,
             n=below,
             m=len(data),
@@ -95,8 +101,10 @@ def pay_chart(
             area=area,
             avg=fmt_int(average, ctx.lang),
         )
-        sub = t("pay_sub", ctx.lang, year=year, m=len(data), region=ctx.region_name)
+        sub = translate("chart.pay_sub", ctx.lang, year=year, m=len(data), region=ctx.region_name)
         if has_area and not is_riket and area != ctx.region_name:
-            sub += " " + t("pay_sub_area", ctx.lang, area=area, region=ctx.region_name)
+            sub += " " + translate(
+                "chart.pay_sub_area", ctx.lang, area=area, region=ctx.region_name
+            )
         finish(fig, ctx, title, sub, legend=(handles, names))
         return save(fig, out, "14_lonelage")

@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.patches import Rectangle
 
 from kompetens_forecast.analysis.shortage import NO_ASSESSMENT
+from kompetens_forecast.languages import translate
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.charts import bar_height
 from kompetens_forecast.report.figure import ChartContext, finish, save, styled_figure
@@ -19,7 +20,7 @@ from kompetens_forecast.report.figure import wrap_label as wrap
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_pct
 from kompetens_forecast.report.shortage_cells import ShortageCells
 from kompetens_forecast.report.text import AF_LEVEL_MARKS as LEVEL_MARKS
-from kompetens_forecast.report.text import status_word, t
+from kompetens_forecast.report.text import status_word
 
 STATUS_COLOURS = palette.STATUS
 TEXT_COLOURS = palette.STATUS_TEXT
@@ -143,7 +144,11 @@ def shortage_overview(
         ax.set_yticks([y + 0.45 for y in range(len(data))], [wrap(s) for s in data["ssyk_label"]])
         ax.set_xticks(
             [0.48, 1.48, 2.05],
-            ["AF", t("shortage_model", lang), t("shortage_drivers", lang)],
+            [
+                "AF",
+                translate("chart.shortage_model", lang),
+                translate("chart.shortage_drivers", lang),
+            ],
             fontsize=7.5,
         )
         for label in ax.get_xticklabels()[2:]:
@@ -156,15 +161,15 @@ def shortage_overview(
         ax.set_box_aspect(None)
         labelled = data["af_status"].apply(lambda v: isinstance(v, str))
         n_af = int((data["af_status"] == "brist").sum())
-        title = t(
-            "shortage_finding",
+        title = translate(
+            "chart.shortage_finding",
             lang,
             n=n_af,
             k=int(labelled.sum()),
             m=len(data),
             region=ctx.region_name,
         )
-        sub = t("shortage_sub", lang, omgang=f" ({omgang})" if omgang else "")
+        sub = translate("chart.shortage_sub", lang, omgang=f" ({omgang})" if omgang else "")
         sub += " " + skill_sentence(shortage, lang)
         finish(fig, ctx, title, sub)
         return save(fig, out, "07_bristlage")
@@ -174,7 +179,7 @@ def skill_sentence(shortage: ShortageCells | None, lang: str) -> str:
     """How well the model agrees with AF on occupations it was not fitted on, in plain words,
     and whether it therefore shows statuses."""
     if shortage is None or shortage.auc is None:
-        return t("shortage_no_cv", lang)
+        return translate("chart.shortage_no_cv", lang)
     pct = fmt_pct(shortage.auc * 100, lang, 0)
     key = "shortage_skilful" if shortage.skilful else "shortage_withheld"
     if (
@@ -183,10 +188,10 @@ def skill_sentence(shortage: ShortageCells | None, lang: str) -> str:
         and shortage.auc > shortage.best_single_auc
     ):
         key = "shortage_withheld_weak"  # better than any one signal, still below the bar
-    best = t(f"signal_{shortage.best_single}", lang) if shortage.best_single else ""
+    best = translate(f"chart.signal_{shortage.best_single}", lang) if shortage.best_single else ""
     best_pct = (
         fmt_pct(shortage.best_single_auc * 100, lang, 0)
         if shortage.best_single_auc is not None
         else "–"
     )
-    return t(key, lang, pct=pct, best=best, best_pct=best_pct)
+    return translate(f"chart.{key}", lang, pct=pct, best=best, best_pct=best_pct)

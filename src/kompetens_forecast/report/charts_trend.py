@@ -13,6 +13,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kompetens_forecast.analysis.totals import complete_total
+from kompetens_forecast.languages import translate
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.columns import yes_no
 from kompetens_forecast.report.figure import (
@@ -24,7 +25,6 @@ from kompetens_forecast.report.figure import (
     wrap_label,
 )
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_pct
-from kompetens_forecast.report.text import t
 
 
 def _years(ax: Axes, nbins: int = 4) -> None:
@@ -33,7 +33,11 @@ def _years(ax: Axes, nbins: int = 4) -> None:
 
 
 def _model_word(model: str, lang: str) -> str:
-    return t(f"model_{model}", lang) if model in ("damped_trend", "naive", "share") else model
+    return (
+        translate(f"chart.model_{model}", lang)
+        if model in ("damped_trend", "naive", "share")
+        else model
+    )
 
 
 def _accuracy(fc: pd.DataFrame, lang: str) -> str:
@@ -43,10 +47,10 @@ def _accuracy(fc: pd.DataFrame, lang: str) -> str:
     if "beats_naive" not in fc.columns or pd.isna(fc["beats_naive"].iloc[0]):
         return _model_word(model, lang)
     verdict = yes_no(bool(fc["beats_naive"].iloc[0]), lang)
-    text = t("fans_accuracy", lang, verdict=verdict)
+    text = translate("chart.fans_accuracy", lang, verdict=verdict)
     error = fc["backtest_error_pct"].iloc[0] if "backtest_error_pct" in fc.columns else None
     if error is not None and pd.notna(error):
-        text += " · " + t("fans_error", lang, pct=fmt_pct(float(error), lang, 0))
+        text += " · " + translate("chart.fans_error", lang, pct=fmt_pct(float(error), lang, 0))
     return text
 
 
@@ -128,18 +132,18 @@ def forecast_fans(
             Rectangle((0, 0), 1, 1, color=palette.REGION, alpha=0.2),
         ]
         names = [
-            t("forecast_legend_history", ctx.lang),
-            t("forecast_legend_adjusted", ctx.lang),
-            t("forecast_legend_forecast", ctx.lang),
-            t("forecast_legend_interval", ctx.lang),
+            translate("chart.forecast_legend_history", ctx.lang),
+            translate("chart.forecast_legend_adjusted", ctx.lang),
+            translate("chart.forecast_legend_forecast", ctx.lang),
+            translate("chart.forecast_legend_interval", ctx.lang),
         ]
         if growth:
             best = max(growth, key=lambda c: growth[c])
             if growth[best] < 0:  # no clear increase: the clearest decrease
                 best = min(growth, key=lambda c: growth[c])
             key = "fans_finding_up" if growth[best] > 0 else "fans_finding_down"
-            title = t(
-                key,
+            title = translate(
+                f"chart.{key}",
                 ctx.lang,
                 end=end,
                 label=labels.get(best, best),
@@ -147,8 +151,10 @@ def forecast_fans(
                 pct=("+" if growth[best] > 0 else "") + fmt_pct(growth[best], ctx.lang, 0),
             )
         else:
-            title = t("fans_finding_stable", ctx.lang, region=ctx.region_name, end=end)
-        finish(fig, ctx, title, t("fans_sub", ctx.lang), legend=(handles, names))
+            title = translate(
+                "chart.fans_finding_stable", ctx.lang, region=ctx.region_name, end=end
+            )
+        finish(fig, ctx, title, translate("chart.fans_sub", ctx.lang), legend=(handles, names))
         return save(fig, out, "04_prognos")
 
 
@@ -202,7 +208,7 @@ def employment_trend(
             ax.plot(
                 index["year"], index["riket_index"], color=palette.RIKET, linewidth=1.2, ls="--"
             )
-            lines.append(("riket_index", palette.RIKET, t("riket", ctx.lang)))
+            lines.append(("riket_index", palette.RIKET, translate("chart.riket", ctx.lang)))
         for column, colour, name in lines:
             value = float(index[column].iloc[-1])
             ax.annotate(
@@ -225,9 +231,9 @@ def employment_trend(
         pct = float(index["region_index"].iloc[-1]) - 100
         riket = float(index["riket_index"].iloc[-1]) - 100
         key = "trend_finding_up" if pct >= 0 else "trend_finding_down"
-        direction = t("trend_up" if pct >= 0 else "trend_down", ctx.lang)
-        title = t(
-            key,
+        direction = translate("chart.trend_up" if pct >= 0 else "chart.trend_down", ctx.lang)
+        title = translate(
+            f"chart.{key}",
             ctx.lang,
             region=ctx.region_name,
             pct=fmt_pct(abs(pct), ctx.lang, 1),
@@ -236,15 +242,15 @@ def employment_trend(
             riket=("+" if riket > 0 else "") + fmt_pct(riket, ctx.lang, 1),
         )
         if is_riket:
-            title = t(
-                "trend_finding_riket",
+            title = translate(
+                "chart.trend_finding_riket",
                 ctx.lang,
                 direction=direction,
                 pct=fmt_pct(abs(pct), ctx.lang, 1),
                 start=start,
                 end=end,
             )
-        finish(fig, ctx, title, t("trend_sub", ctx.lang, start=start))
+        finish(fig, ctx, title, translate("chart.trend_sub", ctx.lang, start=start))
         return save(fig, out, "08_sysselsattning")
 
 
@@ -272,8 +278,8 @@ def matching_grade(table: pd.DataFrame, ctx: ChartContext, out: Path) -> list[Pa
             total = table
         last = total.iloc[-1]
         riket = last["riket"]
-        title = t(
-            "matching_finding",
+        title = translate(
+            "chart.matching_finding",
             ctx.lang,
             region=ctx.region_name,
             year=int(last["year"]),
@@ -282,5 +288,5 @@ def matching_grade(table: pd.DataFrame, ctx: ChartContext, out: Path) -> list[Pa
             if riket is not None and not math.isnan(float(riket))
             else "–",
         )
-        finish(fig, ctx, title, t("matching_sub", ctx.lang))
+        finish(fig, ctx, title, translate("chart.matching_sub", ctx.lang))
         return save(fig, out, "06_matchningsgrad")

@@ -18,14 +18,14 @@ import pandas as pd
 
 from kompetens_forecast import __version__
 from kompetens_forecast.analysis.shortage import NO_ASSESSMENT
+from kompetens_forecast.languages import translate, translate_all
 from kompetens_forecast.report.charts_age import need_headline
 from kompetens_forecast.report.charts_goals import CHART_NAME as GOALS_CHART
 from kompetens_forecast.report.charts_shortage import skill_sentence
 from kompetens_forecast.report.data import ReportData
 from kompetens_forecast.report.factsheet_goals import goals_section
-from kompetens_forecast.report.factsheet_text import METHODS, METHODS_SHORT, p
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int, fmt_pct, signed_int
-from kompetens_forecast.report.text import mid, t
+from kompetens_forecast.report.text import mid
 from kompetens_forecast.store.atomic import write_text_atomic
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -88,15 +88,15 @@ def _paragraphs(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[str]:
     riket = float(trend["riket_index"].iloc[-1]) - 100
     region = data.in_text
     out = [
-        p(
-            "total_riket" if data.region.code == data.riket_code else "total",
+        translate(
+            "factsheet.total_riket" if data.region.code == data.riket_code else "factsheet.total",
             lang,
             region=region,
             Region=region[:1].upper() + region[1:],
             n=fmt_int(total, lang),
             year=year,
             start=start,
-            direction=p("up" if change >= 0 else "down", lang),
+            direction=translate("factsheet.up" if change >= 0 else "factsheet.down", lang),
             pct=fmt_pct(abs(change), lang, 1),
             riket=_signed_pct(riket, lang),
         )
@@ -104,8 +104,8 @@ def _paragraphs(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[str]:
     ranked = own.sort_values("employed", ascending=False)
     first = ranked.iloc[0]
     out.append(
-        p(
-            "largest",
+        translate(
+            "factsheet.largest",
             lang,
             label=mid(first["ssyk_label"], lang),
             n=fmt_int(float(first["employed"]), lang),
@@ -118,8 +118,8 @@ def _paragraphs(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[str]:
         up = moving.loc[moving["change_5y_adj"].idxmax()]
         down = moving.loc[moving["change_5y_adj"].idxmin()]
         out.append(
-            p(
-                "change",
+            translate(
+                "factsheet.change",
                 lang,
                 start=year - 5,
                 end=year,
@@ -136,8 +136,8 @@ def _paragraphs(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[str]:
         if not common.empty:
             top = common.loc[common["lq"].idxmax()]
             out.append(
-                p(
-                    "lq",
+                translate(
+                    "factsheet.lq",
                     lang,
                     label=mid(top["ssyk_label"], lang),
                     lq=fmt_decimal(float(top["lq"]), lang, 1),
@@ -150,8 +150,8 @@ def _paragraphs(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[str]:
     if not subs.empty and data.kommuner:
         totals = subs.groupby("region_code")["employed"].sum().sort_values(ascending=False)
         out.append(
-            p(
-                "subregions",
+            translate(
+                "factsheet.subregions",
                 lang,
                 name=data.sub_names.get(str(totals.index[0]), str(totals.index[0])),
                 share=fmt_pct(float(totals.iloc[0]) / float(totals.sum()) * 100, lang, 0),
@@ -163,8 +163,8 @@ def _paragraphs(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[str]:
         if not last.empty:
             row = last.iloc[0]
             out.append(
-                p(
-                    "matching",
+                translate(
+                    "factsheet.matching",
                     lang,
                     a=fmt_pct(float(row["region"]), lang, 1),
                     b=fmt_pct(float(row["riket"]), lang, 1) if pd.notna(row["riket"]) else "–",
@@ -174,8 +174,8 @@ def _paragraphs(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[str]:
     if "rekryteringsbehov" in tables and not tables["rekryteringsbehov"].empty:
         kind, row, persons = need_headline(tables["rekryteringsbehov"], data.fc)
         out.append(
-            p(
-                "openings" if kind == "need" else "openings_exits",
+            translate(
+                "factsheet.openings" if kind == "need" else "factsheet.openings_exits",
                 lang,
                 end=int(row["end_year"]),
                 label=mid(row["ssyk_label"], lang),
@@ -200,8 +200,8 @@ def _forecast_paragraph(data: ReportData, own: pd.DataFrame, year: int) -> list[
     beats = cells["beats_naive"] if "beats_naive" in cells else pd.Series(dtype="boolean")
     share = float(beats.fillna(False).astype(bool).mean() * 100) if len(beats) else float("nan")
     return [
-        p(
-            "forecast",
+        translate(
+            "factsheet.forecast",
             data.lang,
             n=fmt_int(float(last[ok].sum()), data.lang),
             end=end,
@@ -235,12 +235,12 @@ def _facts(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[dict[str, 
     facts = [
         {
             "value": fmt_int(float(own["employed"].sum()), lang),
-            "label": p("fact_employed", lang, year=year),
+            "label": translate("factsheet.fact_employed", lang, year=year),
         },
         {
             "value": _signed_pct(float(trend["region_index"].iloc[-1]) - 100, lang),
-            "label": p(
-                "fact_change",
+            "label": translate(
+                "factsheet.fact_change",
                 lang,
                 start=start,
                 end=year,
@@ -254,8 +254,8 @@ def _facts(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[dict[str, 
         facts.append(
             {
                 "value": str(row["ssyk_label"]),
-                "label": p(
-                    "fact_need" if kind == "need" else "fact_exits",
+                "label": translate(
+                    "factsheet.fact_need" if kind == "need" else "factsheet.fact_exits",
                     lang,
                     end=int(row["end_year"]),
                     n=fmt_int(persons, lang),
@@ -269,8 +269,8 @@ def _facts(data: ReportData, tables: dict[str, pd.DataFrame]) -> list[dict[str, 
             facts.append(
                 {
                     "value": str(up["ssyk_label"]),
-                    "label": p(
-                        "fact_growth",
+                    "label": translate(
+                        "factsheet.fact_growth",
                         lang,
                         start=year - 5,
                         end=year,
@@ -291,25 +291,25 @@ def _shortage_paragraph(top: pd.DataFrame, data: ReportData) -> str:
     labelled = top[top["af_status"].apply(lambda v: isinstance(v, str))]
     levels = labelled["af_level"].value_counts().to_dict()
     level_text = ", ".join(
-        p(f"level_{name}", lang, n=int(levels[name]))
+        translate(f"factsheet.level_{name}", lang, n=int(levels[name]))
         for name in ("county", "wider", "national")
         if levels.get(name)
     )
     rounds = sorted({str(r) for r in labelled["af_omgang"].dropna()})
-    text = p(
-        "shortage",
+    text = translate(
+        "factsheet.shortage",
         lang,
         af=int((labelled["af_status"] == "brist").sum()),
         k=len(labelled),
         m=len(top),
         levels=f" ({level_text})" if level_text else "",
-        omgang=f" {p('round', lang)} {', '.join(rounds)}" if rounds else "",
+        omgang=f" {translate('factsheet.round', lang)} {', '.join(rounds)}" if rounds else "",
     )
     shortage = data.shortage
     if shortage is not None and shortage.skilful:
         shown = top[(top["af_status"].isna()) & (top["model_shown"] != NO_ASSESSMENT)]
-        text += " " + p(
-            "shortage_model",
+        text += " " + translate(
+            "factsheet.shortage_model",
             lang,
             n=len(shown),
             brist=int((shown["model_shown"] == "brist").sum()),
@@ -329,15 +329,18 @@ def _af_fact(data: ReportData, tables: dict[str, pd.DataFrame]) -> dict[str, str
         return None
     levels = labelled["af_level"].value_counts().to_dict() if "af_level" in labelled else {}
     level = ", ".join(
-        p(f"level_{name}", data.lang, n=int(levels[name]))
+        translate(f"factsheet.level_{name}", data.lang, n=int(levels[name]))
         for name in ("county", "wider", "national")
         if levels.get(name)
     )
     rounds = sorted({str(r) for r in labelled.get("af_omgang", pd.Series(dtype=object)).dropna()})
     omgang = " och ".join(rounds) if data.lang == "sv" else " and ".join(rounds)
+    n_brist = int((top["af_status"] == "brist").sum())
     return {
-        "value": f"{int((top['af_status'] == 'brist').sum())} {p('of', data.lang)} {len(top)}",
-        "label": p("fact_af", data.lang, omgang=omgang or "–", level=level or "–"),
+        "value": f"{n_brist} {translate('factsheet.of', data.lang)} {len(top)}",
+        "label": translate(
+            "factsheet.fact_af", data.lang, omgang=omgang or "–", level=level or "–"
+        ),
     }
 
 
@@ -351,6 +354,7 @@ def _page_charts(available: list[str]) -> tuple[list[str], list[str]]:
 def _sources(data: ReportData) -> list[dict[str, Any]]:
     """The appendix's full source list: dataset titles, table ids, retrieval dates, licences."""
     lang = data.lang
+    retrieved = translate("factsheet.retrieved", lang)
     out = []
     for d in data.datasets:
         source = {"scb": "SCB", "af": "Arbetsförmedlingen"}.get(d["source"], d["source"])
@@ -359,9 +363,9 @@ def _sources(data: ReportData) -> list[dict[str, Any]]:
                 # the tag says "synthetic" once; the title need not say it again
                 "title": _SYNTHETIC_PREFIX.sub("", str(d["title"])),
                 "source": source,
-                "tables": f"{p('tables', lang)} {', '.join(d['table_ids'])}",
-                "retrieved": f"{p('retrieved', lang)} {str(d['retrieved_at'])[:10]}",
-                "licence": f"{p('licence', lang)}: {d.get('licence') or '–'}",
+                "tables": f"{translate('factsheet.tables', lang)} {', '.join(d['table_ids'])}",
+                "retrieved": f"{retrieved} {str(d['retrieved_at'])[:10]}",
+                "licence": f"{translate('factsheet.licence', lang)}: {d.get('licence') or '–'}",
                 "synthetic": bool(d["synthetic"]),
             }
         )
@@ -391,38 +395,42 @@ def render(data: ReportData, tables: dict[str, pd.DataFrame], chart_dir: Path) -
     )
     banner = ""
     if data.synthetic or data.sub_synthetic:
-        what = p("banner_region" if data.synthetic else "banner_subs", lang)
-        banner = p("banner", lang, what=what)
+        what = translate(
+            "factsheet.banner_region" if data.synthetic else "factsheet.banner_subs", lang
+        )
+        banner = translate("factsheet.banner", lang, what=what)
     today = datetime.now(UTC).date().isoformat()
     label = data.region.label(lang)
     return env.get_template("faktablad.html.j2").render(
         lang=lang,
         version=__version__,
         date=today,
-        title=p("title", lang, region=label),
-        lead=p("lead", lang, region=data.in_text, date=today, version=__version__),
+        title=translate("factsheet.title", lang, region=label),
+        lead=translate(
+            "factsheet.lead", lang, region=data.in_text, date=today, version=__version__
+        ),
         banner=banner,
         facts=_facts(data, tables),
-        summary_heading=p("summary", lang),
+        summary_heading=translate("factsheet.summary", lang),
         paragraphs=_paragraphs(data, tables),
         page1_charts=charts[:CHARTS_PER_PAGE],
         page2_charts=charts[CHARTS_PER_PAGE:],
-        more=p("more", lang),
+        more=translate("factsheet.more", lang),
         goals=goals,
-        sources_heading=p("sources", lang),
+        sources_heading=translate("factsheet.sources", lang),
         citations=data.citations,
-        methods_heading=p("methods", lang),
-        methods_short=METHODS_SHORT[lang],
+        methods_heading=translate("factsheet.methods", lang),
+        methods_short=translate_all("factsheet.methods_short", lang),
         full=data.full,
-        appendix_heading=p("appendix", lang),
+        appendix_heading=translate("factsheet.appendix", lang),
         appendix_charts=[chart(name) for name in rest] if data.full else [],
         sources=_sources(data),
-        synthetic_mark=p("synthetic_mark", lang),
-        breaks_heading=p("breaks", lang),
+        synthetic_mark=translate("factsheet.synthetic_mark", lang),
+        breaks_heading=translate("factsheet.breaks", lang),
         breaks=[f"{b['year']}: {b['description']}" for b in data.breaks],
-        methods_full_heading=p("methods_full", lang),
-        methods=METHODS[lang],
-        riket=t("riket", lang),
+        methods_full_heading=translate("factsheet.methods_full", lang),
+        methods=translate_all("factsheet.methods", lang),
+        riket=translate("chart.riket", lang),
     )
 
 

@@ -33,9 +33,9 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kompetens_forecast.errors import InvalidOptionError
+from kompetens_forecast.languages import translate
 from kompetens_forecast.report import palette
 from kompetens_forecast.report.numbers import fmt_decimal, fmt_int
-from kompetens_forecast.report.text import t
 from kompetens_forecast.store.atomic import write_atomic
 
 STYLE = Path(__file__).with_name("kf.mplstyle")
@@ -185,7 +185,7 @@ def finish(
         fig.text(
             x0,
             y,
-            t("synthetic_banner", ctx.lang),
+            translate("chart.synthetic_banner", ctx.lang),
             ha="left",
             va="top",
             fontsize=BANNER_PT,

@@ -4,52 +4,28 @@ round, the retrieval date — "Källa: SCB, yrkesregistret med yrkesstatistik 20
 
 The technical table ids (AM0208M/YREG60BAS, …) stay in manifest.json and the workbook's Källor
 sheet, where a reader who wants to re-fetch a figure looks for them. A dataset not named here
-(one a user added to the catalog) is cited by its catalog title.
+(one a user added to the catalog) is cited by its catalog title. The names and words are in
+the translation catalogue (keys `citation.*`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
 
+from kompetens_forecast.languages import has_text, translate
 from kompetens_forecast.store.manifest import Manifest
 
-PUBLISHERS: Final[dict[str, str]] = {"scb": "SCB", "af": "Arbetsförmedlingen"}
 
-_REGISTER = ("yrkesregistret med yrkesstatistik", "the occupational register (SCB)")
-# dataset → the statistic's name (sv, en), as the publisher calls it
-STATISTICS: Final[dict[str, tuple[str, str]]] = {
-    "employment_county_ssyk4": _REGISTER,
-    "employment_kommun_ssyk3": _REGISTER,
-    "employment_age_ssyk3": _REGISTER,
-    "employment_age_ssyk4": _REGISTER,
-    "employment_education_ssyk": _REGISTER,
-    "matching_grade_county": (
-        "regionala matchningsindikatorer (RMI)",
-        "regional matching indicators (RMI)",
-    ),
-    "matched_employment_education": (
-        "regionala matchningsindikatorer (RMI)",
-        "regional matching indicators (RMI)",
-    ),
-    "labour_status_bas": (
-        "befolkningens arbetsmarknadsstatus (BAS)",
-        "labour market status of the population (BAS)",
-    ),
-    "population": ("befolkningsstatistik", "population statistics"),
-    "wages_ssyk4": ("lönestrukturstatistik", "wage and salary structures"),
-    "yrkesbarometer": ("Yrkesbarometern", "Yrkesbarometer (occupational outlook)"),
-    "job_ads": ("Platsbanken, annonser via JobSearch", "Platsbanken job ads (JobSearch)"),
-    "job_ads_history": ("Platsbanken, historiska annonser", "Platsbanken job ads, history"),
-    "job_ads_snapshot": ("Platsbanken, annonser via JobStream", "Platsbanken job ads (JobStream)"),
-    "jobseekers": ("inskrivna arbetssökande", "registered jobseekers"),
-}
-WORDS: Final[dict[str, dict[str, str]]] = {
-    "source": {"sv": "Källa", "en": "Source"},
-    "retrieved": {"sv": "hämtad", "en": "retrieved"},
-    "round": {"sv": "omgång", "en": "round"},
-    "and": {"sv": "och", "en": "and"},
-}
+def publisher(source: str) -> str:
+    """The publisher's name for a source code ("scb" → "SCB"); an unknown code upper-cased."""
+    key = f"citation.publisher.{source}"
+    return translate(key, "sv") if has_text(key) else source.upper()
+
+
+def statistic(dataset: str, lang: str) -> str | None:
+    """The statistic's name as its publisher calls it, None for a dataset not catalogued."""
+    key = f"citation.statistic.{dataset}"
+    return translate(key, lang) if has_text(key) else None
 
 
 def _years(manifest: Manifest) -> str:
@@ -63,19 +39,18 @@ def _rounds(manifest: Manifest, lang: str) -> str:
     rounds = manifest.extra.get("rounds")
     if not isinstance(rounds, list) or not rounds:
         return ""
-    return f" {WORDS['round'][lang]} " + f" {WORDS['and'][lang]} ".join(sorted(map(str, rounds)))
+    joined = f" {translate('citation.and', lang)} ".join(sorted(map(str, rounds)))
+    return f" {translate('citation.round', lang)} {joined}"
 
 
 def human_source(manifest: Manifest, lang: str) -> str:
     """'SCB, yrkesregistret med yrkesstatistik 2014–2023, hämtad 2026-11-28' for one dataset."""
-    publisher = PUBLISHERS.get(manifest.source, manifest.source.upper())
-    names = STATISTICS.get(manifest.dataset)
-    name = (names[0] if lang == "sv" else names[1]) if names else manifest.title
-    text = f"{publisher}, {name}{_years(manifest)}{_rounds(manifest, lang)}"
+    name = statistic(manifest.dataset, lang) or manifest.title
+    text = f"{publisher(manifest.source)}, {name}{_years(manifest)}{_rounds(manifest, lang)}"
     credit = manifest.extra.get("credit")
     if isinstance(credit, str) and credit:
         text += f" ({credit})"
-    return f"{text}, {WORDS['retrieved'][lang]} {manifest.retrieved_at[:10]}"
+    return f"{text}, {translate('citation.retrieved', lang)} {manifest.retrieved_at[:10]}"
 
 
 def source_line(manifests: Sequence[Manifest], lang: str) -> str:
@@ -87,10 +62,9 @@ def source_line(manifests: Sequence[Manifest], lang: str) -> str:
     for manifest in manifests:
         if manifest.synthetic:
             continue
-        names = STATISTICS.get(manifest.dataset)
-        statistic = (manifest.source, names[0] if names else manifest.title)
+        name = (manifest.source, statistic(manifest.dataset, "sv") or manifest.title)
         part = human_source(manifest, lang)
-        if part not in parts and statistic not in named:
+        if part not in parts and name not in named:
             parts.append(part)
-            named.add(statistic)
-    return f"{WORDS['source'][lang]}: " + "; ".join(parts) if parts else ""
+            named.add(name)
+    return f"{translate('citation.source', lang)}: " + "; ".join(parts) if parts else ""
