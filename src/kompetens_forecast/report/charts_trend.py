@@ -112,8 +112,7 @@ def forecast_fans(
             )
             ax.plot(joined["year"], joined["yhat"], color=palette.REGION, linewidth=1.5)
             name = wrap_label(labels.get(code, code), 26, 4)  # four lines: never cut with "…"
-            # a no-break space keeps "5 %" together on one line
-            text = _accuracy(fc, ctx.lang).replace(" %", "\u00a0%") if not fc.empty else ""
+            text = _accuracy(fc, ctx.lang) if not fc.empty else ""
             accuracy = wrap_label(text, 28) if text else ""
             ax.set_title(
                 f"{name}\n{accuracy}", fontsize=7, loc="left", fontweight="bold", linespacing=1.3

@@ -76,15 +76,24 @@ _KEEP_UNIT = re.compile(r"(\d) (%|kr\b|år\b|SEK\b)")
 _KEEP_SIGN = re.compile(r"(?<!\S)([+−-]) (?=\d)")
 
 
+#: joins a number to its sign and unit while lines are cut (a private-use character: textwrap
+#: does not break at it, and no text holds it, so it can be turned back into a space)
+_GLUE = "\ue000"
+
+
+def _wrap(text: str, width: int, **options: Any) -> list[str]:
+    """`textwrap.wrap` that never separates a number from its sign or unit ("+ 5 %", not
+    "+ 5" / "%"); the text itself is unchanged."""
+    glued = _KEEP_SIGN.sub(f"\\1{_GLUE}", _KEEP_UNIT.sub(f"\\1{_GLUE}\\2", text))
+    return [line.replace(_GLUE, " ") for line in textwrap.wrap(glued, width, **options)]
+
+
 def wrap_label(label: str, width: int = 30, lines: int = 3) -> str:
     """An occupation label on at most `lines` lines of about `width` characters.
 
     Cut with "…" only when even `lines` lines cannot hold it (SSYK's longest labels fit in
     three lines of 30 characters, so in practice nothing is cut)."""
-    # a number keeps its sign and unit on its line ("+ 5 %", not "+ 5" / "%"): a no-break
-    # space is not a break point for textwrap and prints as a space
-    label = _KEEP_SIGN.sub("\\1\u00a0", _KEEP_UNIT.sub("\\1\u00a0\\2", label))
-    parts = textwrap.wrap(label, width) or [""]
+    parts = _wrap(label, width) or [""]
     if len(parts) > lines:
         parts = parts[:lines]
         parts[-1] = parts[-1][: width - 1].rstrip(" ,") + "…"
@@ -160,8 +169,11 @@ def finish(
     """Banner (synthetic data), title stating the finding, subtitle, legend row and caption."""
     is_synthetic = ctx.synthetic if synthetic is None else synthetic
     width, fixed = SIZES[ctx.size]
-    # never split at a hyphen: "kompetens-forecast" and "--horizon" stay whole
-    wrap = partial(textwrap.wrap, break_on_hyphens=False)
+
+    # never split at a hyphen ("kompetens-forecast" and "--horizon" stay whole), nor between
+    # a number and its unit
+    wrap = partial(_wrap, break_on_hyphens=False)
+
     title_lines = wrap(title, _chars(width, TITLE_PT, 0.62))
     sub_lines = wrap(subtitle, _chars(width, SUBTITLE_PT, 0.58)) if subtitle else []
     cap_lines = wrap(ctx.caption, _chars(width, CAPTION_PT, 0.6))
